@@ -1,0 +1,220 @@
+"""Compiled kernels for uniform-traffic metrics of an embedded logical mesh."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def _lookup(keys, values, key):
+    i = np.searchsorted(keys, key)
+    if i < keys.size and keys[i] == key:
+        return values[i]
+    return -1
+
+
+@njit(cache=True)
+def _shared_channel_max(
+    lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical
+):
+    """Largest flow count on a physical channel used by at least one listed path.
+
+    A channel's flows are those of every listed link whose path uses it, plus
+    those of the unlisted (one-hop) logical link that sits on it, if any.
+    ``flows[i]`` belongs to path ``i``; ``listed`` is the sorted listed links.
+    """
+    m = channels.size
+    if m == 0:
+        return 0
+    owner_flows = np.empty(m, dtype=np.int64)
+    per_entry = np.empty(m, dtype=np.int64)
+    for i in range(flows.size):
+        for j in range(offsets[i], offsets[i + 1]):
+            per_entry[j] = flows[i]
+    order = np.argsort(channels, kind="mergesort")
+    best = 0
+    j = 0
+    while j < m:
+        c = channels[order[j]]
+        total = 0
+        while j < m and channels[order[j]] == c:
+            total += per_entry[order[j]]
+            j += 1
+        # The one-hop logical link on this channel, if both ends are logical
+        # neighbours through the same port and the link is not listed.
+        node, port = c // 4, c % 4
+        y, x = node // pcols, node % pcols
+        if port == 0:
+            x += 1
+        elif port == 1:
+            x -= 1
+        elif port == 2:
+            y += 1
+        else:
+            y -= 1
+        la = _lookup(node_keys, node_logical, node)
+        lb = _lookup(node_keys, node_logical, x + pcols * y)
+        if la >= 0 and lb >= 0:
+            ly, lx = la // lcols, la % lcols
+            if port == 0:
+                lx += 1
+            elif port == 1:
+                lx -= 1
+            elif port == 2:
+                ly += 1
+            else:
+                ly -= 1
+            if 0 <= lx < lcols and 0 <= ly < lrows and lx + lcols * ly == lb:
+                lc = 4 * la + port
+                k = np.searchsorted(listed, lc)
+                if not (k < listed.size and listed[k] == lc):
+                    total += _flows_one(lrows, lcols, la % lcols, la // lcols, port)
+        if total > best:
+            best = total
+    return best
+
+
+@njit(cache=True)
+def _flows_one(rows, cols, x, y, port):
+    if port == 0:
+        return (x + 1) * (cols - 1 - x) * rows
+    if port == 1:
+        return x * (cols - x) * rows
+    if port == 2:
+        return cols * (y + 1) * (rows - 1 - y)
+    return cols * y * (rows - y)
+
+
+@njit(cache=True)
+def _groups(keys):
+    """Start offsets of the runs of equal values in sorted ``keys`` (plus the end)."""
+    starts = [0]
+    for i in range(1, keys.size):
+        if keys[i] != keys[i - 1]:
+            starts.append(i)
+    starts.append(keys.size)
+    return np.array(starts, dtype=np.int64)
+
+
+@njit(cache=True)
+def _sum_before(pos, csum, lo, hi, b):
+    """Sum of the extras at positions < b of one run (``csum`` is inclusive)."""
+    k = np.searchsorted(pos[lo:hi], b)
+    return csum[lo + k - 1] - (csum[lo - 1] if lo > 0 else 0) if k > 0 else 0
+
+
+@njit(cache=True)
+def _sum_after(pos, csum, lo, hi, b):
+    """Sum of the extras at positions > b of one run."""
+    total = csum[hi - 1] - (csum[lo - 1] if lo > 0 else 0)
+    k = np.searchsorted(pos[lo:hi], b, side="right")
+    return total - (csum[lo + k - 1] - (csum[lo - 1] if lo > 0 else 0) if k > 0 else 0)
+
+
+@njit(cache=True)
+def _runs(lines, pos, extra):
+    """Sort (line, pos, extra) by line then pos; cumulative extras within the sort."""
+    span = pos.max() + 1 if pos.size else 1
+    order = np.argsort(lines * span + pos)
+    lines, pos, extra = lines[order], pos[order], extra[order]
+    return lines, pos, np.cumsum(extra), _groups(lines)
+
+
+@njit(cache=True)
+def _line_max(pos_a, cs_a, a_lo, a_hi, pos_b, cs_b, b_lo, b_hi, at):
+    """max(sum of run a before ``at``, sum of run b after ``at``); empty runs give 0."""
+    s = 0
+    if a_hi > a_lo:
+        s = _sum_before(pos_a, cs_a, a_lo, a_hi, at)
+    if b_hi > b_lo:
+        s = max(s, _sum_after(pos_b, cs_b, b_lo, b_hi, at))
+    return s
+
+
+@njit(cache=True)
+def _find_run(lines, starts, line):
+    """(lo, hi) of ``line``'s run, or (0, 0) if it has none."""
+    heads = lines[starts[:-1]]
+    k = np.searchsorted(heads, line)
+    if k < heads.size and heads[k] == line:
+        return starts[k], starts[k + 1]
+    return 0, 0
+
+
+@njit(cache=True)
+def _first_missing(sorted_vals, n, from_top):
+    """Smallest (or largest) integer in [0, n) not in ``sorted_vals``; -1 if none."""
+    if from_top:
+        v = n - 1
+        k = sorted_vals.size - 1
+        while k >= 0 and sorted_vals[k] == v:
+            v -= 1
+            k -= 1
+        return v
+    v = 0
+    for k in range(sorted_vals.size):
+        if sorted_vals[k] != v:
+            break
+        v += 1
+    return v if v < n else -1
+
+
+@njit(cache=True)
+def _worst_route_extra(lrows, lcols, links, extra):
+    """Largest sum of per-link extra hops along any XY route (extras >= 0).
+
+    A route from row ``r`` turning at column ``b`` collects at most the east
+    extras of its row left of ``b`` or the west extras right of ``b`` (A), then
+    the south extras of column ``b`` from ``r`` down or the north extras from
+    ``r`` up (B). Both sums are monotone in ``b`` and ``r``, so for rows with
+    no extras only the outermost unaffected rows matter, and likewise columns:
+    the work is O(R C log) for R rows and C columns carrying extras.
+    """
+    keep = extra > 0
+    links, extra = links[keep], extra[keep]
+    node, port = links // 4, links % 4
+    y, x = node // lcols, node % lcols
+    # Runs of extras: horizontal ones by row and column, vertical ones by
+    # column and row, each with cumulative sums.
+    is_e, is_w, is_s, is_n = port == 0, port == 1, port == 2, port == 3
+    e_l, e_p, e_c, e_g = _runs(y[is_e], x[is_e], extra[is_e])
+    w_l, w_p, w_c, w_g = _runs(y[is_w], x[is_w], extra[is_w])
+    s_l, s_p, s_c, s_g = _runs(x[is_s], y[is_s], extra[is_s])
+    n_l, n_p, n_c, n_g = _runs(x[is_n], y[is_n], extra[is_n])
+    rows_t = np.unique(np.concatenate((e_l, w_l)))
+    cols_t = np.unique(np.concatenate((s_l, n_l)))
+    worst = 0
+    for r in rows_t:
+        ea, eb = _find_run(e_l, e_g, r)
+        wa, wb = _find_run(w_l, w_g, r)
+        # Turning column outside the affected columns: the row part alone,
+        # largest at the outermost such columns.
+        for b in (_first_missing(cols_t, lcols, True), _first_missing(cols_t, lcols, False)):
+            if b >= 0:
+                worst = max(worst, _line_max(e_p, e_c, ea, eb, w_p, w_c, wa, wb, b))
+        for b in cols_t:
+            a = _line_max(e_p, e_c, ea, eb, w_p, w_c, wa, wb, b)
+            sa, sb = _find_run(s_l, s_g, b)
+            na, nb = _find_run(n_l, n_g, b)
+            worst = max(worst, a + _vertical(n_p, n_c, na, nb, s_p, s_c, sa, sb, r))
+    top = _first_missing(rows_t, lrows, False)
+    bottom = _first_missing(rows_t, lrows, True)
+    for b in cols_t:
+        sa, sb = _find_run(s_l, s_g, b)
+        na, nb = _find_run(n_l, n_g, b)
+        for r in (top, bottom):
+            if r >= 0:
+                worst = max(worst, _vertical(n_p, n_c, na, nb, s_p, s_c, sa, sb, r))
+    return worst
+
+
+@njit(cache=True)
+def _vertical(n_p, n_c, na, nb, s_p, s_c, sa, sb, r):
+    """Largest vertical extra of a route starting at row ``r`` of one column."""
+    v = 0
+    if sb > sa:  # south: links leaving rows >= r
+        v = _sum_after(s_p, s_c, sa, sb, r - 1)
+    if nb > na:  # north: links leaving rows <= r
+        v = max(v, _sum_before(n_p, n_c, na, nb, r + 1))
+    return v

@@ -1,0 +1,100 @@
+"""Slow, obviously-correct references for the routing kernels (networkx).
+
+These route every flow one by one. They are the oracles of the tests and a
+check users can run on small meshes; they are not meant for wafer sizes.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from .mesh import mesh_graph
+from .xy import xy_route
+
+__all__ = ["reference_link_path", "reference_uniform_metrics"]
+
+
+def reference_link_path(
+    g: nx.DiGraph, cols: int, src: int, dst: int, margin: int
+) -> list[int] | None:
+    """Canonical path by enumeration: of all shortest paths inside the window,
+    the one with the smallest port sequence (E < W < S < N); None if none."""
+    sy, sx = divmod(src, cols)
+    ty, tx = divmod(dst, cols)
+    x0, x1 = min(sx, tx) - margin, max(sx, tx) + margin
+    y0, y1 = min(sy, ty) - margin, max(sy, ty) + margin
+    window = g.subgraph(n for n in g.nodes if x0 <= n % cols <= x1 and y0 <= n // cols <= y1)
+    try:
+        candidates = list(nx.all_shortest_paths(window, src, dst))
+    except nx.NetworkXNoPath:
+        return None
+    as_channels = [[window.edges[a, b]["channel"] for a, b in zip(p, p[1:])] for p in candidates]
+    return min(as_channels, key=lambda chans: [c % 4 for c in chans])
+
+
+def reference_uniform_metrics(
+    l2p: np.ndarray,
+    physical_shape: tuple[int, int],
+    blocked=None,
+    margin: int = 2,
+    dedicated: frozenset[int] = frozenset(),
+) -> dict:
+    """Route every uniform flow XY on the logical mesh, expanded to physical paths.
+
+    Logical links in ``dedicated`` ride a link of their own (one hop, named
+    ``("dedicated", link)`` in ``channel_flows``); the others follow
+    :func:`reference_link_path`.
+
+    Returns a dict with ``channel_flows`` ({physical channel: flows}),
+    ``max_flows``, ``mean_link_extra_hops``, ``max_link_extra_hops``,
+    ``mean_route_extra_hops`` and ``max_route_extra_hops``, or None if a logical
+    link has no physical path.
+    """
+    l2p = np.asarray(l2p)
+    lrows, lcols = l2p.shape
+    prows, pcols = physical_shape
+    g = mesh_graph(prows, pcols, blocked)
+    flat = l2p.ravel()
+    link_path: dict[int, list] = {}
+    for node in range(flat.size):
+        for port, target in enumerate(_neighbours(node, lrows, lcols)):
+            if target is None:
+                continue
+            if 4 * node + port in dedicated:
+                link_path[4 * node + port] = [("dedicated", 4 * node + port)]
+                continue
+            path = reference_link_path(g, pcols, int(flat[node]), int(flat[target]), margin)
+            if path is None:
+                return None
+            link_path[4 * node + port] = path
+    channel_flows: dict = {}
+    route_extras = []
+    n = flat.size
+    for s in range(n):
+        for d in range(n):
+            extra = 0
+            for lc in xy_route(s, d, lrows, lcols):
+                extra += len(link_path[lc]) - 1
+                for c in link_path[lc]:
+                    channel_flows[c] = channel_flows.get(c, 0) + 1
+            route_extras.append(extra)
+    link_extras = [len(p) - 1 for p in link_path.values()]
+    return {
+        "channel_flows": channel_flows,
+        "max_flows": max(channel_flows.values(), default=0),
+        "mean_link_extra_hops": float(np.mean(link_extras)) if link_extras else 0.0,
+        "max_link_extra_hops": max(link_extras, default=0),
+        "mean_route_extra_hops": float(np.mean(route_extras)),
+        "max_route_extra_hops": max(route_extras),
+    }
+
+
+def _neighbours(node: int, rows: int, cols: int) -> list[int | None]:
+    y, x = divmod(node, cols)
+    return [
+        node + 1 if x + 1 < cols else None,
+        node - 1 if x > 0 else None,
+        node + cols if y + 1 < rows else None,
+        node - cols if y > 0 else None,
+    ]

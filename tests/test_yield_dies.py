@@ -1,0 +1,137 @@
+"""Dies per wafer: gross formula and exact grid count against a brute-force oracle."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from yieldmodels import ParameterError, exact_dies_per_wafer, gross_dies_per_wafer
+from yieldmodels.dies import _candidate_offsets, _count_for_offset
+
+
+def brute_count(w, h, px, py, radius, ox, oy):
+    """Check all four corners of every grid cell's die (plain Python oracle)."""
+    r2 = radius * radius
+    n_x = int(math.ceil(2 * radius / px)) + 3
+    n_y = int(math.ceil(2 * radius / py)) + 3
+    count = 0
+    for j in range(-n_y, n_y + 1):
+        y0 = oy + j * py
+        for i in range(-n_x, n_x + 1):
+            x0 = ox + i * px
+            if all(x * x + y * y <= r2 for x in (x0, x0 + w) for y in (y0, y0 + h)):
+                count += 1
+    return count
+
+
+def test_gross_formula_hand_value():
+    # S = 100, d = 300: pi*150^2/100 - pi*300/sqrt(200)
+    expected = math.pi * 22500 / 100 - math.pi * 300 / math.sqrt(200)
+    assert math.isclose(gross_dies_per_wafer(10.0, 10.0), expected, rel_tol=1e-12)
+    # scribe 0.1 and edge exclusion 3: S = 10.1^2, d = 294
+    s = 10.1 * 10.1
+    expected = math.pi * 147**2 / s - math.pi * 294 / math.sqrt(2 * s)
+    got = gross_dies_per_wafer(10.0, 10.0, scribe_mm=0.1, edge_exclusion_mm=3.0)
+    assert math.isclose(got, expected, rel_tol=1e-12)
+
+
+def test_gross_clamped_at_wafer_scale():
+    assert gross_dies_per_wafer(215.0, 215.0) == 0.0
+
+
+def test_exact_one_die_just_fits_and_none_fits():
+    assert exact_dies_per_wafer(212.0, 212.0) == 1
+    assert exact_dies_per_wafer(213.0, 213.0) == 0
+    assert exact_dies_per_wafer(215.0, 215.0) == 0
+    # 300 mm wafer, edge exclusion 5 mm: usable diameter 290; 205^2*2 = 84050 < 290^2
+    assert exact_dies_per_wafer(205.0, 205.0, edge_exclusion_mm=5.0) == 1
+    assert exact_dies_per_wafer(206.0, 206.0, edge_exclusion_mm=5.0) == 0
+
+
+def test_exact_small_hand_cases():
+    # A 1 x 1 mm die on a 2 mm wafer (radius 1): 4 dies around the centre
+    # would need corners at distance sqrt(2) > 1; one centred die fits.
+    assert exact_dies_per_wafer(1.0, 1.0, 2.0) == 1
+    # Radius 1, die 0.7 x 0.7: corner offset (0.7, 0.7) has norm 0.99 -> 4 fit.
+    assert exact_dies_per_wafer(0.7, 0.7, 2.0) == 4
+
+
+def test_exact_vs_gross_plausible():
+    for w, h in [(10.0, 10.0), (26.0, 33.0), (5.0, 7.0)]:
+        exact = exact_dies_per_wafer(w, h)
+        gross = gross_dies_per_wafer(w, h)
+        assert exact <= math.pi * 150**2 / (w * h)
+        assert abs(exact - gross) <= 0.15 * gross
+
+
+@settings(max_examples=60)
+@given(
+    w=st.floats(0.5, 60.0),
+    h=st.floats(0.5, 60.0),
+    scribe=st.floats(0.0, 2.0),
+    diameter=st.floats(20.0, 150.0),
+    fx=st.floats(0.0, 1.0, exclude_max=True),
+    fy=st.floats(0.0, 1.0, exclude_max=True),
+)
+def test_fast_count_matches_brute_force(w, h, scribe, diameter, fx, fy):
+    px, py = w + scribe, h + scribe
+    radius = diameter / 2
+    ox, oy = fx * px, fy * py
+    assert _count_for_offset(w, h, px, py, radius, ox, oy) == brute_count(
+        w, h, px, py, radius, ox, oy
+    )
+
+
+@pytest.mark.parametrize(
+    ("w", "h", "r", "ox", "oy"),
+    [
+        (1.0, 1.0, 1.0, 0.5, 0.5),  # centred die, corners inside
+        (2.0, 2.0, math.sqrt(2.0), 1.0, 1.0),  # corners exactly on the circle
+        (3.0, 4.0, 2.5, 1.5, 2.0),  # 3-4-5 triangle: corners exactly on the circle
+        (1.0, 1.0, 5.0, 0.0, 0.0),  # die corner on the wafer centre
+    ],
+)
+def test_fast_count_boundary_cases(w, h, r, ox, oy):
+    assert _count_for_offset(w, h, w, h, r, ox, oy) == brute_count(w, h, w, h, r, ox, oy)
+
+
+@settings(max_examples=30)
+@given(
+    w=st.floats(0.5, 250.0),
+    h=st.floats(0.5, 250.0),
+    scribe=st.floats(0.0, 1.0),
+    edge=st.floats(0.0, 10.0),
+    ix=st.integers(0, 64),
+    iy=st.integers(0, 64),
+)
+def test_exact_is_best_over_offsets(w, h, scribe, edge, ix, iy):
+    best = exact_dies_per_wafer(w, h, scribe_mm=scribe, edge_exclusion_mm=edge)
+    assert best >= 0
+    px, py = w + scribe, h + scribe
+    radius = 150.0 - edge
+    ox = _candidate_offsets(w, px)[ix]
+    oy = _candidate_offsets(h, py)[iy]
+    assert best >= _count_for_offset(w, h, px, py, radius, ox, oy)
+    centred = _count_for_offset(w, h, px, py, radius, (-w / 2) % px, (-h / 2) % py)
+    assert best >= centred
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"die_w_mm": 0.0}, "die_w_mm"),
+        ({"die_h_mm": -1.0}, "die_h_mm"),
+        ({"die_w_mm": float("nan")}, "die_w_mm"),
+        ({"wafer_diameter_mm": float("inf")}, "wafer_diameter_mm"),
+        ({"scribe_mm": -0.1}, "scribe_mm"),
+        ({"edge_exclusion_mm": -1.0}, "edge_exclusion_mm"),
+        ({"edge_exclusion_mm": 150.0}, "edge_exclusion_mm"),
+    ],
+)
+@pytest.mark.parametrize("func", [gross_dies_per_wafer, exact_dies_per_wafer])
+def test_bad_geometry(func, kwargs, name):
+    args = {"die_w_mm": 10.0, "die_h_mm": 10.0, "wafer_diameter_mm": 300.0}
+    args.update(kwargs)
+    with pytest.raises(ParameterError, match=name):
+        func(**args)

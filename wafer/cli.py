@@ -1,0 +1,147 @@
+"""The ``wafer`` command line.
+
+``wafer study`` runs the Monte Carlo wafer-vs-chiplet study and prints its
+table (or ``--json``). Bad input gets one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .chiplet import ChipletSpec
+from .errors import USER_ERRORS
+from .geometry import WaferSpec
+from .remap import SCHEMES
+from .report import format_table, summarize
+from .study import StudyConfig, run_study
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _dies(text: str) -> tuple[int, int]:
+    try:
+        x, y = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected COLSxROWS such as 12x7, got {text!r}") from None
+    return x, y
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="wafer", description="Wafer-scale fault tolerance and routing emulator.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    w, c, s = WaferSpec(), ChipletSpec(), StudyConfig()
+    study = sub.add_parser(
+        "study",
+        help="Monte Carlo study: wafer-scale repair and network vs the same silicon as chiplets",
+        description="Monte Carlo study of a wafer-scale die (default: WSE-3-like) next to the "
+        "same silicon split into chiplets. Prints a table with 95%% confidence intervals.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    run = study.add_argument_group("run")
+    run.add_argument("--trials", type=int, default=s.trials, help="wafers to simulate")
+    run.add_argument("--seed", type=int, default=s.seed, help="root seed (same seed, same numbers)")
+    run.add_argument("--json", action="store_true", help="print the results as JSON")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    run.add_argument("--chunk-size", type=int, default=s.chunk_size, help="wafers sampled per batch")
+    proc = study.add_argument_group("process")
+    proc.add_argument("--d0", type=float, default=s.d0, help="defect density, defects per cm^2")
+    proc.add_argument("--alpha", type=float, default=s.alpha,
+                      help="negative-binomial clustering of the chiplet die yield")
+    geo = study.add_argument_group("wafer geometry and repair")
+    geo.add_argument("--scheme", default=s.scheme, help=f"remap scheme: {', '.join(SCHEMES)}")
+    geo.add_argument("--wafer-diameter", type=float, default=w.wafer_diameter_mm, help="mm")
+    geo.add_argument("--die-width", type=float, default=w.die_width_mm, help="wafer-scale die width, mm")
+    geo.add_argument("--die-height", type=float, default=w.die_height_mm, help="wafer-scale die height, mm")
+    geo.add_argument("--core-rows", type=int, default=w.core_rows, help="physical core rows")
+    geo.add_argument("--core-cols", type=int, default=w.core_cols, help="physical core columns")
+    geo.add_argument("--segment-width", type=int, default=w.segment_width,
+                     help="physical cores per row segment (divides --core-cols)")
+    geo.add_argument("--spares", type=int, default=w.spares_per_segment, help="spare cores per segment")
+    geo.add_argument("--max-skew", type=int, default=w.max_skew,
+                     help="largest column offset the fabric bridges between vertical neighbours")
+    geo.add_argument("--no-diagonal-links", action="store_true",
+                     help="join shifted vertical neighbours over mesh channels, not dedicated links")
+    geo.add_argument("--router-dies-with-core", action="store_true",
+                     help="a dead core's router dies too; paths go around it")
+    geo.add_argument("--bridge-margin", type=int, default=w.bridge_margin,
+                     help="how far a joining path may leave its neighbours' bounding box")
+    chip = study.add_argument_group("chiplets")
+    chip.add_argument("--dies", type=_dies, default=(c.dies_x, c.dies_y),
+                      help="die grid COLSxROWS over the wafer-scale die")
+    chip.add_argument("--bond-yield", type=float, default=c.bond_yield, help="per-die bonding yield")
+    chip.add_argument("--d2d-gbps-per-mm", type=float, default=c.d2d_gbps_per_mm,
+                      help="die-to-die shoreline bandwidth, GB/s per mm (both directions)")
+    chip.add_argument("--d2d-latency-ns", type=float, default=c.d2d_latency_ns,
+                      help="latency a die-to-die crossing adds, ns")
+    chip.add_argument("--clock-ghz", type=float, default=c.clock_ghz, help="fabric clock, GHz")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> StudyConfig:
+    wafer = WaferSpec(
+        wafer_diameter_mm=args.wafer_diameter,
+        die_width_mm=args.die_width,
+        die_height_mm=args.die_height,
+        core_rows=args.core_rows,
+        core_cols=args.core_cols,
+        segment_width=args.segment_width,
+        spares_per_segment=args.spares,
+        max_skew=args.max_skew,
+        diagonal_links=not args.no_diagonal_links,
+        router_dies_with_core=args.router_dies_with_core,
+        bridge_margin=args.bridge_margin,
+    )
+    chiplet = ChipletSpec(
+        dies_x=args.dies[0],
+        dies_y=args.dies[1],
+        bond_yield=args.bond_yield,
+        d2d_gbps_per_mm=args.d2d_gbps_per_mm,
+        d2d_latency_ns=args.d2d_latency_ns,
+        clock_ghz=args.clock_ghz,
+    )
+    return StudyConfig(
+        wafer=wafer, chiplet=chiplet, d0=args.d0, alpha=args.alpha, trials=args.trials,
+        seed=args.seed, scheme=args.scheme, chunk_size=args.chunk_size,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``wafer`` command; returns the exit status.
+
+    Examples
+    --------
+    >>> main(["study", "--d0", "-1"])
+    2
+    """
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = _config(args)
+        # The chiplet side is checked up front so that bad input fails before the run.
+        from .chiplet import chiplet_comparison
+
+        chiplet_comparison(config.wafer, config.chiplet, config.d0, config.alpha)
+        result = run_study(config, progress=not args.no_progress)
+    except USER_ERRORS as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    summary = summarize(result)
+    if args.json:
+        print(json.dumps(summary, indent=2, allow_nan=False))
+    else:
+        print(format_table(summary))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Wafer geometry: the physical core grid, its spare layout and the fabric's reach.
+
+The default is a WSE-3-like wafer (Cerebras launch material and blog "100x
+Defect Tolerance", Jan 2025): a 215 x 215 mm die on a 300 mm wafer holding
+about 970k physical cores of about 0.048 mm^2 each. Here the grid is 980 rows
+x 984 columns = 964,320 cores of 0.219 x 0.218 mm (0.0479 mm^2), chosen so that
+the WSE's 12 x 7 reticle grid (84 dies of 82 x 140 cores) divides it exactly.
+
+Spare layout (shift-to-spare): every row is cut into segments of
+``segment_width`` physical cores; the last ``spares_per_segment`` cores of each
+segment are spares. With the defaults, one spare per 82 cores (1.2%, inside the
+1-1.5% Cerebras gave for WSE-1 at Hot Chips 31).
+
+Note that a 215 mm square's diagonal (304 mm) exceeds a 300 mm wafer: the
+published WSE figures are used as they are, and the square is not checked
+against the wafer circle.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from routing.errors import check_count, check_positive
+
+from .errors import ParameterError
+
+__all__ = ["WaferSpec"]
+
+
+@dataclass(frozen=True)
+class WaferSpec:
+    """A wafer-scale die: its core grid, spare layout and fabric.
+
+    Parameters
+    ----------
+    wafer_diameter_mm : float
+        Wafer diameter, mm.
+    die_width_mm, die_height_mm : float
+        Size of the wafer-scale die, mm.
+    core_rows, core_cols : int
+        Physical core grid (spares included).
+    segment_width : int
+        Physical cores per row segment; divides ``core_cols``.
+    spares_per_segment : int
+        Spare cores at the end of each segment (< ``segment_width``).
+    max_skew : int
+        Largest column offset between vertically neighbouring logical cores
+        that the fabric can bridge.
+    diagonal_links : bool
+        Whether the fabric has dedicated links that join vertical neighbours up
+        to ``max_skew`` columns apart (the WSE's redundant links): one hop,
+        shared with no other traffic. Without them, such neighbours are joined
+        by the shortest detour over mesh channels, which other logical links
+        also use.
+    router_dies_with_core : bool
+        Whether a dead core's router dies with it (paths must then go around
+        it) or keeps forwarding traffic.
+    bridge_margin : int
+        How far outside the bounding box of two logical neighbours the fabric
+        may route the path that joins them.
+
+    Examples
+    --------
+    >>> w = WaferSpec()
+    >>> w.n_cores, w.logical_shape
+    (964320, (980, 972))
+    >>> round(w.core_area_mm2, 4), round(w.spare_fraction, 4)
+    (0.0479, 0.0122)
+    """
+
+    wafer_diameter_mm: float = 300.0
+    die_width_mm: float = 215.0
+    die_height_mm: float = 215.0
+    core_rows: int = 980
+    core_cols: int = 984
+    segment_width: int = 82
+    spares_per_segment: int = 1
+    max_skew: int = 1
+    diagonal_links: bool = True
+    router_dies_with_core: bool = False
+    bridge_margin: int = 2
+
+    def __post_init__(self) -> None:
+        check_positive("wafer_diameter_mm", self.wafer_diameter_mm)
+        check_positive("die_width_mm", self.die_width_mm)
+        check_positive("die_height_mm", self.die_height_mm)
+        check_count("core_rows", self.core_rows)
+        check_count("core_cols", self.core_cols)
+        check_count("segment_width", self.segment_width)
+        check_count("spares_per_segment", self.spares_per_segment, minimum=0)
+        check_count("max_skew", self.max_skew, minimum=0)
+        check_count("bridge_margin", self.bridge_margin, minimum=0)
+        for name in ("diagonal_links", "router_dies_with_core"):
+            if not isinstance(getattr(self, name), bool):
+                raise ParameterError(f"{name} must be true or false, got {getattr(self, name)!r}")
+        if self.core_cols % self.segment_width:
+            raise ParameterError(
+                f"segment_width must divide core_cols ({self.core_cols}), got {self.segment_width}"
+            )
+        if self.spares_per_segment >= self.segment_width:
+            raise ParameterError(
+                f"spares_per_segment must be < segment_width ({self.segment_width}),"
+                f" got {self.spares_per_segment}"
+            )
+        if self.core_rows * (self.core_cols // self.segment_width) * (
+            self.segment_width - self.spares_per_segment
+        ) < 2:
+            raise ParameterError("the logical mesh must have at least 2 cores; enlarge the core grid")
+
+    @property
+    def n_cores(self) -> int:
+        """Physical cores, spares included."""
+        return self.core_rows * self.core_cols
+
+    @property
+    def n_segments(self) -> int:
+        """Segments per row."""
+        return self.core_cols // self.segment_width
+
+    @property
+    def logical_width(self) -> int:
+        """Logical cores per segment."""
+        return self.segment_width - self.spares_per_segment
+
+    @property
+    def logical_shape(self) -> tuple[int, int]:
+        """Shape (rows, cols) of the logical mesh a repaired wafer exposes."""
+        return self.core_rows, self.n_segments * self.logical_width
+
+    @property
+    def n_logical(self) -> int:
+        """Logical cores of a repaired wafer."""
+        rows, cols = self.logical_shape
+        return rows * cols
+
+    @property
+    def die_area_mm2(self) -> float:
+        """Area of the wafer-scale die, mm^2."""
+        return self.die_width_mm * self.die_height_mm
+
+    @property
+    def wafer_area_mm2(self) -> float:
+        """Area of the whole wafer, mm^2."""
+        return math.pi * (self.wafer_diameter_mm / 2) ** 2
+
+    @property
+    def core_area_mm2(self) -> float:
+        """Area of one physical core (its share of the die), mm^2."""
+        return self.die_area_mm2 / self.n_cores
+
+    @property
+    def spare_fraction(self) -> float:
+        """Fraction of physical cores that are spares."""
+        return self.spares_per_segment / self.segment_width

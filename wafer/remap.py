@@ -1,0 +1,268 @@
+"""Remapping the logical mesh around dead cores.
+
+Schemes are registered by name in :data:`SCHEMES` (as BookSim registers its
+routing functions); :func:`get_scheme` answers an unknown name with the
+closest known one.
+
+Shift-to-spare, in the manner Cerebras describes its WSE repair (Hot Chips 31,
+as reported by WikiChip): every row is cut into segments that end in spare
+cores; the logical cores of a segment occupy its live cores in order, so each
+core past a dead one shifts one position toward the segment's spares. The
+fabric then joins logical neighbours across the shift: horizontal neighbours
+by the run of routers between them (or a detour, where a dead router is in
+the way), vertical neighbours displaced by different amounts by a dedicated
+diagonal link or, without those, by a short detour over the mesh. Repair fails when a segment has more dead
+cores than spares, or when vertical neighbours end up more than
+``max_skew`` columns apart, or (with dead routers) when no path joins two
+logical neighbours within the fabric's reach.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import routing
+from yieldmodels import DefectBatch
+
+from ._shift_kernel import OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _p2l
+from .errors import ParameterError, unknown_name
+from .geometry import WaferSpec
+
+__all__ = ["Mapping", "RemapBatch", "SCHEMES", "ShiftToSpare", "get_scheme"]
+
+#: Why a repair failed, by status code.
+FAILURES = {
+    OK: "repaired",
+    TOO_MANY_DEAD: "a segment has more dead cores than spares",
+    TOO_MUCH_SKEW: "vertical neighbours shifted further apart than the fabric bridges",
+    3: "no live path joins two logical neighbours within the fabric's reach",
+}
+NO_PATH = 3
+
+
+@dataclass(frozen=True, eq=False)
+class RemapBatch:
+    """Outcome of a remap for each trial of a batch.
+
+    Attributes
+    ----------
+    status : ndarray of int8
+        0 where the wafer was repaired, else a key of :data:`FAILURES`.
+    max_fill : ndarray of int64
+        Most dead cores in any one segment.
+    max_skew : ndarray of int64
+        Largest column offset between vertical logical neighbours.
+    """
+
+    status: np.ndarray
+    max_fill: np.ndarray
+    max_skew: np.ndarray
+
+    @property
+    def repaired(self) -> np.ndarray:
+        """Boolean mask of the repaired trials."""
+        return self.status == OK
+
+
+class Mapping:
+    """The logical mesh of one wafer after shift-to-spare, stored sparsely.
+
+    Only the dead cores are kept; logical <-> physical lookups are computed
+    from them, so a mapping costs memory in proportion to the defects.
+
+    Parameters
+    ----------
+    spec : WaferSpec
+    dead : array of int
+        Dead physical cores (``row * core_cols + col``).
+
+    Examples
+    --------
+    >>> spec = WaferSpec(core_rows=2, core_cols=4, segment_width=4)
+    >>> m = ShiftToSpare.mapping(spec, [1])
+    >>> m.repaired, m.logical_shape
+    (True, (2, 3))
+    >>> m.to_dense().tolist()
+    [[0, 2, 3], [4, 5, 6]]
+    """
+
+    def __init__(self, spec: WaferSpec, dead) -> None:
+        self.spec = spec
+        dead = np.unique(np.asarray(dead, dtype=np.int64))
+        if dead.size and (dead[0] < 0 or dead[-1] >= spec.n_cores):
+            raise ParameterError(f"dead must be core ids in [0, {spec.n_cores}), got values outside it")
+        self.dead = dead
+        status, fill, skew = _check_batch(
+            np.array([0, dead.size], dtype=np.int64), dead, spec.core_rows, spec.core_cols,
+            spec.segment_width, spec.spares_per_segment, spec.max_skew,
+        )
+        self.max_fill = int(fill[0])
+        self.max_skew = int(skew[0])
+        self.status = int(status[0])
+        self._embedding: routing.Embedding | None = None
+        if self.status == OK and spec.router_dies_with_core and dead.size:
+            # Only dead routers can leave logical neighbours unjoined.
+            if not self.embedding_or_none():
+                self.status = NO_PATH
+
+    @property
+    def repaired(self) -> bool:
+        """Whether the wafer exposes its full logical mesh."""
+        return self.status == OK
+
+    @property
+    def failure(self) -> str:
+        """Why repair failed ("repaired" if it did not)."""
+        return FAILURES[self.status]
+
+    @property
+    def logical_shape(self) -> tuple[int, int]:
+        """(rows, cols) of the logical mesh."""
+        return self.spec.logical_shape
+
+    @property
+    def physical_shape(self) -> tuple[int, int]:
+        """(rows, cols) of the physical core grid."""
+        return self.spec.core_rows, self.spec.core_cols
+
+    @property
+    def spares_used(self) -> int:
+        """Spare positions taken over by shifted cores (= dead cores in the logical span)."""
+        lw = self.spec.logical_width
+        local = self.dead % self.spec.core_cols % self.spec.segment_width
+        seg_start = self.dead - local
+        # A dead core in a segment's spare slots pushes nothing into a spare.
+        rank = np.searchsorted(self.dead, self.dead) - np.searchsorted(self.dead, seg_start)
+        return int(np.count_nonzero(local - rank < lw))
+
+    def l2p(self, logical) -> np.ndarray:
+        """Physical core of each logical core id (``row * logical_cols + col``)."""
+        logical = np.ascontiguousarray(logical, dtype=np.int64)
+        n = self.spec.n_logical
+        if logical.size and (logical.min() < 0 or logical.max() >= n):
+            raise ParameterError(f"logical must be ids in [0, {n}), got values outside it")
+        s = self.spec
+        return _l2p(self.dead, s.core_cols, s.segment_width, s.spares_per_segment, logical)
+
+    def p2l(self, physical) -> np.ndarray:
+        """Logical core on each physical core id, -1 for dead and unused spare cores."""
+        physical = np.ascontiguousarray(physical, dtype=np.int64)
+        if physical.size and (physical.min() < 0 or physical.max() >= self.spec.n_cores):
+            raise ParameterError(f"physical must be ids in [0, {self.spec.n_cores}), got values outside it")
+        s = self.spec
+        return _p2l(self.dead, s.core_cols, s.segment_width, s.spares_per_segment, physical)
+
+    def to_dense(self) -> np.ndarray:
+        """Dense logical -> physical map, shape ``logical_shape`` (O(cores): small wafers)."""
+        return self.l2p(np.arange(self.spec.n_logical)).reshape(self.logical_shape)
+
+    def embedding_or_none(self) -> routing.Embedding | None:
+        """The irregular logical links and their physical paths, or None if a link has no path."""
+        if self._embedding is None:
+            s = self.spec
+            links = _irregular_links(self.dead, s.core_rows, s.core_cols, s.segment_width, s.spares_per_segment)
+            lrows, lcols = s.logical_shape
+            src_l = links // 4
+            dst_l = routing.channel_target(links, lrows, lcols)
+            src, dst = self.l2p(src_l), self.l2p(dst_l)
+            multi = ~routing.is_one_hop(src, dst, links % 4, s.core_rows, s.core_cols)
+            if s.diagonal_links:  # vertical neighbours ride their own links
+                multi &= links % 4 < 2
+            blocked = self.dead if s.router_dies_with_core else None
+            paths = routing.window_paths(s.core_rows, s.core_cols, src[multi], dst[multi], blocked, s.bridge_margin)
+            if not paths.found.all():
+                return None
+            nodes = np.unique(np.concatenate((paths.channels // 4, routing.channel_target(paths.channels, s.core_rows, s.core_cols))))
+            self._embedding = routing.Embedding(links[multi], paths, nodes, self.p2l(nodes))
+        return self._embedding
+
+    def metrics(self) -> routing.UniformMetrics:
+        """Exact uniform-traffic metrics of the repaired logical mesh.
+
+        Examples
+        --------
+        >>> spec = WaferSpec(core_rows=2, core_cols=4, segment_width=4)
+        >>> ShiftToSpare.mapping(spec, []).metrics().bandwidth_fraction
+        1.0
+        """
+        if not self.repaired:
+            raise ParameterError(f"mapping must be repaired to have metrics, got: {self.failure}")
+        e = self.embedding_or_none()
+        return routing.embedded_uniform_metrics(self.logical_shape, self.physical_shape, *e)
+
+
+class ShiftToSpare:
+    """Shift-to-spare remap (see the module docstring)."""
+
+    name = "shift-to-spare"
+
+    @staticmethod
+    def check(spec: WaferSpec, dead: DefectBatch) -> RemapBatch:
+        """Whether each trial's dead cores can be remapped, from the spare and skew rules.
+
+        With ``router_dies_with_core``, a trial that passes may still fail for
+        lack of a path: :meth:`mapping` finds out.
+
+        Notes
+        -----
+        O(dead cores * (spares + 1)) per trial; trials run in parallel.
+
+        Examples
+        --------
+        >>> spec = WaferSpec(core_rows=2, core_cols=4, segment_width=4)
+        >>> b = ShiftToSpare.check(spec, DefectBatch(np.array([0, 0, 1, 3]), np.array([5, 0, 1])))
+        >>> b.status.tolist(), b.max_fill.tolist()
+        ([0, 0, 1], [0, 1, 2])
+        """
+        status, fill, skew = _check_batch(
+            dead.offsets, dead.sites, spec.core_rows, spec.core_cols,
+            spec.segment_width, spec.spares_per_segment, spec.max_skew,
+        )
+        return RemapBatch(status, fill, skew)
+
+    @staticmethod
+    def repair_probability(spec: WaferSpec, mean_defects: float) -> float:
+        """Closed-form probability that no segment has more dead cores than spares.
+
+        Defects fall uniformly on the cores, their number Poisson with mean
+        ``mean_defects``, so each core is independently dead with probability
+        ``q = 1 - exp(-mean_defects / cores)`` and the segments are
+        independent binomials. This is the exact repair probability when the
+        skew rule cannot fail (``max_skew >= spares_per_segment``) and routers
+        survive their cores; otherwise an upper bound.
+
+        Examples
+        --------
+        >>> round(ShiftToSpare.repair_probability(WaferSpec(), 46.225), 4)
+        0.9144
+        """
+        mean = routing.errors.check_nonnegative("mean_defects", mean_defects)
+        q = -math.expm1(-mean / spec.n_cores)
+        w, sp = spec.segment_width, spec.spares_per_segment
+        ok = sum(math.comb(w, k) * q**k * (1 - q) ** (w - k) for k in range(sp + 1))
+        return math.exp(spec.core_rows * spec.n_segments * math.log(ok)) if ok > 0 else 0.0
+
+    @staticmethod
+    def mapping(spec: WaferSpec, dead) -> Mapping:
+        """The mapping of one wafer with the given dead cores."""
+        return Mapping(spec, dead)
+
+
+#: Remap schemes by name.
+SCHEMES = {ShiftToSpare.name: ShiftToSpare}
+
+
+def get_scheme(name: str):
+    """The remap scheme registered under ``name``.
+
+    Examples
+    --------
+    >>> get_scheme("shift-to-spare").name
+    'shift-to-spare'
+    """
+    try:
+        return SCHEMES[name]
+    except KeyError:
+        raise unknown_name("scheme", name, list(SCHEMES)) from None

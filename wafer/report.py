@@ -1,0 +1,180 @@
+"""Summaries of a study: a JSON-ready dict and the comparison table."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+
+import numpy as np
+
+from .stats import mean_ci, proportion_ci
+from .study import TRIAL_METRICS, StudyResult
+
+__all__ = ["summarize", "format_table"]
+
+
+def _est(mean: float, lo: float, hi: float, **extra) -> dict:
+    out = {"mean": _num(mean), "ci95": [_num(lo), _num(hi)]}
+    out.update(extra)
+    return out
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
+
+
+def summarize(result: StudyResult) -> dict:
+    """Everything a study found, as plain data (JSON-ready: NaN becomes None).
+
+    Wafer-side figures are Monte Carlo means with 95% confidence intervals
+    (Wilson for rates, normal for means; network metrics over the repaired
+    wafers); chiplet-side figures are closed forms.
+    """
+    cfg = result.config
+    spec = cfg.wafer
+    n = result.status.size
+    ok = result.repaired
+    rate = proportion_ci(int(ok.sum()), n)
+    n_logical = spec.n_logical
+    usable_area = n_logical * spec.core_area_mm2
+    network = {name: _est(*mean_ci(result.metrics[name])) for name in TRIAL_METRICS}
+    network["aggregate_bandwidth"] = _est(*(v * n_logical for v in mean_ci(result.metrics["saturation"])))
+    alive = spec.n_cores - result.dead[ok]
+    chip = result.chiplet
+    chip_net = asdict(chip.network)
+    chip_net["aggregate_bandwidth"] = chip.network.saturation * spec.n_cores
+    return {
+        "parameters": {
+            "d0_per_cm2": cfg.d0,
+            "alpha": cfg.alpha,
+            "trials": cfg.trials,
+            "seed": cfg.seed,
+            "scheme": cfg.scheme,
+            "wafer": asdict(spec),
+            "chiplet": asdict(cfg.chiplet),
+        },
+        "wafer": {
+            "defects_per_wafer": _est(*mean_ci(result.defects), closed_form=cfg.mean_defects),
+            "dead_cores_per_wafer": _est(*mean_ci(result.dead)),
+            "repair_rate": _est(*rate, closed_form=result.repair_closed_form),
+            "logical_shape": list(spec.logical_shape),
+            "logical_cores": n_logical,
+            "usable_cores_per_wafer": _est(*(r * n_logical for r in rate)),
+            "usable_area_mm2_per_wafer": _est(*(r * usable_area for r in rate)),
+            "usable_area_fraction": _est(*(r * usable_area / spec.wafer_area_mm2 for r in rate)),
+            "harvest": _est(*mean_ci(n_logical / alive if alive.size else np.array([]))),
+            "network": network,
+            "fault_free_network": asdict(result.fault_free),
+        },
+        "chiplet": {
+            "dies": [chip.spec.dies_x, chip.spec.dies_y],
+            "die_mm": [chip.die_width_mm, chip.die_height_mm],
+            "die_area_mm2": chip.die_area_mm2,
+            "kgd_yield": chip.kgd_yield,
+            "dies_per_wafer": chip.dies_per_wafer,
+            "good_dies_per_wafer": chip.good_dies_per_wafer,
+            "dies_per_system": chip.dies_per_system,
+            "assembly_yield": chip.assembly_yield,
+            "systems_per_wafer": chip.systems_per_wafer,
+            "cores_per_system": chip.cores_per_system,
+            "usable_area_mm2_per_wafer": chip.usable_area_mm2_per_wafer,
+            "usable_area_fraction": chip.usable_area_fraction,
+            "d2d_bandwidth": chip.d2d_bandwidth,
+            "d2d_extra_hops": chip.spec.d2d_extra_hops,
+            "network": chip_net,
+        },
+    }
+
+
+def _fmt(x, digits: int = 4) -> str:
+    if x is None:
+        return "n/a"
+    if isinstance(x, (int, np.integer)) or (abs(x) >= 1000):
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"
+
+
+def _ci(est: dict, digits: int = 4) -> str:
+    lo, hi = est["ci95"]
+    if lo is None:
+        return _fmt(est["mean"], digits)
+    return f"{_fmt(est['mean'], digits)} [{_fmt(lo, digits)}, {_fmt(hi, digits)}]"
+
+
+def format_table(summary: dict) -> str:
+    """The wafer-vs-chiplet comparison as a text table.
+
+    Examples
+    --------
+    >>> from wafer.study import StudyConfig, run_study
+    >>> from wafer.geometry import WaferSpec
+    >>> from wafer.chiplet import ChipletSpec
+    >>> cfg = StudyConfig(wafer=WaferSpec(core_rows=8, core_cols=8, segment_width=4,
+    ...                                   die_width_mm=4.0, die_height_mm=4.0),
+    ...                   chiplet=ChipletSpec(dies_x=2, dies_y=2), d0=50.0, trials=20, seed=1)
+    >>> print(format_table(summarize(run_study(cfg))).splitlines()[0])
+    Wafer vs chiplets: d0 = 50 defects/cm^2, 20 trials, seed 1
+    """
+    p = summary["parameters"]
+    w = summary["wafer"]
+    c = summary["chiplet"]
+    wn = w["network"]
+    cn = c["network"]
+    spec = p["wafer"]
+    lines = [
+        f"Wafer vs chiplets: d0 = {_fmt(p['d0_per_cm2'])} defects/cm^2, {p['trials']} trials, seed {p['seed']}",
+        f"  wafer-scale: {spec['die_width_mm']:g} x {spec['die_height_mm']:g} mm die on a "
+        f"{spec['wafer_diameter_mm']:g} mm wafer, {spec['core_rows']} x {spec['core_cols']} cores, "
+        f"{p['scheme']} with {spec['spares_per_segment']} spare(s) per {spec['segment_width']} cores; "
+        "defects Poisson, uniform over the cores",
+        f"  chiplets: {c['dies'][0]} x {c['dies'][1]} dies of {c['die_mm'][0]:.2f} x {c['die_mm'][1]:.2f} mm, "
+        f"known-good-die yield negative binomial (alpha = {_fmt(p['alpha'])}), "
+        f"bond yield {p['chiplet']['bond_yield']:g} per die",
+        "  values: wafer = Monte Carlo mean [95% CI], network over repaired wafers; chiplets = closed form",
+        "",
+    ]
+    rows = [
+        ("Yield and area", None, None),
+        ("working systems per wafer", _ci(w["repair_rate"]), _fmt(c["systems_per_wafer"])),
+        ("  closed form", _fmt(w["repair_rate"]["closed_form"]), ""),
+        ("known-good-die yield", "", _fmt(c["kgd_yield"])),
+        ("dies per wafer (exact count) / good", "1 (wafer-scale)",
+         f"{c['dies_per_wafer']} / {_fmt(c['good_dies_per_wafer'])}"),
+        ("assembly yield (dies per system)", "", f"{_fmt(c['assembly_yield'])} ({c['dies_per_system']})"),
+        ("cores per system", _fmt(w["logical_cores"]), _fmt(c["cores_per_system"])),
+        ("usable cores per wafer", _ci(w["usable_cores_per_wafer"]),
+         _fmt(c["systems_per_wafer"] * c["cores_per_system"])),
+        ("usable area per wafer (mm^2)", _ci(w["usable_area_mm2_per_wafer"]), _fmt(c["usable_area_mm2_per_wafer"])),
+        ("usable area fraction of the wafer", _ci(w["usable_area_fraction"]), _fmt(c["usable_area_fraction"])),
+        ("defects per wafer-scale die", _ci(w["defects_per_wafer"]), ""),
+        ("  closed form", _fmt(w["defects_per_wafer"]["closed_form"]), ""),
+        ("harvest (logical / live cores)", _ci(w["harvest"]), ""),
+        ("Network, uniform traffic, XY routing", None, None),
+        ("saturation (flits/node/cycle)", _ci(wn["saturation"]), _fmt(cn["saturation"])),
+        ("aggregate (flits/cycle)", _ci(wn["aggregate_bandwidth"]), _fmt(cn["aggregate_bandwidth"])),
+        ("bandwidth vs fault-free mesh", _ci(wn["bandwidth_fraction"]), _fmt(cn["bandwidth_fraction"])),
+        ("die-to-die link bandwidth (on-die = 1)", "", _fmt(c["d2d_bandwidth"])),
+        ("mean extra hops, neighbour link", _ci(wn["mean_link_extra_hops"]), _fmt(cn["mean_link_extra_hops"])),
+        ("worst extra hops, neighbour link", _ci(wn["max_link_extra_hops"]), _fmt(cn["max_link_extra_hops"])),
+        ("mean extra hops, uniform route", _ci(wn["mean_route_extra_hops"]), _fmt(cn["mean_route_extra_hops"])),
+        ("worst extra hops, uniform route", _ci(wn["max_route_extra_hops"]), _fmt(cn["max_route_extra_hops"])),
+        ("  fault-free wafer, mean / worst route",
+         f"{_fmt(w['fault_free_network']['mean_route_extra_hops'])} / "
+         f"{_fmt(w['fault_free_network']['max_route_extra_hops'])}", ""),
+        ("mean route length, fault-free (hops)", _fmt(w["fault_free_network"]["mean_route_hops"]),
+         _fmt(cn["mean_route_hops"])),
+    ]
+    width = max(len(r[0]) for r in rows) + 4
+    wcol = max(len(r[1] or "") for r in rows) + 2
+    lines.append(f"{'':<{width}}{'wafer-scale':<{wcol}}chiplets")
+    for label, a, b in rows:
+        if a is None:
+            lines.append(label)
+        else:
+            lines.append(f"  {label:<{width - 2}}{a:<{wcol}}{b}".rstrip())
+    lines += [
+        "",
+        "Extra hops: physical hops beyond the logical XY hop count; a die-to-die crossing counts "
+        f"{_fmt(c['d2d_extra_hops'])} hops (latency at the fabric clock). Chiplet dies have no spares.",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,157 @@
+"""Counter-based random streams for compiled Monte Carlo kernels.
+
+A run's ``seed`` becomes one 64-bit root key (:func:`root_key`). Inside
+kernels, trial ``t`` gets its own splitmix64 stream whose start state is a hash
+of ``(key, t)`` (:func:`_trial_state`), so a trial's draws depend only on the
+root key and the trial index: never on chunking, thread count or the order in
+which trials run. The kernel helpers thread the 64-bit state explicitly:
+each takes ``state`` and returns ``(state, value)``.
+
+Other packages (e.g. ``wafer``) reuse :func:`root_key` and the kernel helpers.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from numba import njit
+
+from .errors import ParameterError
+
+__all__ = ["root_key"]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_TWO_M53 = 1.0 / 9007199254740992.0  # 2**-53
+_POISSON_CHUNK = 500.0  # exp(-500) ~ 7e-218 does not underflow
+
+
+def root_key(seed: int | np.random.SeedSequence | np.random.Generator | None) -> np.uint64:
+    """Derive the 64-bit root key of a run from a user seed.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.SeedSequence, numpy.random.Generator or None
+        An int >= 0 or a SeedSequence gives a reproducible key (the same
+        SeedSequence always gives the same key: it is not advanced). A
+        Generator is advanced once (``integers(2**63)``) and that draw seeds
+        the key, so successive calls with one Generator differ. None draws
+        fresh OS entropy.
+
+    Returns
+    -------
+    numpy.uint64
+        The root key: ``SeedSequence(seed).generate_state(1, uint64)[0]``.
+
+    Raises
+    ------
+    ParameterError
+        If ``seed`` is of another type or a negative int.
+
+    Notes
+    -----
+    O(1). SeedSequence hashing follows NumPy's recommendation for turning
+    user seeds into well-mixed generator state.
+
+    Examples
+    --------
+    >>> from yieldmodels._rng import root_key
+    >>> bool(root_key(42) == root_key(np.random.SeedSequence(42)))
+    True
+    >>> bool(root_key(1) == root_key(2))
+    False
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        seq = seed
+    elif isinstance(seed, np.random.Generator):
+        seq = np.random.SeedSequence(int(seed.integers(2**63)))
+    elif seed is None:
+        seq = np.random.SeedSequence()
+    elif isinstance(seed, (numbers.Integral, np.integer)) and not isinstance(
+        seed, (bool, np.bool_)
+    ):
+        if int(seed) < 0:
+            raise ParameterError(f"seed must be an integer >= 0, got {int(seed)!r}")
+        seq = np.random.SeedSequence(int(seed))
+    else:
+        raise ParameterError(
+            "seed must be an int >= 0, numpy.random.SeedSequence, "
+            f"numpy.random.Generator or None, got {seed!r}"
+        )
+    return seq.generate_state(1, np.uint64)[0]
+
+
+@njit(cache=True)
+def _mix64(z):  # pragma: no cover - compiled
+    """The splitmix64 finaliser: a bijective 64-bit hash."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True)
+def _trial_state(key, t):  # pragma: no cover - compiled
+    """Start state of trial ``t``'s stream under root ``key`` (both taken as uint64)."""
+    return _mix64(np.uint64(key) ^ _mix64(np.uint64(t) + _GOLDEN))
+
+
+@njit(cache=True)
+def _next_u64(state):  # pragma: no cover - compiled
+    """One splitmix64 step: return ``(new_state, 64-bit output)``."""
+    state = state + _GOLDEN
+    return state, _mix64(state)
+
+
+@njit(cache=True)
+def _uniform01(state):  # pragma: no cover - compiled
+    """Return ``(state, u)`` with ``u`` a 53-bit double uniform on [0, 1)."""
+    state, x = _next_u64(state)
+    return state, float(x >> _S11) * _TWO_M53
+
+
+@njit(cache=True)
+def _randint(state, n):  # pragma: no cover - compiled
+    """Return ``(state, k)`` with ``k`` uniform on ``[0, n)`` for ``n >= 1``.
+
+    ``floor(u * n)`` with a 53-bit ``u``: each value's probability is off
+    from ``1/n`` by a relative error below ``n * 2**-53`` (< 1e-6 for
+    n < 2**33), negligible for any site count; the clamp guards a last-ulp
+    rounding of ``u * n`` up to ``n``.
+    """
+    state, u = _uniform01(state)
+    k = np.int64(u * n)
+    return state, min(k, n - 1)
+
+
+@njit(cache=True)
+def _poisson(state, lam):  # pragma: no cover - compiled
+    """Return ``(state, k)`` with ``k ~ Poisson(lam)``, ``lam >= 0``.
+
+    Inversion by sequential search, applied to chunks of mean <= 500 whose
+    counts add up (a sum of independent Poissons is Poisson), so
+    ``exp(-chunk)`` never underflows. O(lam + 1) work and draws.
+    """
+    if lam <= 0.0:
+        return state, np.int64(0)
+    n_chunks = max(1, int(np.ceil(lam / _POISSON_CHUNK)))  # >= 1 for subnormal lam
+    chunk = lam / n_chunks
+    p0 = np.exp(-chunk)
+    k_max = chunk + 40.0 * np.sqrt(chunk) + 40.0  # guard against rounding in the CDF
+    total = np.int64(0)
+    for _ in range(n_chunks):
+        state, u = _uniform01(state)
+        k = 0
+        p = p0
+        cdf = p0
+        while u > cdf and k < k_max:
+            k += 1
+            p *= chunk / k
+            cdf += p
+        total += k
+    return state, total
