@@ -114,11 +114,13 @@ def _sum_after(pos, csum, lo, hi, b):
 
 @njit(cache=True)
 def _runs(lines, pos, extra):
-    """Sort (line, pos, extra) by line then pos; cumulative extras within the sort."""
+    """Sort (line, pos, extra) by line then pos; return the line of each run,
+    the run start offsets (plus the end), the positions and cumulative extras."""
     span = pos.max() + 1 if pos.size else 1
     order = np.argsort(lines * span + pos)
     lines, pos, extra = lines[order], pos[order], extra[order]
-    return lines, pos, np.cumsum(extra), _groups(lines)
+    starts = _groups(lines)
+    return lines[starts[:-1]], starts, pos, np.cumsum(extra)
 
 
 @njit(cache=True)
@@ -133,9 +135,8 @@ def _line_max(pos_a, cs_a, a_lo, a_hi, pos_b, cs_b, b_lo, b_hi, at):
 
 
 @njit(cache=True)
-def _find_run(lines, starts, line):
+def _find_run(heads, starts, line):
     """(lo, hi) of ``line``'s run, or (0, 0) if it has none."""
-    heads = lines[starts[:-1]]
     k = np.searchsorted(heads, line)
     if k < heads.size and heads[k] == line:
         return starts[k], starts[k + 1]
@@ -178,32 +179,35 @@ def _worst_route_extra(lrows, lcols, links, extra):
     # Runs of extras: horizontal ones by row and column, vertical ones by
     # column and row, each with cumulative sums.
     is_e, is_w, is_s, is_n = port == 0, port == 1, port == 2, port == 3
-    e_l, e_p, e_c, e_g = _runs(y[is_e], x[is_e], extra[is_e])
-    w_l, w_p, w_c, w_g = _runs(y[is_w], x[is_w], extra[is_w])
-    s_l, s_p, s_c, s_g = _runs(x[is_s], y[is_s], extra[is_s])
-    n_l, n_p, n_c, n_g = _runs(x[is_n], y[is_n], extra[is_n])
-    rows_t = np.unique(np.concatenate((e_l, w_l)))
-    cols_t = np.unique(np.concatenate((s_l, n_l)))
+    e_h, e_g, e_p, e_c = _runs(y[is_e], x[is_e], extra[is_e])
+    w_h, w_g, w_p, w_c = _runs(y[is_w], x[is_w], extra[is_w])
+    s_h, s_g, s_p, s_c = _runs(x[is_s], y[is_s], extra[is_s])
+    n_h, n_g, n_p, n_c = _runs(x[is_n], y[is_n], extra[is_n])
+    rows_t = np.unique(np.concatenate((e_h, w_h)))
+    cols_t = np.unique(np.concatenate((s_h, n_h)))
+    # The south and north runs of each affected column.
+    col_runs = np.empty((cols_t.size, 4), dtype=np.int64)
+    for i in range(cols_t.size):
+        col_runs[i, 0], col_runs[i, 1] = _find_run(s_h, s_g, cols_t[i])
+        col_runs[i, 2], col_runs[i, 3] = _find_run(n_h, n_g, cols_t[i])
+    outer_cols = (_first_missing(cols_t, lcols, True), _first_missing(cols_t, lcols, False))
     worst = 0
     for r in rows_t:
-        ea, eb = _find_run(e_l, e_g, r)
-        wa, wb = _find_run(w_l, w_g, r)
+        ea, eb = _find_run(e_h, e_g, r)
+        wa, wb = _find_run(w_h, w_g, r)
         # Turning column outside the affected columns: the row part alone,
         # largest at the outermost such columns.
-        for b in (_first_missing(cols_t, lcols, True), _first_missing(cols_t, lcols, False)):
+        for b in outer_cols:
             if b >= 0:
                 worst = max(worst, _line_max(e_p, e_c, ea, eb, w_p, w_c, wa, wb, b))
-        for b in cols_t:
-            a = _line_max(e_p, e_c, ea, eb, w_p, w_c, wa, wb, b)
-            sa, sb = _find_run(s_l, s_g, b)
-            na, nb = _find_run(n_l, n_g, b)
+        for i in range(cols_t.size):
+            a = _line_max(e_p, e_c, ea, eb, w_p, w_c, wa, wb, cols_t[i])
+            sa, sb, na, nb = col_runs[i, 0], col_runs[i, 1], col_runs[i, 2], col_runs[i, 3]
             worst = max(worst, a + _vertical(n_p, n_c, na, nb, s_p, s_c, sa, sb, r))
-    top = _first_missing(rows_t, lrows, False)
-    bottom = _first_missing(rows_t, lrows, True)
-    for b in cols_t:
-        sa, sb = _find_run(s_l, s_g, b)
-        na, nb = _find_run(n_l, n_g, b)
-        for r in (top, bottom):
+    outer_rows = (_first_missing(rows_t, lrows, False), _first_missing(rows_t, lrows, True))
+    for i in range(cols_t.size):
+        sa, sb, na, nb = col_runs[i, 0], col_runs[i, 1], col_runs[i, 2], col_runs[i, 3]
+        for r in outer_rows:
             if r >= 0:
                 worst = max(worst, _vertical(n_p, n_c, na, nb, s_p, s_c, sa, sb, r))
     return worst

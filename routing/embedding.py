@@ -78,8 +78,8 @@ def embedded_uniform_metrics(
     links : array of int
         Logical channel ids (``4 * node + port``) of every logical link whose
         physical path is not a single channel. Unlisted links are one hop: the
-        mesh channel between their two ends or, if the ends are not mesh
-        neighbours, a dedicated link of their own.
+        mesh channel that leaves their source by the link's own port, if it
+        reaches their target; otherwise a dedicated link of their own.
     paths : PathSet
         The physical path of each listed link, in the same order.
     p2l_nodes, p2l_logical : array of int

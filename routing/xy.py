@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import check_count
+from .errors import ParameterError, check_count, check_positive
 from .mesh import EAST, NORTH, SOUTH, WEST
 
 __all__ = [
@@ -133,4 +133,7 @@ def uniform_saturation(rows: int, cols: int, bandwidth: float = 1.0) -> float:
     >>> uniform_saturation(8, 8)   # 4 / k
     0.5
     """
-    return bandwidth * rows * cols / uniform_max_flows(rows, cols)
+    max_flows = uniform_max_flows(rows, cols)  # checks rows and cols first
+    if max_flows == 0:
+        raise ParameterError(f"the mesh must have at least 2 nodes, got {rows} x {cols}")
+    return check_positive("bandwidth", bandwidth) * rows * cols / max_flows

@@ -29,8 +29,8 @@ from dataclasses import asdict, dataclass
 
 import routing
 import yieldmodels
-from routing.errors import check_count, check_positive
 
+from .errors import as_wafer_error, check_count, check_nonnegative, check_positive
 from .geometry import WaferSpec
 
 __all__ = ["ChipletSpec", "ChipletResult", "chiplet_comparison"]
@@ -72,12 +72,12 @@ class ChipletSpec:
         check_count("dies_x", self.dies_x)
         check_count("dies_y", self.dies_y)
         check_positive("d2d_gbps_per_mm", self.d2d_gbps_per_mm)
-        routing.errors.check_nonnegative("d2d_latency_ns", self.d2d_latency_ns)
+        check_nonnegative("d2d_latency_ns", self.d2d_latency_ns)
         check_count("link_bits", self.link_bits)
         check_positive("clock_ghz", self.clock_ghz)
-        yieldmodels.system_yield(1, self.bond_yield)  # validates bond_yield
-        routing.errors.check_nonnegative("scribe_mm", self.scribe_mm)
-        routing.errors.check_nonnegative("edge_exclusion_mm", self.edge_exclusion_mm)
+        as_wafer_error(yieldmodels.system_yield)(1, self.bond_yield)  # validates bond_yield
+        check_nonnegative("scribe_mm", self.scribe_mm)
+        check_nonnegative("edge_exclusion_mm", self.edge_exclusion_mm)
 
     @property
     def n_dies(self) -> int:

@@ -9,8 +9,10 @@ line and exit status 2.
 from __future__ import annotations
 
 import difflib
+import functools
 
 import routing
+import routing.errors
 import yieldmodels
 
 __all__ = ["ParameterError", "USER_ERRORS", "unknown_name"]
@@ -26,6 +28,30 @@ class ParameterError(yieldmodels.ParameterError, routing.ParameterError):
 
 #: Every error type that means "bad input" (not a bug).
 USER_ERRORS = (yieldmodels.ParameterError, routing.ParameterError)
+
+
+def as_wafer_error(check):
+    """``check``, raising this package's :class:`ParameterError` (same message) on bad input.
+
+    The wafer classes validate with the checks of :mod:`routing` and
+    :mod:`yieldmodels`; wrapped, their errors are also ``wafer.ParameterError``.
+    """
+
+    @functools.wraps(check)
+    def wrapped(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except USER_ERRORS as exc:
+            if isinstance(exc, ParameterError):
+                raise
+            raise ParameterError(str(exc)) from None
+
+    return wrapped
+
+
+check_count = as_wafer_error(routing.errors.check_count)
+check_positive = as_wafer_error(routing.errors.check_positive)
+check_nonnegative = as_wafer_error(routing.errors.check_nonnegative)
 
 
 def unknown_name(kind: str, name: str, known: list[str]) -> ParameterError:

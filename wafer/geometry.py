@@ -21,9 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from routing.errors import check_count, check_positive
-
-from .errors import ParameterError
+from .errors import ParameterError, check_count, check_positive
 
 __all__ = ["WaferSpec"]
 
@@ -103,10 +101,11 @@ class WaferSpec:
                 f"spares_per_segment must be < segment_width ({self.segment_width}),"
                 f" got {self.spares_per_segment}"
             )
-        if self.core_rows * (self.core_cols // self.segment_width) * (
-            self.segment_width - self.spares_per_segment
-        ) < 2:
-            raise ParameterError("the logical mesh must have at least 2 cores; enlarge the core grid")
+        if self.n_logical < 2:
+            raise ParameterError(
+                f"core_rows x core_cols must leave at least 2 logical cores, got {self.core_rows} x"
+                f" {self.core_cols} with {self.spares_per_segment} spare(s) per {self.segment_width}"
+            )
 
     @property
     def n_cores(self) -> int:

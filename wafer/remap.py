@@ -27,7 +27,7 @@ import routing
 from yieldmodels import DefectBatch
 
 from ._shift_kernel import OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _p2l
-from .errors import ParameterError, unknown_name
+from .errors import ParameterError, check_nonnegative, unknown_name
 from .geometry import WaferSpec
 
 __all__ = ["Mapping", "RemapBatch", "SCHEMES", "ShiftToSpare", "get_scheme"]
@@ -53,7 +53,8 @@ class RemapBatch:
     max_fill : ndarray of int64
         Most dead cores in any one segment.
     max_skew : ndarray of int64
-        Largest column offset between vertical logical neighbours.
+        Largest column offset between vertical logical neighbours (0 where
+        the spare rule already failed: not computed).
     """
 
     status: np.ndarray
@@ -129,11 +130,15 @@ class Mapping:
 
     @property
     def spares_used(self) -> int:
-        """Spare positions taken over by shifted cores (= dead cores in the logical span)."""
+        """Spare slots consumed: how far each segment's last logical core shifted, summed.
+
+        A consumed slot holds a shifted logical core or is itself dead.
+        """
         lw = self.spec.logical_width
         local = self.dead % self.spec.core_cols % self.spec.segment_width
         seg_start = self.dead - local
-        # A dead core in a segment's spare slots pushes nothing into a spare.
+        # The k-th dead core of a segment shifts every logical core from
+        # offset local - k on, the last one (lw - 1) included when local - k < lw.
         rank = np.searchsorted(self.dead, self.dead) - np.searchsorted(self.dead, seg_start)
         return int(np.count_nonzero(local - rank < lw))
 
@@ -238,7 +243,7 @@ class ShiftToSpare:
         >>> round(ShiftToSpare.repair_probability(WaferSpec(), 46.225), 4)
         0.9144
         """
-        mean = routing.errors.check_nonnegative("mean_defects", mean_defects)
+        mean = check_nonnegative("mean_defects", mean_defects)
         q = -math.expm1(-mean / spec.n_cores)
         w, sp = spec.segment_width, spec.spares_per_segment
         ok = sum(math.comb(w, k) * q**k * (1 - q) ** (w - k) for k in range(sp + 1))

@@ -139,7 +139,7 @@ def format_table(summary: dict) -> str:
         ("  closed form", _fmt(w["repair_rate"]["closed_form"]), ""),
         ("known-good-die yield", "", _fmt(c["kgd_yield"])),
         ("dies per wafer (exact count) / good", "1 (wafer-scale)",
-         f"{c['dies_per_wafer']} / {_fmt(c['good_dies_per_wafer'])}"),
+         f"{_fmt(c['dies_per_wafer'])} / {_fmt(c['good_dies_per_wafer'])}"),
         ("assembly yield (dies per system)", "", f"{_fmt(c['assembly_yield'])} ({c['dies_per_system']})"),
         ("cores per system", _fmt(w["logical_cores"]), _fmt(c["cores_per_system"])),
         ("usable cores per wafer", _ci(w["usable_cores_per_wafer"]),

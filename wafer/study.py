@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import routing
 import yieldmodels
-from routing.errors import check_count, check_nonnegative, check_positive
 from tqdm import tqdm
 
 from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
+from .errors import ParameterError, check_count, check_nonnegative, check_positive
 from .faults import dead_cores
 from .geometry import WaferSpec
 from .remap import get_scheme
 
 __all__ = ["StudyConfig", "StudyResult", "run_study", "TRIAL_METRICS"]
+
+#: Largest expected number of defects per wafer a study accepts.
+MAX_DEFECTS_PER_WAFER = 1_000_000
 
 #: Per-trial network metrics (fields of routing.UniformMetrics), NaN where
 #: repair failed.
@@ -71,6 +74,14 @@ class StudyConfig:
 
     def __post_init__(self) -> None:
         check_nonnegative("d0", self.d0)
+        # Far beyond every wafer being dead; the sparse sampler would only
+        # spend memory (8 bytes a defect) on more.
+        limit = 100.0 * MAX_DEFECTS_PER_WAFER / self.wafer.die_area_mm2
+        if self.d0 > limit:
+            raise ParameterError(
+                f"d0 must put at most {MAX_DEFECTS_PER_WAFER:,} expected defects on the die"
+                f" (<= {limit:.4g} defects/cm^2 here), got {self.d0!r}"
+            )
         check_positive("alpha", self.alpha)
         check_count("trials", self.trials)
         check_count("seed", self.seed, minimum=0)

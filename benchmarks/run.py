@@ -1,0 +1,417 @@
+"""Sparse wafer kernels against naive dense numpy baselines, timed in one run.
+
+Run from the project root with the dev environment::
+
+    python benchmarks/run.py                 # default run, about 30 s on 2 cores
+    python benchmarks/run.py --quick         # short smoke run, a few seconds
+    python benchmarks/run.py --wafers 50000 --repeat 5
+    python benchmarks/run.py --json          # results as JSON on stdout
+
+Everything runs at WSE-3 scale: the default ``wafer.WaferSpec()`` (980 x 984 =
+964,320 cores, row segments of 82 cores ending in 1 spare, max skew 1,
+diagonal links) with D0 = 0.1 defects/cm^2 over 46,225 mm^2, i.e. 46.2
+expected defects per wafer. Following the project convention, each section
+prints ratios against a baseline measured in the same run; nothing here is
+asserted in the test suite.
+
+Section 1, repair check (wafers per second)
+    sparse          ``yieldmodels.sample_defects`` + ``wafer.dead_cores`` +
+                    ``wafer.ShiftToSpare.check`` on a batch of ``--wafers``
+                    wafers, after a warm-up call (JIT compile / cache load);
+                    best of ``--repeat``. Run with numba's default thread count
+                    and again with one thread.
+    dense count     per wafer, one Bernoulli draw per core
+                    (``rng.random(n_cores) < p``, ``p = 1 - exp(-mean / n_cores)``,
+                    the same dead-core law as the Poisson sampler), reshape to
+                    (rows, segments, width), count dead cores per segment, repaired
+                    iff every count <= spares. This is the minimum dense job, so
+                    the ratio against it is the conservative one.
+    dense full      the same plus the skew rule computed densely: the
+                    displacement of every logical core, from cumulative dead
+                    counts along each segment, compared with the row below.
+                    Same job as the sparse check.
+    The dense paths run on ``--dense-wafers`` wafers (single-threaded numpy),
+    best of ``--repeat``. Checks: the dense evaluator returns the same
+    (status, max fill, max skew) as ``ShiftToSpare.check`` on dead-core maps
+    drawn by the sparse sampler (exact), and every path's repair rate lies
+    within 4 standard errors of ``ShiftToSpare.repair_probability``
+    (statistical; exact closed form here because max_skew >= spares).
+
+Section 2, network metrics of one repaired wafer (seconds per wafer)
+    sparse          ``ShiftToSpare.mapping(spec, dead).metrics()``, averaged
+                    over ``--metric-wafers`` repaired wafers (per-wafer best of
+                    ``--repeat``).
+    dense           ``mapping.to_dense()`` + ``routing.embed_dense`` +
+                    ``routing.embedded_uniform_metrics`` over every physical
+                    node, on the first ``--dense-metric-wafers`` of those wafers
+                    (one pass each: a pass takes seconds). ``embed_dense`` lists
+                    every logical link that is not one physical hop; with
+                    ``diagonal_links`` (the default wafer) vertical neighbours
+                    ride dedicated one-hop links, so the dense baseline drops
+                    the vertical links from its listing before the metrics, as
+                    ``Mapping`` does. The script checks that both give
+                    identical ``UniformMetrics`` (exit status 1 if not), and,
+                    on one wafer with ``diagonal_links=False``, that the
+                    unfiltered dense embedding matches ``Mapping.metrics()``.
+
+Exit status: 0 when every check passes, 1 when one fails (the tables are
+still printed), 2 on bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict
+
+import numba
+import numpy as np
+import routing
+import wafer
+import yieldmodels
+
+D0_PER_CM2 = 0.1
+Z_LIMIT = 4.0
+
+
+def _best_of(fn, repeat):
+    """Best wall time of ``repeat`` calls of ``fn`` and the last result."""
+    best, out = math.inf, None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def _log(msg, quiet):
+    if not quiet:
+        print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- section 1
+
+
+def sparse_check(spec, n, mean, seed):
+    """Repaired mask of ``n`` wafers via the sparse sampler and kernels."""
+    defects = yieldmodels.sample_defects(n, mean, spec.n_cores, seed)
+    dead = wafer.dead_cores(defects)
+    return wafer.ShiftToSpare.check(spec, dead), dead
+
+
+def dense_eval(dead_mask, spec, skew=True):
+    """(status, max fill, max skew) of one wafer from its dense dead-core mask.
+
+    The straightforward O(cores) way: count per segment; then, if every
+    segment has enough spares, the displacement ``d(o)`` of each logical
+    offset ``o`` is the number of dead cores before the live core it sits on.
+    """
+    rows, nseg, w, sp = spec.core_rows, spec.n_segments, spec.segment_width, spec.spares_per_segment
+    seg = dead_mask.reshape(rows, nseg, w)
+    fill = int(seg.sum(axis=2, dtype=np.int32).max())
+    if fill > sp:
+        return 1, fill, 0
+    if not skew:
+        return 0, fill, 0
+    lw = w - sp
+    cd = np.cumsum(seg, axis=2, dtype=np.int32)  # dead cores at or before each column
+    o = np.arange(w, dtype=np.int32) - cd  # logical offset of the core there, if live
+    idx = np.flatnonzero(~seg & (o < lw))
+    disp = np.empty(rows * nseg * lw, dtype=np.int32)
+    disp[(idx // w) * lw + o.ravel()[idx]] = cd.ravel()[idx]
+    disp = disp.reshape(rows, nseg * lw)
+    k = int(np.abs(np.diff(disp, axis=0)).max()) if rows > 1 else 0
+    return (2 if k > spec.max_skew else 0), fill, k
+
+
+def dense_check(spec, n, mean, seed, skew):
+    """Repaired mask of ``n`` wafers drawn densely, one Bernoulli per core."""
+    rng = np.random.default_rng(seed)
+    p = -math.expm1(-mean / spec.n_cores)
+    ok = np.empty(n, dtype=bool)
+    for t in range(n):
+        ok[t] = dense_eval(rng.random(spec.n_cores) < p, spec, skew)[0] == 0
+    return ok
+
+
+def cross_check_dense(spec, dead, status, n_each):
+    """Dense evaluator vs ``ShiftToSpare.check`` on the sparse sampler's wafers."""
+    rep = np.flatnonzero(status.status == 0)[:n_each]
+    bad = np.flatnonzero(status.status != 0)[:n_each]
+    mismatches = 0
+    for t in np.concatenate((rep, bad)):
+        mask = np.zeros(spec.n_cores, dtype=bool)
+        mask[dead.trial(int(t))] = True
+        got = dense_eval(mask, spec)
+        want = (int(status.status[t]), int(status.max_fill[t]), int(status.max_skew[t]))
+        if got[:2] != want[:2] or (want[0] != 1 and got[2] != want[2]):
+            mismatches += 1
+    return {"wafers": int(rep.size + bad.size), "repaired": int(rep.size),
+            "failed": int(bad.size), "mismatches": mismatches}
+
+
+def section_repair(spec, mean, args, quiet):
+    seed = np.random.SeedSequence(args.seed)
+    s_sparse, s_dense = seed.spawn(2)
+    exact = wafer.ShiftToSpare.repair_probability(spec, mean)
+    threads = numba.get_num_threads()
+
+    _log("section 1: warm-up (JIT compile or cache load)", quiet)
+    t0 = time.perf_counter()
+    sparse_check(spec, 64, mean, s_sparse)
+    warmup = time.perf_counter() - t0
+
+    rows = []
+    _log(f"section 1: sparse, {args.wafers} wafers x {args.repeat}, {threads} threads", quiet)
+    t, (res, dead) = _best_of(lambda: sparse_check(spec, args.wafers, mean, s_sparse), args.repeat)
+    rows.append(("sparse", threads, args.wafers, t, res.repaired))
+    if threads > 1:
+        _log("section 1: sparse, 1 thread", quiet)
+        numba.set_num_threads(1)
+        try:
+            t1, (res1, _) = _best_of(lambda: sparse_check(spec, args.wafers, mean, s_sparse), args.repeat)
+        finally:
+            numba.set_num_threads(threads)
+        rows.append(("sparse", 1, args.wafers, t1, res1.repaired))
+    for name, skew in (("dense count", False), ("dense full", True)):
+        _log(f"section 1: {name}, {args.dense_wafers} wafers x {args.repeat}", quiet)
+        t, ok = _best_of(lambda: dense_check(spec, args.dense_wafers, mean, s_dense, skew), args.repeat)
+        rows.append((name, 1, args.dense_wafers, t, ok))
+
+    _log("section 1: cross-check dense evaluator on sparse-drawn wafers", quiet)
+    cross = cross_check_dense(spec, dead, res, args.cross_wafers)
+
+    out = []
+    for name, thr, n, t, ok in rows:
+        rate = float(ok.mean())
+        se = math.sqrt(exact * (1 - exact) / n)
+        out.append({"path": name, "threads": thr, "wafers": n, "seconds": t,
+                    "wafers_per_s": n / t, "repair_rate": rate, "z": (rate - exact) / se if se else 0.0})
+    base = {r["path"]: r["wafers_per_s"] for r in out if r["path"].startswith("dense")}
+    for r in out:
+        r["x_dense_count"] = r["wafers_per_s"] / base["dense count"]
+        r["x_dense_full"] = r["wafers_per_s"] / base["dense full"]
+    return {"warmup_s": warmup, "mean_defects": mean, "repair_probability": exact,
+            "rows": out, "cross_check": cross}
+
+
+# --------------------------------------------------------------------------- section 2
+
+
+def _drop_vertical(e: routing.Embedding) -> routing.Embedding:
+    """The embedding without vertical links (carried by dedicated diagonal links)."""
+    keep = e.links % 4 < 2
+    hops = e.paths.hops
+    offsets = np.zeros(int(keep.sum()) + 1, dtype=np.int64)
+    np.cumsum(hops[keep], out=offsets[1:])
+    paths = routing.PathSet(offsets, e.paths.channels[np.repeat(keep, hops)], e.paths.found[keep])
+    return routing.Embedding(e.links[keep], paths, e.p2l_nodes, e.p2l_logical)
+
+
+def dense_metrics(spec, m):
+    """Dense baseline: (metrics, seconds to_dense, embed_dense, metrics)."""
+    t0 = time.perf_counter()
+    l2p = m.to_dense()
+    t1 = time.perf_counter()
+    e = routing.embed_dense(l2p, m.physical_shape, m.dead if spec.router_dies_with_core else None,
+                            spec.bridge_margin)
+    if spec.diagonal_links:
+        e = _drop_vertical(e)
+    t2 = time.perf_counter()
+    met = routing.embedded_uniform_metrics(m.logical_shape, m.physical_shape, *e)
+    t3 = time.perf_counter()
+    return met, (t1 - t0, t2 - t1, t3 - t2)
+
+
+def _repaired_wafers(spec, mean, n, seed):
+    """Dead cores of the first ``n`` repaired wafers of a sampled batch."""
+    batch = 2 * n + 16
+    d = wafer.dead_cores(yieldmodels.sample_defects(batch, mean, spec.n_cores, seed))
+    ok = np.flatnonzero(wafer.ShiftToSpare.check(spec, d).repaired)[:n]
+    return [np.array(d.trial(int(t))) for t in ok]
+
+
+def section_metrics(spec, mean, args, quiet):
+    seed = np.random.SeedSequence([args.seed, 2])
+    wafers = _repaired_wafers(spec, mean, args.metric_wafers, seed)
+    k = min(args.dense_metric_wafers, len(wafers))
+
+    _log("section 2: warm-up", quiet)
+    wafer.ShiftToSpare.mapping(spec, wafers[0]).metrics()
+    small = wafer.WaferSpec(core_rows=6, core_cols=16, segment_width=8)
+    dense_metrics(small, wafer.ShiftToSpare.mapping(small, [3, 20]))
+
+    _log(f"section 2: sparse metrics, {len(wafers)} wafers x {args.repeat}", quiet)
+    sparse_t = []
+    sparse_m = []
+    for dead in wafers:
+        t, met = _best_of(lambda: wafer.ShiftToSpare.mapping(spec, dead).metrics(), args.repeat)
+        sparse_t.append(t)
+        sparse_m.append(met)
+    sparse_t = np.array(sparse_t)
+
+    dense_t, parts, mismatches = [], [], []
+    for i in range(k):
+        _log(f"section 2: dense metrics, wafer {i + 1}/{k}", quiet)
+        m = wafer.ShiftToSpare.mapping(spec, wafers[i])
+        met, p = dense_metrics(spec, m)
+        dense_t.append(sum(p))
+        parts.append(p)
+        if met != sparse_m[i]:
+            mismatches.append({"wafer": i, "sparse": asdict(sparse_m[i]), "dense": asdict(met)})
+    dense_t = np.array(dense_t)
+    parts = np.array(parts).reshape(-1, 3)
+
+    nodiag = None
+    if args.nodiag_check:
+        _log("section 2: cross-check with diagonal_links=False (unfiltered embed_dense)", quiet)
+        spec2 = wafer.WaferSpec(diagonal_links=False)
+        w2 = _repaired_wafers(spec2, mean, 1, np.random.SeedSequence([args.seed, 3]))[0]
+        m2 = wafer.ShiftToSpare.mapping(spec2, w2)
+        sm = m2.metrics()
+        dm, _ = dense_metrics(spec2, m2)
+        nodiag = {"identical": sm == dm, "bandwidth_fraction": sm.bandwidth_fraction}
+
+    sparse_k = float(sparse_t[:k].mean()) if k else math.nan
+    return {
+        "sparse": {"wafers": len(wafers), "s_per_wafer": float(sparse_t.mean()),
+                   "s_per_wafer_same_wafers": sparse_k},
+        "dense": {"wafers": k, "s_per_wafer": float(dense_t.mean()) if k else math.nan,
+                  "to_dense_s": float(parts[:, 0].mean()) if k else math.nan,
+                  "embed_dense_s": float(parts[:, 1].mean()) if k else math.nan,
+                  "metrics_s": float(parts[:, 2].mean()) if k else math.nan},
+        "ratio_dense_over_sparse": float(dense_t.mean()) / sparse_k if k else math.nan,
+        "identical": not mismatches, "mismatches": mismatches,
+        "example": asdict(sparse_m[0]),
+        "nodiag_check": nodiag,
+    }
+
+
+# --------------------------------------------------------------------------- main
+
+
+def machine_info():
+    info = {"python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__,
+            "platform": platform.platform(), "cpus": os.cpu_count(),
+            "numba_threads": numba.get_num_threads()}
+    try:
+        info["threading_layer"] = numba.threading_layer()
+    except ValueError:  # no parallel kernel has run yet
+        info["threading_layer"] = None
+    return info
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--wafers", type=int, default=None, help="wafers in the sparse batch (default 20000)")
+    ap.add_argument("--dense-wafers", type=int, default=None, help="wafers for the dense paths (default 100)")
+    ap.add_argument("--repeat", type=int, default=None, help="best-of repeats (default 5)")
+    ap.add_argument("--metric-wafers", type=int, default=None, help="wafers for sparse metrics (default 20)")
+    ap.add_argument("--dense-metric-wafers", type=int, default=None,
+                    help="wafers for dense metrics, about a second each (default 10)")
+    ap.add_argument("--cross-wafers", type=int, default=None,
+                    help="repaired and failed wafers each for the exact dense/sparse cross-check (default 50)")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--quick", action="store_true", help="short smoke run")
+    ap.add_argument("--json", action="store_true", help="print results as JSON (progress still on stderr)")
+    args = ap.parse_args(argv)
+    quick = {"wafers": 2000, "dense_wafers": 10, "repeat": 1, "metric_wafers": 3,
+             "dense_metric_wafers": 1, "cross_wafers": 5}
+    full = {"wafers": 20000, "dense_wafers": 100, "repeat": 5, "metric_wafers": 20,
+            "dense_metric_wafers": 10, "cross_wafers": 50}
+    for k, v in (quick if args.quick else full).items():
+        if getattr(args, k) is None:
+            setattr(args, k, v)
+    args.nodiag_check = not args.quick
+    for k in ("wafers", "dense_wafers", "repeat", "metric_wafers"):
+        if getattr(args, k) < 1:
+            ap.error(f"--{k.replace('_', '-')} must be >= 1, got {getattr(args, k)}")
+    for k in ("dense_metric_wafers", "cross_wafers"):
+        if getattr(args, k) < 0:
+            ap.error(f"--{k.replace('_', '-')} must be >= 0, got {getattr(args, k)}")
+    return args
+
+
+def print_report(res):
+    m = res["machine"]
+    print(f"machine: {m['platform']}, {m['cpus']} cpus; python {m['python']}, numpy {m['numpy']}, "
+          f"numba {m['numba']} ({m['numba_threads']} threads, layer {m['threading_layer']})")
+    s = res["spec"]
+    print(f"wafer: {s['core_rows']} x {s['core_cols']} = {s['n_cores']:,} cores, segments of "
+          f"{s['segment_width']} with {s['spares_per_segment']} spare, max skew {s['max_skew']}; "
+          f"D0 {s['d0_per_cm2']}/cm^2 over {s['die_area_mm2']:,.0f} mm^2 -> {s['mean_defects']:.3f} defects/wafer")
+    r = res["repair"]
+    print(f"\n1. repair check (warm-up {r['warmup_s']:.2f} s; closed-form repair probability "
+          f"{r['repair_probability']:.4f})")
+    hdr = f"{'path':<12} {'threads':>7} {'wafers':>8} {'seconds':>9} {'wafers/s':>11} " \
+          f"{'x dense count':>13} {'x dense full':>12} {'repair rate':>11} {'z':>6}"
+    print(hdr)
+    print("-" * len(hdr))
+    for row in r["rows"]:
+        print(f"{row['path']:<12} {row['threads']:>7} {row['wafers']:>8} {row['seconds']:>9.4f} "
+              f"{row['wafers_per_s']:>11,.1f} {row['x_dense_count']:>13.1f} {row['x_dense_full']:>12.1f} "
+              f"{row['repair_rate']:>11.4f} {row['z']:>6.2f}")
+    c = r["cross_check"]
+    print(f"dense evaluator vs ShiftToSpare.check on {c['wafers']} sparse-drawn wafers "
+          f"({c['repaired']} repaired, {c['failed']} failed): {c['mismatches']} mismatches")
+    print(f"repair rates within {Z_LIMIT:g} standard errors of the closed form: "
+          f"{'yes' if r['rates_agree'] else 'NO'}")
+    n = res["metrics"]
+    print("\n2. network metrics of one repaired wafer (uniform traffic, exact)")
+    hdr = f"{'path':<8} {'wafers':>6} {'s/wafer':>9} {'wafers/s':>9}"
+    print(hdr)
+    print("-" * len(hdr))
+    for name in ("sparse", "dense"):
+        d = n[name]
+        print(f"{name:<8} {d['wafers']:>6} {d['s_per_wafer']:>9.4f} {1 / d['s_per_wafer']:>9.2f}")
+    d = n["dense"]
+    print(f"dense split: to_dense {d['to_dense_s']:.3f} s, embed_dense (+ drop vertical) "
+          f"{d['embed_dense_s']:.3f} s, embedded_uniform_metrics {d['metrics_s']:.3f} s")
+    print(f"ratio dense/sparse on the same {d['wafers']} wafers: {n['ratio_dense_over_sparse']:.1f}x "
+          f"(sparse {n['sparse']['s_per_wafer_same_wafers']:.4f} s/wafer there)")
+    print(f"identical UniformMetrics on all {d['wafers']} wafers: {'yes' if n['identical'] else 'NO'}")
+    if n["nodiag_check"] is not None:
+        print(f"diagonal_links=False, unfiltered embed_dense == Mapping.metrics(): "
+              f"{'yes' if n['nodiag_check']['identical'] else 'NO'}")
+    e = n["example"]
+    print(f"example wafer: bandwidth fraction {e['bandwidth_fraction']:.4f}, mean route extra hops "
+          f"{e['mean_route_extra_hops']:.3f} over {e['mean_route_hops']:.1f}")
+    print(f"\nall checks passed: {'yes' if res['ok'] else 'NO'}   (total {res['total_s']:.1f} s)")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    t0 = time.perf_counter()
+    spec = wafer.WaferSpec()
+    mean = float(yieldmodels.expected_defects(spec.die_area_mm2, D0_PER_CM2))
+    quiet = False
+    repair = section_repair(spec, mean, args, quiet)
+    repair["rates_agree"] = all(abs(r["z"]) <= Z_LIMIT for r in repair["rows"])
+    metrics = section_metrics(spec, mean, args, quiet)
+    ok = (repair["rates_agree"] and repair["cross_check"]["mismatches"] == 0 and metrics["identical"]
+          and (metrics["nodiag_check"] is None or metrics["nodiag_check"]["identical"]))
+    res = {
+        "machine": machine_info(),
+        "spec": {**asdict(spec), "n_cores": spec.n_cores, "die_area_mm2": spec.die_area_mm2,
+                 "d0_per_cm2": D0_PER_CM2, "mean_defects": mean},
+        "args": vars(args),
+        "repair": repair,
+        "metrics": metrics,
+        "ok": ok,
+        "total_s": time.perf_counter() - t0,
+    }
+    if args.json:
+        print(json.dumps(res, indent=2, default=float))
+    else:
+        print_report(res)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""The ``wafer`` command line: table, JSON, determinism and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from wafer.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+#: A 14 x 24 core wafer on a 5 x 5 mm die, split 2 x 2: each run takes well under a second.
+SMALL = ["--core-rows", "14", "--core-cols", "24", "--segment-width", "6",
+         "--dies", "2x2", "--die-width", "5", "--die-height", "5"]
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(
+        [sys.executable, "-m", "wafer", *args], capture_output=True, text=True,
+        cwd=ROOT, env=env, timeout=timeout,
+    )
+
+
+def call_main(argv, capsys) -> tuple[int, str, str]:
+    """``main(argv)`` in-process; argparse errors exit via SystemExit."""
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --------------------------------------------------------------------------
+# Successful runs
+# --------------------------------------------------------------------------
+
+
+def test_study_prints_table():
+    p = run_cli("study", "--trials", "3", "--no-progress", "--d0", "20", "--seed", "5", *SMALL)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == ""
+    lines = p.stdout.splitlines()
+    assert lines[0] == "Wafer vs chiplets: d0 = 20 defects/cm^2, 3 trials, seed 5"
+    assert "14 x 24 cores" in lines[1] and "1 spare(s) per 6 cores" in lines[1]
+    assert "2 x 2 dies of 2.50 x 2.50 mm" in lines[2]
+    rows = {line.strip().split("  ")[0]: line for line in lines if line.startswith("  ")}
+    # Known-good-die yield of a 2.5 x 2.5 mm die: (1 + 0.0625 * 20 / 10)^-10.
+    kgd = (1 + 0.0625 * 20 / 10) ** -10
+    assert rows["known-good-die yield"].split()[-1] == f"{kgd:.4g}"
+    assert rows["cores per system"].split()[-2:] == ["280", "336"]
+    assert "assembly yield (dies per system)" in rows
+    assert rows["assembly yield (dies per system)"].split()[-2:] == [f"{0.99**4:.4g}", "(4)"]
+    for label in ("working systems per wafer", "saturation (flits/node/cycle)",
+                  "mean extra hops, uniform route", "harvest (logical / live cores)"):
+        assert label in rows
+
+
+def test_study_table_in_process(capsys):
+    code, out, err = call_main(["study", "--trials", "4", "--no-progress", "--d0", "10", *SMALL], capsys)
+    assert code == 0
+    assert err == ""
+    assert out.startswith("Wafer vs chiplets: d0 = 10 defects/cm^2, 4 trials, seed 2026\n")
+
+
+def _check_summary(data: dict, d0: float, trials: int, seed: int) -> None:
+    assert set(data) == {"parameters", "wafer", "chiplet"}
+    p = data["parameters"]
+    assert p["d0_per_cm2"] == d0 and p["trials"] == trials and p["seed"] == seed
+    assert p["scheme"] == "shift-to-spare"
+    assert p["wafer"]["core_rows"] == 14 and p["wafer"]["core_cols"] == 24
+    assert p["chiplet"]["dies_x"] == 2 and p["chiplet"]["dies_y"] == 2
+    rate = data["wafer"]["repair_rate"]
+    assert set(rate) >= {"mean", "ci95", "closed_form"}
+    lo, hi = rate["ci95"]
+    assert 0.0 <= lo <= rate["mean"] <= hi <= 1.0
+    assert 0.0 < rate["closed_form"] <= 1.0
+    assert data["wafer"]["logical_shape"] == [14, 20]
+    assert data["wafer"]["logical_cores"] == 280
+    assert data["wafer"]["defects_per_wafer"]["closed_form"] == pytest.approx(25 / 100 * d0)
+    assert set(data["wafer"]["network"]) >= {
+        "saturation", "bandwidth_fraction", "mean_link_extra_hops", "max_link_extra_hops",
+        "mean_route_extra_hops", "max_route_extra_hops", "aggregate_bandwidth",
+    }
+    c = data["chiplet"]
+    assert c["dies"] == [2, 2] and c["dies_per_system"] == 4
+    assert c["kgd_yield"] == pytest.approx((1 + 0.0625 * d0 / 10) ** -10)
+    assert c["assembly_yield"] == pytest.approx(0.99**4)
+    assert c["systems_per_wafer"] == pytest.approx(c["dies_per_wafer"] * c["kgd_yield"] / 4 * 0.99**4)
+
+
+def test_study_json_is_valid_and_deterministic():
+    args = ("study", "--trials", "3", "--no-progress", "--json", "--d0", "30", "--seed", "11", *SMALL)
+    first, second = run_cli(*args), run_cli(*args)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout == second.stdout
+    data = json.loads(first.stdout, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    _check_summary(data, d0=30.0, trials=3, seed=11)
+
+
+def test_study_json_in_process_seed_and_progress(capsys):
+    base = ["study", "--trials", "5", "--json", "--d0", "40", *SMALL]
+    code, out_a, err_a = call_main([*base, "--seed", "3"], capsys)  # progress bar on stderr
+    assert code == 0
+    data = json.loads(out_a)  # stdout stays pure JSON
+    _check_summary(data, d0=40.0, trials=5, seed=3)
+    code, out_b, _ = call_main([*base, "--seed", "3", "--no-progress", "--chunk-size", "2"], capsys)
+    assert code == 0 and out_b == out_a  # chunk size does not change the numbers
+    code, out_c, _ = call_main([*base, "--seed", "4", "--no-progress"], capsys)
+    assert code == 0
+    other = json.loads(out_c)
+    assert other["wafer"]["defects_per_wafer"] != data["wafer"]["defects_per_wafer"]
+
+
+def test_study_json_when_no_wafer_repairs(capsys):
+    code, out, _ = call_main(["study", "--trials", "3", "--json", "--no-progress", "--d0", "20000", *SMALL], capsys)
+    assert code == 0
+    data = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    assert data["wafer"]["repair_rate"]["mean"] == 0.0
+    assert data["wafer"]["network"]["saturation"] == {"mean": None, "ci95": [None, None]}
+
+
+def test_default_geometry_run():
+    p = run_cli("study", "--trials", "2", "--no-progress", "--json", timeout=300)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["parameters"]["wafer"]["core_rows"] == 980
+    assert data["wafer"]["logical_shape"] == [980, 972]
+    assert data["wafer"]["defects_per_wafer"]["closed_form"] == pytest.approx(46.225)
+    assert data["wafer"]["repair_rate"]["closed_form"] == pytest.approx(0.9144, abs=5e-5)
+    assert data["chiplet"]["dies"] == [12, 7]
+    assert data["chiplet"]["dies_per_wafer"] == 103
+    assert data["chiplet"]["kgd_yield"] == pytest.approx((1 + 215 * 215 / 84 / 100 * 0.1 / 10) ** -10)
+    assert data["wafer"]["fault_free_network"]["mean_route_extra_hops"] == pytest.approx(143 / 36)
+
+
+# --------------------------------------------------------------------------
+# Bad input: status 2, one line on stderr naming the parameter
+# --------------------------------------------------------------------------
+
+BAD = [
+    (["--d0", "-1"], "d0"),
+    (["--d0", "nan"], "d0"),
+    (["--d0", "inf"], "d0"),
+    (["--alpha", "0"], "alpha"),
+    (["--die-width", "0"], "die_width"),
+    (["--die-width", "-5"], "die_width"),
+    (["--die-height", "0"], "die_height"),
+    (["--spares", "6"], "spares_per_segment"),
+    (["--spares", "7"], "spares_per_segment"),
+    (["--segment-width", "5"], "segment_width"),
+    (["--trials", "0"], "trials"),
+    (["--trials", "2.5"], "--trials"),
+    (["--seed", "-1"], "seed"),
+    (["--chunk-size", "0"], "chunk_size"),
+    (["--bond-yield", "1.5"], "bond_yield"),
+    (["--wafer-diameter", "5"], "edge_exclusion"),
+    (["--dies", "5x2"], "dies_x"),
+    (["--dies", "12by7"], "--dies"),
+    (["--dies", "0x2"], "dies_x"),
+    (["--bogus"], "--bogus"),
+    (["--scheme", "shift-to-spar"], "did you mean 'shift-to-spare'"),
+    (["--scheme", "nonsense"], "scheme"),
+]
+
+
+def _assert_one_line_error(code, out, err, name):
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    assert lines[0].startswith("wafer")
+    assert "error:" in lines[0]
+    assert name in lines[0]
+
+
+@pytest.mark.parametrize("extra, name", BAD, ids=[" ".join(b[0]) for b in BAD])
+def test_bad_input_in_process(extra, name, capsys):
+    code, out, err = call_main(["study", "--trials", "2", "--no-progress", *SMALL, *extra], capsys)
+    _assert_one_line_error(code, out, err, name)
+
+
+SUBPROCESS_BAD = [
+    (["--d0", "-1"], "d0"),
+    (["--d0", "nan"], "d0"),
+    (["--alpha", "0"], "alpha"),
+    (["--die-width", "0"], "die_width"),
+    (["--die-width", "-5"], "die_width"),
+    (["--spares", "6"], "spares_per_segment"),
+    (["--trials", "0"], "trials"),
+    (["--bogus"], "--bogus"),
+    (["--scheme", "shift-to-spar"], "did you mean 'shift-to-spare'"),
+    (["--dies", "12by7"], "--dies"),
+]
+
+
+@pytest.mark.parametrize("extra, name", SUBPROCESS_BAD, ids=[" ".join(b[0]) for b in SUBPROCESS_BAD])
+def test_bad_input_subprocess(extra, name):
+    p = run_cli("study", "--trials", "2", "--no-progress", *SMALL, *extra)
+    _assert_one_line_error(p.returncode, p.stdout, p.stderr, name)
+
+
+def test_missing_command(capsys):
+    code, out, err = call_main([], capsys)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "command" in err
+
+
+def test_nan_never_reaches_json(capsys):
+    """One trial: every CI bound is undefined and must print as null, not NaN."""
+    code, out, _ = call_main(["study", "--trials", "1", "--json", "--no-progress", *SMALL], capsys)
+    assert code == 0
+    data = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    assert data["wafer"]["defects_per_wafer"]["ci95"] == [None, None]
+    assert not math.isnan(data["wafer"]["repair_rate"]["ci95"][0])
