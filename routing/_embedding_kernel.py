@@ -15,6 +15,18 @@ def _lookup(keys, values, key):
 
 
 @njit(cache=True)
+def _step(x, y, port):
+    """The (x, y) one step away through ``port`` (E, W, S, N)."""
+    if port == 0:
+        return x + 1, y
+    if port == 1:
+        return x - 1, y
+    if port == 2:
+        return x, y + 1
+    return x, y - 1
+
+
+@njit(cache=True)
 def _shared_channel_max(
     lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical
 ):
@@ -44,27 +56,11 @@ def _shared_channel_max(
         # The one-hop logical link on this channel, if both ends are logical
         # neighbours through the same port and the link is not listed.
         node, port = c // 4, c % 4
-        y, x = node // pcols, node % pcols
-        if port == 0:
-            x += 1
-        elif port == 1:
-            x -= 1
-        elif port == 2:
-            y += 1
-        else:
-            y -= 1
+        x, y = _step(node % pcols, node // pcols, port)
         la = _lookup(node_keys, node_logical, node)
         lb = _lookup(node_keys, node_logical, x + pcols * y)
         if la >= 0 and lb >= 0:
-            ly, lx = la // lcols, la % lcols
-            if port == 0:
-                lx += 1
-            elif port == 1:
-                lx -= 1
-            elif port == 2:
-                ly += 1
-            else:
-                ly -= 1
+            lx, ly = _step(la % lcols, la // lcols, port)
             if 0 <= lx < lcols and 0 <= ly < lrows and lx + lcols * ly == lb:
                 lc = 4 * la + port
                 k = np.searchsorted(listed, lc)
