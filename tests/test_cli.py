@@ -50,12 +50,12 @@ def test_study_prints_table():
     assert "14 x 24 cores" in lines[1] and "1 spare(s) per 6 cores" in lines[1]
     assert "2 x 2 dies of 2.50 x 2.50 mm" in lines[2]
     rows = {line.strip().split("  ")[0]: line for line in lines if line.startswith("  ")}
-    # Known-good-die yield of a 2.5 x 2.5 mm die: (1 + 0.0625 * 20 / 10)^-10.
+    # Die yield of a 2.5 x 2.5 mm die: (1 + 0.0625 * 20 / 10)^-10.
     kgd = (1 + 0.0625 * 20 / 10) ** -10
-    assert rows["known-good-die yield"].split()[-1] == f"{kgd:.4g}"
+    assert rows["die yield"].split()[-1] == f"{kgd:.4g}"
     assert rows["cores per system"].split()[-2:] == ["280", "336"]
-    assert "assembly yield (dies per system)" in rows
-    assert rows["assembly yield (dies per system)"].split()[-2:] == [f"{0.99**4:.4g}", "(4)"]
+    assert "package yield (dies per system)" in rows
+    assert rows["package yield (dies per system)"].split()[-2:] == [f"{0.99**4:.4g}", "(4)"]
     for label in ("working systems per wafer", "saturation (flits/node/cycle)",
                   "mean extra hops, uniform route", "harvest (logical / live cores)"):
         assert label in rows
@@ -88,10 +88,11 @@ def _check_summary(data: dict, d0: float, trials: int, seed: int) -> None:
         "mean_route_extra_hops", "max_route_extra_hops", "aggregate_bandwidth",
     }
     c = data["chiplet"]
-    assert c["dies"] == [2, 2] and c["dies_per_system"] == 4
-    assert c["kgd_yield"] == pytest.approx((1 + 0.0625 * d0 / 10) ** -10)
-    assert c["assembly_yield"] == pytest.approx(0.99**4)
-    assert c["systems_per_wafer"] == pytest.approx(c["dies_per_wafer"] * c["kgd_yield"] / 4 * 0.99**4)
+    s = c["system"]
+    assert c["dies"] == [2, 2] and s["n_dies"] == 4
+    assert s["die_yield"] == pytest.approx((1 + 0.0625 * d0 / 10) ** -10)
+    assert s["package_yield"] == pytest.approx(0.99**4)
+    assert s["good_systems_per_wafer"] == pytest.approx(s["dies_per_wafer"] * s["die_yield"] / 4 * 0.99**4)
 
 
 def test_study_json_is_valid_and_deterministic():
@@ -134,8 +135,8 @@ def test_default_geometry_run():
     assert data["wafer"]["defects_per_wafer"]["closed_form"] == pytest.approx(46.225)
     assert data["wafer"]["repair_rate"]["closed_form"] == pytest.approx(0.9144, abs=5e-5)
     assert data["chiplet"]["dies"] == [12, 7]
-    assert data["chiplet"]["dies_per_wafer"] == 103
-    assert data["chiplet"]["kgd_yield"] == pytest.approx((1 + 215 * 215 / 84 / 100 * 0.1 / 10) ** -10)
+    assert data["chiplet"]["system"]["dies_per_wafer"] == 99
+    assert data["chiplet"]["system"]["die_yield"] == pytest.approx((1 + 215 * 215 / 84 / 100 * 0.1 / 10) ** -10)
     assert data["wafer"]["fault_free_network"]["mean_route_extra_hops"] == pytest.approx(143 / 36)
 
 
@@ -158,7 +159,8 @@ BAD = [
     (["--trials", "2.5"], "--trials"),
     (["--seed", "-1"], "seed"),
     (["--chunk-size", "0"], "chunk_size"),
-    (["--bond-yield", "1.5"], "bond_yield"),
+    (["--test-coverage", "1.5"], "test_coverage"),
+    (["--packaging", "info"], "packaging"),
     (["--wafer-diameter", "5"], "edge_exclusion"),
     (["--dies", "5x2"], "dies_x"),
     (["--dies", "12by7"], "--dies"),

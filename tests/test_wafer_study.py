@@ -243,19 +243,22 @@ def test_chiplet_comparison_default_wse_by_hand():
     die_w, die_h = 215 / 12, 215 / 7
     a_cm2 = die_w * die_h / 100
     kgd = (1 + a_cm2 * d0 / alpha) ** -alpha
-    assert r.die_width_mm == pytest.approx(die_w) and r.die_height_mm == pytest.approx(die_h)
-    assert r.die_area_mm2 == pytest.approx(die_w * die_h)
-    assert r.kgd_yield == pytest.approx(kgd, rel=1e-12)
-    assert r.kgd_yield == pytest.approx(0.5853, abs=1e-4)
-    assert r.dies_per_system == 84
-    assert r.assembly_yield == pytest.approx(0.99**84, rel=1e-12)
-    per_wafer = yieldmodels.exact_dies_per_wafer(die_w, die_h, 300.0, scribe_mm=0.1, edge_exclusion_mm=3.0)
-    assert r.dies_per_wafer == per_wafer == 103
+    s = r.system
+    assert s.die_width_mm == pytest.approx(die_w) and s.die_height_mm == pytest.approx(die_h)
+    assert s.die_area_mm2 == pytest.approx(die_w * die_h)
+    assert s.die_yield == pytest.approx(kgd, rel=1e-12)
+    assert s.die_yield == pytest.approx(0.5853, abs=1e-4)
+    assert s.n_dies == 84
+    # Organic substrate (Chiplet Actuary): 0.99 per bond, no carrier yield.
+    assert s.package_yield == pytest.approx(0.99**84, rel=1e-12)
+    # Chiplet Actuary's wafer defaults: scribe 0.2 mm, edge exclusion 5 mm.
+    per_wafer = yieldmodels.exact_dies_per_wafer(die_w, die_h, 300.0, scribe_mm=0.2, edge_exclusion_mm=5.0)
+    assert s.dies_per_wafer == per_wafer == 99
     # Sanity: the dies fit inside the usable disc by area.
-    assert per_wafer * (die_w + 0.1) * (die_h + 0.1) < math.pi * 147**2
-    assert r.good_dies_per_wafer == pytest.approx(per_wafer * kgd, rel=1e-12)
+    assert per_wafer * (die_w + 0.2) * (die_h + 0.2) < math.pi * 145**2
+    assert s.dies_passing_test_per_wafer == pytest.approx(per_wafer * kgd, rel=1e-12)
     systems = per_wafer * kgd / 84 * 0.99**84
-    assert r.systems_per_wafer == pytest.approx(systems, rel=1e-12)
+    assert s.good_systems_per_wafer == pytest.approx(systems, rel=1e-12)
     assert r.cores_per_system == 980 * 984
     assert r.usable_area_mm2_per_wafer == pytest.approx(systems * 84 * die_w * die_h, rel=1e-12)
     assert r.usable_area_fraction == pytest.approx(systems * 215 * 215 / (math.pi * 150**2), rel=1e-12)
@@ -275,9 +278,18 @@ def test_chiplet_comparison_default_wse_by_hand():
     n_links = 2 * (980 * 983 + 984 * 979)
     assert net.mean_link_extra_hops == pytest.approx(2.2 * crossing / n_links)
     assert net.mean_route_hops == pytest.approx((984**2 - 1) / (3 * 984) + (980**2 - 1) / (3 * 980))
-    d = r.to_dict()
+    d = s.to_dict()
     json.dumps(d, allow_nan=False)
-    assert d["spec"]["dies_x"] == 12 and d["kgd_yield"] == r.kgd_yield
+    assert d["n_dies"] == 84 and d["die_yield"] == s.die_yield
+
+
+def test_chiplet_interposer_packaging_adds_carrier_yield():
+    # Si interposer (Chiplet Actuary): 0.95 per bond, interposer of 1.1 x the
+    # die area with D0 0.06 and alpha 6, bonded to the substrate at 0.99.
+    r = chiplet_comparison(WaferSpec(), ChipletSpec(packaging="si-interposer"), d0=0.1, alpha=10.0)
+    area_cm2 = 1.1 * 215 * 215 / 100
+    carrier = (1 + area_cm2 * 0.06 / 6) ** -6
+    assert r.system.package_yield == pytest.approx(0.95**84 * carrier * 0.99, rel=1e-12)
 
 
 def test_chiplet_narrow_d2d_links_bottleneck():
@@ -295,7 +307,8 @@ def test_chiplet_narrow_d2d_links_bottleneck():
 def test_chiplet_errors():
     with pytest.raises(wafer.ParameterError, match="dies_x"):
         chiplet_comparison(WaferSpec(), ChipletSpec(dies_x=5), 0.1, 10.0)
-    for kw, name in [({"dies_x": 0}, "dies_x"), ({"bond_yield": 1.5}, "bond_yield"),
+    for kw, name in [({"dies_x": 0}, "dies_x"), ({"test_coverage": 1.5}, "test_coverage"),
+                     ({"packaging": "interposer"}, "packaging"),
                      ({"clock_ghz": 0.0}, "clock_ghz"), ({"d2d_latency_ns": -1.0}, "d2d_latency_ns"),
                      ({"d2d_gbps_per_mm": math.nan}, "d2d_gbps_per_mm")]:
         with pytest.raises(wafer.ParameterError, match=name):

@@ -8,15 +8,20 @@ mesh, in which every link that crosses a die edge is a die-to-die link.
 Default parameters and their sources:
 
 - die yield: negative binomial (Stapper) with the study's ``d0`` and
-  ``alpha``; a die is good only with no defect (no spare cores).
-- bonding yield per die 0.99: organic substrate default of Chiplet Actuary
-  (Feng & Ma, DAC 2022); InFO 0.98, silicon interposer 0.95.
+  ``alpha``; a die is good only with no defect (no spare cores). Dies are
+  tested (``test_coverage``, default 1: no escapes) and only passing dies are
+  assembled (:func:`yieldmodels.chiplet_system`).
+- packaging: a technology of a shipped parameter set (default the Chiplet
+  Actuary set, Feng & Ma, DAC 2022): organic substrate (bond yield 0.99 per
+  die), InFO/RDL (0.98, plus the RDL carrier's own yield) or silicon
+  interposer (0.95, plus the interposer's yield); see
+  ``yieldmodels/data/chiplet_actuary.toml``.
 - die-to-die shoreline bandwidth 224 GB/s per mm of die edge, both
   directions together: UCIe 1.0 standard (2D) package at 32 GT/s.
 - die-to-die latency 2 ns added per crossing: UCIe PHY + adapter.
 - on-die link: 32 bits per cycle (Cerebras SDK: 32-bit wavelets, about one
   per cycle per link) at an assumed 1.1 GHz fabric clock, one cycle per hop.
-- scribe lane 0.1 mm, edge exclusion 3 mm (typical values, assumed).
+- scribe lane 0.2 mm, edge exclusion 5 mm (Chiplet Actuary's defaults).
 
 With these figures a die edge carries more than its on-die links need, so the
 die-to-die links cost latency, not bandwidth; lower ``d2d_gbps_per_mm``
@@ -25,12 +30,19 @@ die-to-die links cost latency, not bandwidth; lower ``d2d_gbps_per_mm``
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import routing
 import yieldmodels
 
-from .errors import as_wafer_error, check_count, check_nonnegative, check_positive
+from .errors import (
+    ParameterError,
+    as_wafer_error,
+    check_count,
+    check_nonnegative,
+    check_positive,
+    check_probability,
+)
 from .geometry import WaferSpec
 
 __all__ = ["ChipletSpec", "ChipletResult", "chiplet_comparison"]
@@ -44,8 +56,13 @@ class ChipletSpec:
     ----------
     dies_x, dies_y : int
         Dies along the die's width and height; must divide the core grid.
-    bond_yield : float
-        Probability that one die bonds; a failed bond scraps the package.
+    parameter_set : str
+        Shipped parameter set (or TOML path) the packaging comes from.
+    packaging : str
+        Packaging technology of that set: bond yield per die (a failed bond
+        scraps the package) and, for RDL or interposer, the carrier's yield.
+    test_coverage : float
+        Fault coverage of known-good-die test, in [0, 1].
     d2d_gbps_per_mm : float
         Die-to-die bandwidth per mm of die edge, both directions, GB/s/mm.
     d2d_latency_ns : float
@@ -60,24 +77,32 @@ class ChipletSpec:
 
     dies_x: int = 12
     dies_y: int = 7
-    bond_yield: float = 0.99
+    parameter_set: str = "chiplet-actuary"
+    packaging: str = "organic-substrate"
+    test_coverage: float = 1.0
     d2d_gbps_per_mm: float = 224.0
     d2d_latency_ns: float = 2.0
     link_bits: int = 32
     clock_ghz: float = 1.1
-    scribe_mm: float = 0.1
-    edge_exclusion_mm: float = 3.0
+    scribe_mm: float = 0.2
+    edge_exclusion_mm: float = 5.0
 
     def __post_init__(self) -> None:
         check_count("dies_x", self.dies_x)
         check_count("dies_y", self.dies_y)
+        self.package  # noqa: B018 - resolves (and so checks) the packaging name
+        check_probability("test_coverage", self.test_coverage)
         check_positive("d2d_gbps_per_mm", self.d2d_gbps_per_mm)
         check_nonnegative("d2d_latency_ns", self.d2d_latency_ns)
         check_count("link_bits", self.link_bits)
         check_positive("clock_ghz", self.clock_ghz)
-        as_wafer_error(yieldmodels.system_yield)(1, self.bond_yield)  # validates bond_yield
         check_nonnegative("scribe_mm", self.scribe_mm)
         check_nonnegative("edge_exclusion_mm", self.edge_exclusion_mm)
+
+    @property
+    def package(self) -> yieldmodels.Packaging:
+        """The packaging technology, from the parameter set."""
+        return as_wafer_error(_packaging)(self.parameter_set, self.packaging)
 
     @property
     def n_dies(self) -> int:
@@ -105,33 +130,37 @@ class ChipletSpec:
         return self.d2d_latency_ns * self.clock_ghz
 
 
+def _packaging(parameter_set: str, name: str) -> yieldmodels.Packaging:
+    return yieldmodels.load_parameter_set(parameter_set).packaging(name)
+
+
 @dataclass(frozen=True)
 class ChipletResult:
-    """Yield, area and network of the chiplet version of a wafer (closed form)."""
+    """Yield, area and network of the chiplet version of a wafer (closed form).
+
+    Attributes
+    ----------
+    spec : ChipletSpec
+    system : yieldmodels.ChipletSystem
+        Die yield, dies per wafer (exact count), test, package yield, good
+        systems per wafer and silicon per good system.
+    cores_per_system : int
+    usable_area_mm2_per_wafer : float
+        Die area in good systems per wafer, mm^2.
+    usable_area_fraction : float
+        The same over the wafer's area.
+    d2d_bandwidth : float
+        Die-to-die link bandwidth in on-die link bandwidths.
+    network : routing.UniformMetrics
+    """
 
     spec: ChipletSpec
-    die_width_mm: float
-    die_height_mm: float
-    die_area_mm2: float
-    d0: float
-    alpha: float
-    kgd_yield: float
-    dies_per_wafer: int
-    good_dies_per_wafer: float
-    dies_per_system: int
-    assembly_yield: float
-    systems_per_wafer: float
+    system: yieldmodels.ChipletSystem
     cores_per_system: int
     usable_area_mm2_per_wafer: float
     usable_area_fraction: float
     d2d_bandwidth: float
     network: routing.UniformMetrics
-
-    def to_dict(self) -> dict:
-        """Plain-data form (for JSON)."""
-        d = asdict(self)
-        d["spec"] = asdict(self.spec)
-        return d
 
 
 def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: float) -> ChipletResult:
@@ -160,39 +189,35 @@ def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: fl
     Examples
     --------
     >>> r = chiplet_comparison(WaferSpec(), ChipletSpec(), d0=0.1, alpha=10.0)
-    >>> r.dies_per_system, round(r.kgd_yield, 3), r.dies_per_wafer
-    (84, 0.585, 103)
+    >>> r.system.n_dies, round(r.system.die_yield, 3), r.system.dies_per_wafer
+    (84, 0.585, 99)
     """
     if wafer.core_cols % spec.dies_x or wafer.core_rows % spec.dies_y:
-        from .errors import ParameterError
-
         raise ParameterError(
             f"dies_x x dies_y must divide the core grid ({wafer.core_cols} x {wafer.core_rows}),"
             f" got {spec.dies_x} x {spec.dies_y}"
         )
     die_w = wafer.die_width_mm / spec.dies_x
     die_h = wafer.die_height_mm / spec.dies_y
-    area = die_w * die_h
-    kgd = float(yieldmodels.negative_binomial_yield(area, d0, alpha))
-    per_wafer = yieldmodels.exact_dies_per_wafer(
-        die_w, die_h, wafer.wafer_diameter_mm,
+    pk = spec.package
+    carrier_area = (pk.carrier_area_factor or 1.0) * spec.n_dies * die_w * die_h if pk.has_carrier else 0.0
+    system = as_wafer_error(yieldmodels.chiplet_system)(
+        None, spec.n_dies, d0, alpha,
+        die_width_mm=die_w, die_height_mm=die_h, wafer_diameter_mm=wafer.wafer_diameter_mm,
         scribe_mm=spec.scribe_mm, edge_exclusion_mm=spec.edge_exclusion_mm,
+        test_coverage=spec.test_coverage, bond_yield=pk.bond_yield,
+        carrier_area_mm2=carrier_area, carrier_d0=pk.carrier_d0 or 0.0,
+        carrier_alpha=pk.carrier_alpha, carrier_bond_yield=pk.carrier_bond_yield,
     )
-    good = per_wafer * kgd
-    systems = yieldmodels.good_systems_per_wafer(good, spec.n_dies, spec.bond_yield)
     b = spec.d2d_bandwidth(wafer)
     network = routing.die_grid_uniform_metrics(
         wafer.core_rows, wafer.core_cols,
         wafer.core_rows // spec.dies_y, wafer.core_cols // spec.dies_x,
         b, spec.d2d_extra_hops,
     )
-    usable = systems * spec.n_dies * area
+    usable = system.good_systems_per_wafer * spec.n_dies * system.die_area_mm2
     return ChipletResult(
-        spec=spec, die_width_mm=die_w, die_height_mm=die_h, die_area_mm2=area,
-        d0=float(d0), alpha=float(alpha), kgd_yield=kgd, dies_per_wafer=per_wafer,
-        good_dies_per_wafer=good, dies_per_system=spec.n_dies,
-        assembly_yield=yieldmodels.system_yield(spec.n_dies, spec.bond_yield),
-        systems_per_wafer=systems, cores_per_system=wafer.n_cores,
+        spec=spec, system=system, cores_per_system=wafer.n_cores,
         usable_area_mm2_per_wafer=usable, usable_area_fraction=usable / wafer.wafer_area_mm2,
         d2d_bandwidth=b, network=network,
     )

@@ -78,7 +78,12 @@ def _build_parser() -> argparse.ArgumentParser:
     chip = study.add_argument_group("chiplets")
     chip.add_argument("--dies", type=_dies, default=(c.dies_x, c.dies_y),
                       help="die grid COLSxROWS over the wafer-scale die")
-    chip.add_argument("--bond-yield", type=float, default=c.bond_yield, help="per-die bonding yield")
+    chip.add_argument("--packaging", default=c.packaging,
+                      help="packaging technology of the parameter set (bond and carrier yield)")
+    chip.add_argument("--parameter-set", default=c.parameter_set,
+                      help="shipped parameter set or TOML file the packaging comes from")
+    chip.add_argument("--test-coverage", type=float, default=c.test_coverage,
+                      help="fault coverage of known-good-die test, 0..1")
     chip.add_argument("--d2d-gbps-per-mm", type=float, default=c.d2d_gbps_per_mm,
                       help="die-to-die shoreline bandwidth, GB/s per mm (both directions)")
     chip.add_argument("--d2d-latency-ns", type=float, default=c.d2d_latency_ns,
@@ -104,7 +109,9 @@ def _config(args: argparse.Namespace) -> StudyConfig:
     chiplet = ChipletSpec(
         dies_x=args.dies[0],
         dies_y=args.dies[1],
-        bond_yield=args.bond_yield,
+        parameter_set=args.parameter_set,
+        packaging=args.packaging,
+        test_coverage=args.test_coverage,
         d2d_gbps_per_mm=args.d2d_gbps_per_mm,
         d2d_latency_ns=args.d2d_latency_ns,
         clock_ghz=args.clock_ghz,
@@ -136,10 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
     summary = summarize(result)
-    if args.json:
-        print(json.dumps(summary, indent=2, allow_nan=False))
-    else:
-        print(format_table(summary))
+    text = json.dumps(summary, indent=2, allow_nan=False) if args.json else format_table(summary)
+    try:
+        print(text)
+    except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
+        sys.stderr.close()
     return 0
 
 

@@ -14,6 +14,7 @@ import functools
 import routing
 import routing.errors
 import yieldmodels
+import yieldmodels.errors
 
 __all__ = ["ParameterError", "USER_ERRORS", "unknown_name"]
 
@@ -52,6 +53,7 @@ def as_wafer_error(check):
 check_count = as_wafer_error(routing.errors.check_count)
 check_positive = as_wafer_error(routing.errors.check_positive)
 check_nonnegative = as_wafer_error(routing.errors.check_nonnegative)
+check_probability = as_wafer_error(yieldmodels.errors._check_probability)
 
 
 def unknown_name(kind: str, name: str, known: list[str]) -> ParameterError:

@@ -68,14 +68,8 @@ def summarize(result: StudyResult) -> dict:
         },
         "chiplet": {
             "dies": [chip.spec.dies_x, chip.spec.dies_y],
-            "die_mm": [chip.die_width_mm, chip.die_height_mm],
-            "die_area_mm2": chip.die_area_mm2,
-            "kgd_yield": chip.kgd_yield,
-            "dies_per_wafer": chip.dies_per_wafer,
-            "good_dies_per_wafer": chip.good_dies_per_wafer,
-            "dies_per_system": chip.dies_per_system,
-            "assembly_yield": chip.assembly_yield,
-            "systems_per_wafer": chip.systems_per_wafer,
+            "packaging": chip.spec.packaging,
+            "system": chip.system.to_dict(),
             "cores_per_system": chip.cores_per_system,
             "usable_area_mm2_per_wafer": chip.usable_area_mm2_per_wafer,
             "usable_area_fraction": chip.usable_area_fraction,
@@ -118,6 +112,7 @@ def format_table(summary: dict) -> str:
     p = summary["parameters"]
     w = summary["wafer"]
     c = summary["chiplet"]
+    cs = c["system"]
     wn = w["network"]
     cn = c["network"]
     spec = p["wafer"]
@@ -127,23 +122,23 @@ def format_table(summary: dict) -> str:
         f"{spec['wafer_diameter_mm']:g} mm wafer, {spec['core_rows']} x {spec['core_cols']} cores, "
         f"{p['scheme']} with {spec['spares_per_segment']} spare(s) per {spec['segment_width']} cores; "
         "defects Poisson, uniform over the cores",
-        f"  chiplets: {c['dies'][0]} x {c['dies'][1]} dies of {c['die_mm'][0]:.2f} x {c['die_mm'][1]:.2f} mm, "
-        f"known-good-die yield negative binomial (alpha = {_fmt(p['alpha'])}), "
-        f"bond yield {p['chiplet']['bond_yield']:g} per die",
+        f"  chiplets: {c['dies'][0]} x {c['dies'][1]} dies of {cs['die_width_mm']:.2f} x "
+        f"{cs['die_height_mm']:.2f} mm, die yield negative binomial (alpha = {_fmt(p['alpha'])}), "
+        f"test coverage {cs['test_coverage']:g}, {c['packaging']} (bond yield {cs['bond_yield']:g} per die)",
         "  values: wafer = Monte Carlo mean [95% CI], network over repaired wafers; chiplets = closed form",
         "",
     ]
     rows = [
         ("Yield and area", None, None),
-        ("working systems per wafer", _ci(w["repair_rate"]), _fmt(c["systems_per_wafer"])),
+        ("working systems per wafer", _ci(w["repair_rate"]), _fmt(cs["good_systems_per_wafer"])),
         ("  closed form", _fmt(w["repair_rate"]["closed_form"]), ""),
-        ("known-good-die yield", "", _fmt(c["kgd_yield"])),
-        ("dies per wafer (exact count) / good", "1 (wafer-scale)",
-         f"{_fmt(c['dies_per_wafer'])} / {_fmt(c['good_dies_per_wafer'])}"),
-        ("assembly yield (dies per system)", "", f"{_fmt(c['assembly_yield'])} ({c['dies_per_system']})"),
+        ("die yield", "", _fmt(cs["die_yield"])),
+        ("dies per wafer (exact count) / passing test", "1 (wafer-scale)",
+         f"{_fmt(cs['dies_per_wafer'])} / {_fmt(cs['dies_passing_test_per_wafer'])}"),
+        ("package yield (dies per system)", "", f"{_fmt(cs['package_yield'])} ({cs['n_dies']})"),
         ("cores per system", _fmt(w["logical_cores"]), _fmt(c["cores_per_system"])),
         ("usable cores per wafer", _ci(w["usable_cores_per_wafer"]),
-         _fmt(c["systems_per_wafer"] * c["cores_per_system"])),
+         _fmt(cs["good_systems_per_wafer"] * c["cores_per_system"])),
         ("usable area per wafer (mm^2)", _ci(w["usable_area_mm2_per_wafer"]), _fmt(c["usable_area_mm2_per_wafer"])),
         ("usable area fraction of the wafer", _ci(w["usable_area_fraction"]), _fmt(c["usable_area_fraction"])),
         ("defects per wafer-scale die", _ci(w["defects_per_wafer"]), ""),

@@ -7,7 +7,11 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
 - Closed forms: :func:`poisson_yield`, :func:`negative_binomial_yield`,
   :func:`expected_defects`.
 - Dies per wafer: :func:`gross_dies_per_wafer`, :func:`exact_dies_per_wafer`.
-- Chiplet assembly: :func:`system_yield`, :func:`good_systems_per_wafer`.
+- Chiplet systems: known-good-die test (:func:`kgd_pass_rate`,
+  :func:`defect_level`, :func:`kgd_yield`), :func:`carrier_yield`,
+  :func:`package_yield`, :func:`system_yield`, :func:`good_systems_per_wafer`,
+  :func:`chiplet_system`; published parameter sets shipped as data
+  (:func:`load_parameter_set`, :func:`parameter_sets`).
 - Monte Carlo: :func:`sample_defects` returning a :class:`DefectBatch`.
 - Errors: :class:`ParameterError` (a ``ValueError``).
 
@@ -20,13 +24,46 @@ Examples
 66
 """
 
-from .assembly import good_systems_per_wafer, system_yield
+from .assembly import (
+    DEFECT_LEVEL_MODELS,
+    ChipletSystem,
+    carrier_yield,
+    chiplet_system,
+    defect_level,
+    good_systems_per_wafer,
+    kgd_pass_rate,
+    kgd_yield,
+    package_yield,
+    system_yield,
+)
 from .closed_form import expected_defects, negative_binomial_yield, poisson_yield
 from .dies import exact_dies_per_wafer, gross_dies_per_wafer
 from .errors import ParameterError
+from .parameters import (
+    Packaging,
+    ParameterSet,
+    ProcessNode,
+    WaferDefaults,
+    load_parameter_set,
+    parameter_sets,
+)
 from .sampling import DefectBatch, sample_defects
 
 __all__ = [
+    "DEFECT_LEVEL_MODELS",
+    "ChipletSystem",
+    "Packaging",
+    "ParameterSet",
+    "ProcessNode",
+    "WaferDefaults",
+    "carrier_yield",
+    "chiplet_system",
+    "defect_level",
+    "kgd_pass_rate",
+    "kgd_yield",
+    "load_parameter_set",
+    "package_yield",
+    "parameter_sets",
     "DefectBatch",
     "ParameterError",
     "exact_dies_per_wafer",

@@ -1,17 +1,63 @@
-"""Chiplet system assembly yield from known-good dies.
+"""Chiplet system yield: known-good-die testing, bonding, carrier and package yield.
 
-Multi-die systems test dies before assembly, so only known-good dies (KGD)
-are bonded: die yield decides how many dies a wafer gives, not whether an
-assembled system works. What can still fail is bonding: each die bond
-succeeds independently with probability ``bond_yield``, and one failed bond
-scraps the whole package (no rework), discarding its good dies too.
+Multi-die systems test dies before assembly and bond only dies that pass
+test. Three things can still scrap an assembled package (no rework):
+
+- a die that passed test is actually bad (a *test escape*): with fault
+  coverage below 1 some bad dies pass (:func:`kgd_yield`,
+  :func:`defect_level`);
+- a bond fails: each die bonds independently with probability
+  ``bond_yield`` (:func:`system_yield`);
+- the carrier the dies sit on (an RDL fan-out or a silicon interposer) has
+  a defect of its own: a negative binomial yield of the carrier's area with
+  the carrier's ``d0`` and ``alpha`` (:func:`carrier_yield`), possibly times
+  the yield of bonding the carrier to the package substrate.
+
+:func:`package_yield` multiplies these for one package of ``n`` dies, and
+:func:`chiplet_system` goes from die area and process to good systems per
+wafer and silicon consumed per good system (:class:`ChipletSystem`).
+Published parameter sets (e.g. the Chiplet Actuary defaults) are loaded with
+:func:`yieldmodels.parameters.load_parameter_set` and applied with
+:meth:`ChipletSystem.from_parameters`.
+
+Units: areas in mm^2, lengths in mm, defect densities in defects per cm^2.
 """
 
 from __future__ import annotations
 
-from .errors import _check_int, _check_nonnegative, _check_probability
+import math
+import os
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["good_systems_per_wafer", "system_yield"]
+from .closed_form import negative_binomial_yield, poisson_yield
+from .dies import exact_dies_per_wafer
+from .errors import (
+    ParameterError,
+    _check_int,
+    _check_nonnegative,
+    _check_positive,
+    _check_probability,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .parameters import ParameterSet
+
+__all__ = [
+    "DEFECT_LEVEL_MODELS",
+    "ChipletSystem",
+    "carrier_yield",
+    "chiplet_system",
+    "defect_level",
+    "good_systems_per_wafer",
+    "kgd_pass_rate",
+    "kgd_yield",
+    "package_yield",
+    "system_yield",
+]
+
+#: Names accepted by the ``model`` argument of :func:`defect_level` and :func:`kgd_yield`.
+DEFECT_LEVEL_MODELS = ("conditional", "williams-brown")
 
 
 def system_yield(n_dies: int, bond_yield: float = 1.0) -> float:
@@ -41,7 +87,8 @@ def system_yield(n_dies: int, bond_yield: float = 1.0) -> float:
     -----
     O(1). Dies are tested before bonding (known-good), so their die yield does
     not enter; a single failed bond discards the whole package, as in the
-    Chiplet Actuary cost model [1]_.
+    Chiplet Actuary cost model [1]_. :func:`package_yield` adds test escapes
+    and the carrier's yield.
 
     References
     ----------
@@ -89,7 +136,8 @@ def good_systems_per_wafer(
     Notes
     -----
     O(1). An expectation: fractional systems are kept (dies left over on one
-    wafer combine with the next wafer's), as in wafer-cost comparisons.
+    wafer combine with the next wafer's), as in wafer-cost comparisons. Test
+    escapes and carrier yield are in :func:`chiplet_system`.
 
     Examples
     --------
@@ -99,3 +147,643 @@ def good_systems_per_wafer(
     g = _check_nonnegative("good_dies_per_wafer", good_dies_per_wafer)
     n = _check_int("n_dies", n_dies, minimum=1)
     return g / n * system_yield(n, bond_yield)
+
+
+# ----------------------------------------------------------------- known-good-die testing
+
+
+def _check_model(model: object) -> str:
+    if model not in DEFECT_LEVEL_MODELS:
+        import difflib
+
+        close = difflib.get_close_matches(model, DEFECT_LEVEL_MODELS, n=1) if isinstance(model, str) else []
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        listed = ", ".join(repr(m) for m in DEFECT_LEVEL_MODELS)
+        raise ParameterError(f"model must be one of {listed}, got {model!r}{hint}")
+    return model  # type: ignore[return-value]
+
+
+def kgd_pass_rate(die_yield: float, test_coverage: float = 1.0) -> float:
+    """Fraction of fabricated dies that pass known-good-die test.
+
+    Parameters
+    ----------
+    die_yield : float
+        Probability ``Y`` that a die is good, in [0, 1].
+    test_coverage : float, default 1.0
+        Probability ``c`` that test detects a bad die, in [0, 1].
+
+    Returns
+    -------
+    float
+        ``Y + (1 - Y) (1 - c)``: every good die passes (no false rejects),
+        and a bad die passes when its fault escapes test.
+
+    Raises
+    ------
+    ParameterError
+        If either argument is outside [0, 1].
+
+    Notes
+    -----
+    O(1). This is the per-die escape model behind the ``"conditional"``
+    defect level of :func:`defect_level`.
+
+    Examples
+    --------
+    >>> round(kgd_pass_rate(0.8, 0.9), 12)  # 0.8 + 0.2 * 0.1
+    0.82
+    >>> kgd_pass_rate(0.8)
+    0.8
+    """
+    y = _check_probability("die_yield", die_yield)
+    c = _check_probability("test_coverage", test_coverage)
+    return y + (1.0 - y) * (1.0 - c)
+
+
+def defect_level(
+    die_yield: float, test_coverage: float = 1.0, *, model: str = "conditional"
+) -> float:
+    """Defect level: the fraction of dies passing test that are actually bad.
+
+    Parameters
+    ----------
+    die_yield : float
+        Probability ``Y`` that a die is good, in [0, 1].
+    test_coverage : float, default 1.0
+        Fault coverage ``c`` of the die test, in [0, 1].
+    model : {"conditional", "williams-brown"}, default "conditional"
+        ``"conditional"``: each bad die escapes test independently with
+        probability ``1 - c``, so by Bayes' rule
+        ``DL = (1 - Y)(1 - c) / (Y + (1 - Y)(1 - c))``.
+        ``"williams-brown"``: ``DL = 1 - Y ** (1 - c)`` [1]_, which treats a
+        bad die as carrying many faults each detected with probability ``c``
+        (coverage is a fraction of modelled faults).
+
+    Returns
+    -------
+    float
+        The defect level in [0, 1]; also the probability ``kgd_escape`` that
+        a die bonded as known-good is bad (see :func:`package_yield`). 0 when
+        no die passes test (``Y = 0``, ``c = 1``).
+
+    Raises
+    ------
+    ParameterError
+        If ``die_yield`` or ``test_coverage`` is outside [0, 1], or ``model``
+        is unknown (with a "did you mean").
+
+    Notes
+    -----
+    O(1). The two models agree at the limits: ``c = 1`` gives 0 (no escapes)
+    and ``c = 0`` gives ``1 - Y`` (test passes every die). In between the
+    conditional model's defect level is higher: with ``Y = 0.8`` and
+    ``c = 0.9`` it is 0.0244, Williams-Brown 0.0221. The conditional model is
+    the default because it is the one :func:`package_yield` and the Monte
+    Carlo tests simulate exactly (one Bernoulli escape per bad die).
+
+    References
+    ----------
+    .. [1] T. W. Williams, N. C. Brown, "Defect level as a function of fault
+       coverage", IEEE Trans. Computers C-30(12), 987-988, 1981.
+
+    Examples
+    --------
+    >>> round(defect_level(0.8, 0.9), 6)  # 0.2 * 0.1 / 0.82
+    0.02439
+    >>> round(defect_level(0.8, 0.9, model="williams-brown"), 6)  # 1 - 0.8 ** 0.1
+    0.022067
+    >>> defect_level(0.8, 1.0), round(defect_level(0.8, 0.0), 12)
+    (0.0, 0.2)
+    """
+    y = _check_probability("die_yield", die_yield)
+    c = _check_probability("test_coverage", test_coverage)
+    m = _check_model(model)
+    if m == "conditional":
+        passed = y + (1.0 - y) * (1.0 - c)
+        return 0.0 if passed == 0.0 else (1.0 - y) * (1.0 - c) / passed
+    if y == 0.0:
+        return 0.0 if c == 1.0 else 1.0
+    return -math.expm1((1.0 - c) * math.log(y))
+
+
+def kgd_yield(
+    die_yield: float, test_coverage: float = 1.0, *, model: str = "conditional"
+) -> float:
+    """Probability that a die which passed known-good-die test is actually good.
+
+    Parameters
+    ----------
+    die_yield : float
+        Probability ``Y`` that a die is good, in [0, 1].
+    test_coverage : float, default 1.0
+        Fault coverage ``c`` of the die test, in [0, 1].
+    model : {"conditional", "williams-brown"}, default "conditional"
+        How escapes depend on coverage; see :func:`defect_level`.
+
+    Returns
+    -------
+    float
+        ``1 - defect_level(Y, c, model=model)``: ``Y / (Y + (1 - Y)(1 - c))``
+        (conditional) or ``Y ** (1 - c)`` (Williams-Brown [1]_). 1 with full
+        coverage; at least ``Y``.
+
+    Raises
+    ------
+    ParameterError
+        If an argument is outside [0, 1] or ``model`` is unknown.
+
+    Notes
+    -----
+    O(1). "Known-good" is only as good as the test: the tested-good die yield
+    is what :func:`package_yield` sees as ``(1 - kgd_escape)`` per die.
+
+    References
+    ----------
+    .. [1] T. W. Williams, N. C. Brown, "Defect level as a function of fault
+       coverage", IEEE Trans. Computers C-30(12), 987-988, 1981.
+
+    Examples
+    --------
+    >>> round(kgd_yield(0.8, 0.9), 6)  # 0.8 / 0.82
+    0.97561
+    >>> round(kgd_yield(0.8, 0.9, model="williams-brown"), 6)  # 0.8 ** 0.1
+    0.977933
+    >>> kgd_yield(0.5)
+    1.0
+    """
+    y = _check_probability("die_yield", die_yield)
+    c = _check_probability("test_coverage", test_coverage)
+    m = _check_model(model)
+    if m == "conditional":
+        passed = y + (1.0 - y) * (1.0 - c)
+        return 1.0 if passed == 0.0 else y / passed
+    if y == 0.0:
+        return 1.0 if c == 1.0 else 0.0
+    return math.exp((1.0 - c) * math.log(y))
+
+
+# ----------------------------------------------------------------- carrier and package
+
+
+def carrier_yield(area_mm2: float, d0: float, alpha: float | None = None) -> float:
+    """Yield of a package carrier (RDL fan-out, silicon interposer) of its own area.
+
+    Parameters
+    ----------
+    area_mm2 : float
+        Carrier area in mm^2, >= 0.
+    d0 : float
+        The carrier process's defect density in defects per cm^2, >= 0.
+    alpha : float or None, default None
+        Negative-binomial clustering parameter, > 0; None for the Poisson
+        model (no clustering). Chiplet Actuary [1]_: RDL D0 0.05, alpha 3;
+        silicon interposer D0 0.06, alpha 6.
+
+    Returns
+    -------
+    float
+        ``(1 + A D0 / alpha) ** -alpha`` (see
+        :func:`yieldmodels.negative_binomial_yield`), or ``exp(-A D0)``.
+
+    Raises
+    ------
+    ParameterError
+        On a negative or non-finite area or density, or ``alpha <= 0``.
+
+    Notes
+    -----
+    O(1). The carrier is a die of its own made on a mature process; its
+    defects scrap the package after the dies are bonded to it (chip-last
+    assembly, as in Chiplet Actuary).
+
+    References
+    ----------
+    .. [1] Y. Feng, K. Ma, "Chiplet Actuary: a quantitative cost model and
+       multi-chiplet architecture exploration", DAC 2022.
+
+    Examples
+    --------
+    >>> round(carrier_yield(1000.0, 0.06, 6.0), 6)  # (1 + 0.6 / 6) ** -6
+    0.564474
+    >>> carrier_yield(0.0, 0.05, 3.0)
+    1.0
+    """
+    a = _check_nonnegative("area_mm2", area_mm2, "mm^2")
+    d = _check_nonnegative("d0", d0, "defects per cm^2")
+    if alpha is None:
+        return float(poisson_yield(a, d))
+    al = _check_positive("alpha", alpha)
+    return float(negative_binomial_yield(a, d, al))
+
+
+def package_yield(
+    n_dies: int,
+    *,
+    bond_yield: float = 1.0,
+    kgd_escape: float = 0.0,
+    carrier_yield: float = 1.0,
+) -> float:
+    """Probability that one package of ``n_dies`` tested-good dies works.
+
+    Parameters
+    ----------
+    n_dies : int
+        Dies in the package, >= 1.
+    bond_yield : float, default 1.0
+        Probability that one die bonds, in [0, 1].
+    kgd_escape : float, default 0.0
+        Probability that a die which passed test is bad (the defect level,
+        :func:`defect_level`), in [0, 1].
+    carrier_yield : float, default 1.0
+        Probability that the carrier (and its own bond to the substrate, if
+        any) is good, in [0, 1]; see :func:`carrier_yield`.
+
+    Returns
+    -------
+    float
+        ``bond_yield ** n * (1 - kgd_escape) ** n * carrier_yield``: every
+        bond succeeds, no tested-good die is bad, and the carrier is good.
+
+    Raises
+    ------
+    ParameterError
+        If ``n_dies`` is not an integer >= 1 or a probability is outside
+        [0, 1].
+
+    Notes
+    -----
+    O(1). All events are independent; one failure scraps the package (no
+    rework). With ``kgd_escape = 0`` and ``carrier_yield = 1`` this is
+    :func:`system_yield`.
+
+    Examples
+    --------
+    >>> package_yield(4, bond_yield=0.99) == system_yield(4, 0.99)
+    True
+    >>> round(package_yield(4, bond_yield=0.95, kgd_escape=0.01, carrier_yield=0.9), 6)
+    0.70417
+    """
+    n = _check_int("n_dies", n_dies, minimum=1)
+    b = _check_probability("bond_yield", bond_yield)
+    e = _check_probability("kgd_escape", kgd_escape)
+    cy = _check_probability("carrier_yield", carrier_yield)
+    return b**n * (1.0 - e) ** n * cy
+
+
+# ----------------------------------------------------------------- whole system
+
+
+@dataclass(frozen=True)
+class ChipletSystem:
+    """Yield and silicon cost of a system of ``n_dies`` identical tested dies.
+
+    Built by :func:`chiplet_system` or :meth:`from_parameters`; every field
+    is plain data. Lengths in mm, areas in mm^2, densities per cm^2.
+
+    Attributes
+    ----------
+    die_width_mm, die_height_mm, die_area_mm2 : float
+        Die size.
+    n_dies : int
+        Dies per system.
+    d0, alpha : float
+        Die defect density and clustering.
+    wafer_diameter_mm, scribe_mm, edge_exclusion_mm : float
+        Wafer geometry used for the die count.
+    die_yield : float
+        Negative binomial die yield ``Y``.
+    dies_per_wafer : int
+        Whole dies on the wafer grid (:func:`yieldmodels.exact_dies_per_wafer`).
+    test_coverage : float
+        Fault coverage ``c`` of known-good-die test.
+    defect_level_model : str
+        ``"conditional"`` or ``"williams-brown"`` (:func:`defect_level`).
+    kgd_pass_rate : float
+        Fraction of dies that pass test, ``Y + (1 - Y)(1 - c)``.
+    dies_passing_test_per_wafer : float
+        ``dies_per_wafer * kgd_pass_rate``.
+    kgd_escape : float
+        Probability that a die passing test is bad (the defect level).
+    bond_yield : float
+        Per-die bond yield.
+    carrier_area_mm2, carrier_d0 : float
+        Carrier (RDL or interposer) area and defect density (0 for none).
+    carrier_alpha : float or None
+        Carrier clustering; None means Poisson.
+    carrier_yield : float
+        Defect-limited carrier yield (:func:`carrier_yield`).
+    carrier_bond_yield : float
+        Yield of bonding the carrier to the package substrate.
+    package_yield : float
+        ``bond_yield ** n (1 - kgd_escape) ** n carrier_yield carrier_bond_yield``.
+    good_systems_per_wafer : float
+        ``dies_passing_test_per_wafer / n_dies * package_yield`` (an
+        expectation; fractions kept).
+    wafer_area_mm2 : float
+        ``pi (wafer_diameter / 2) ** 2``, the whole wafer including the
+        excluded rim.
+    silicon_per_good_system_mm2 : float
+        Whole-wafer silicon per good system: ``wafer_area_mm2 /
+        good_systems_per_wafer`` (inf when no system is good). Includes
+        scribe lanes, edge loss and partial dies; excludes the carrier.
+    die_silicon_per_good_system_mm2 : float
+        Die silicon only: ``n_dies * die_area_mm2 / (kgd_pass_rate *
+        package_yield)``, the area of the dies fabricated for each good
+        system (inf when no system can be good). Excludes scribe, edge loss,
+        partial dies and the carrier.
+    """
+
+    die_width_mm: float
+    die_height_mm: float
+    die_area_mm2: float
+    n_dies: int
+    d0: float
+    alpha: float
+    wafer_diameter_mm: float
+    scribe_mm: float
+    edge_exclusion_mm: float
+    die_yield: float
+    dies_per_wafer: int
+    test_coverage: float
+    defect_level_model: str
+    kgd_pass_rate: float
+    dies_passing_test_per_wafer: float
+    kgd_escape: float
+    bond_yield: float
+    carrier_area_mm2: float
+    carrier_d0: float
+    carrier_alpha: float | None
+    carrier_yield: float
+    carrier_bond_yield: float
+    package_yield: float
+    good_systems_per_wafer: float
+    wafer_area_mm2: float
+    silicon_per_good_system_mm2: float
+    die_silicon_per_good_system_mm2: float
+
+    def to_dict(self) -> dict:
+        """Plain-data form (for JSON)."""
+        return asdict(self)
+
+    @classmethod
+    def from_parameters(
+        cls,
+        parameter_set: ParameterSet | str | os.PathLike[str],
+        node: str,
+        packaging: str,
+        die_area_mm2: float | None,
+        n_dies: int,
+        *,
+        die_width_mm: float | None = None,
+        die_height_mm: float | None = None,
+        test_coverage: float = 1.0,
+        defect_level_model: str = "conditional",
+        carrier_area_mm2: float | None = None,
+        wafer_diameter_mm: float | None = None,
+        scribe_mm: float | None = None,
+        edge_exclusion_mm: float | None = None,
+    ) -> ChipletSystem:
+        """:func:`chiplet_system` with a published node and packaging technology.
+
+        Parameters
+        ----------
+        parameter_set : ParameterSet, str or os.PathLike
+            A loaded set, a shipped set's name (e.g. ``"chiplet-actuary"``) or
+            a TOML path; see :func:`yieldmodels.parameters.load_parameter_set`.
+        node : str
+            Process node in the set (die ``d0`` and ``alpha``).
+        packaging : str
+            Packaging technology in the set (bond yield, carrier yield).
+        die_area_mm2, n_dies, die_width_mm, die_height_mm, test_coverage, defect_level_model
+            As in :func:`chiplet_system`.
+        carrier_area_mm2 : float or None, default None
+            Carrier area; None takes the packaging's ``carrier_area_factor``
+            times the total die area ``n_dies * die_area_mm2``. Ignored (0)
+            for a packaging without carrier yield.
+        wafer_diameter_mm, scribe_mm, edge_exclusion_mm : float or None
+            None takes the set's ``[wafer]`` values, or else the
+            :func:`chiplet_system` defaults (300, 0, 0).
+
+        Returns
+        -------
+        ChipletSystem
+
+        Raises
+        ------
+        ParameterError
+            On an unknown set, node or packaging (with a "did you mean"), a
+            packaging with carrier yield but neither ``carrier_area_mm2`` nor a
+            ``carrier_area_factor``, or any :func:`chiplet_system` error.
+
+        Examples
+        --------
+        >>> s = ChipletSystem.from_parameters("chiplet-actuary", "5nm", "si-interposer", 100.0, 4)
+        >>> round(s.carrier_area_mm2, 9), s.carrier_d0, s.carrier_alpha, s.bond_yield  # 1.1 * 4 * 100
+        (440.0, 0.06, 6.0, 0.95)
+        >>> s.scribe_mm, s.edge_exclusion_mm
+        (0.2, 5.0)
+        >>> round(s.package_yield, 4)  # 0.95^4 * (1 + 4.4 * 0.06 / 6)^-6 * 0.99
+        0.6228
+        """
+        from .parameters import ParameterSet, load_parameter_set
+
+        ps = (
+            parameter_set
+            if isinstance(parameter_set, ParameterSet)
+            else load_parameter_set(parameter_set)
+        )
+        nd = ps.node(node)
+        pk = ps.packaging(packaging)
+        w = ps.wafer
+        if wafer_diameter_mm is None:
+            wafer_diameter_mm = w.diameter_mm if w else 300.0
+        if scribe_mm is None:
+            scribe_mm = w.scribe_mm if w else 0.0
+        if edge_exclusion_mm is None:
+            edge_exclusion_mm = w.edge_exclusion_mm if w else 0.0
+        if pk.has_carrier:
+            if carrier_area_mm2 is None:
+                if pk.carrier_area_factor is None:
+                    raise ParameterError(
+                        f"carrier_area_mm2 must be given for packaging {pk.name!r}"
+                        " (it has a carrier yield but no carrier_area_factor), got None"
+                    )
+                area, _, _ = _die_shape(die_area_mm2, die_width_mm, die_height_mm)
+                n = _check_int("n_dies", n_dies, minimum=1)
+                carrier_area_mm2 = pk.carrier_area_factor * n * area
+            carrier_d0, carrier_alpha = pk.carrier_d0, pk.carrier_alpha
+        else:
+            carrier_area_mm2, carrier_d0, carrier_alpha = 0.0, 0.0, None
+        return chiplet_system(
+            die_area_mm2, n_dies, nd.d0, nd.alpha,
+            die_width_mm=die_width_mm, die_height_mm=die_height_mm,
+            wafer_diameter_mm=wafer_diameter_mm, scribe_mm=scribe_mm,
+            edge_exclusion_mm=edge_exclusion_mm, test_coverage=test_coverage,
+            defect_level_model=defect_level_model, bond_yield=pk.bond_yield,
+            carrier_area_mm2=carrier_area_mm2, carrier_d0=carrier_d0,
+            carrier_alpha=carrier_alpha, carrier_bond_yield=pk.carrier_bond_yield,
+        )  # fmt: skip
+
+
+def _die_shape(
+    die_area_mm2: float | None, die_width_mm: float | None, die_height_mm: float | None
+) -> tuple[float, float, float]:
+    """Return (area, width, height) from any consistent combination; square by default."""
+    w = None if die_width_mm is None else _check_positive("die_width_mm", die_width_mm, "mm")
+    h = None if die_height_mm is None else _check_positive("die_height_mm", die_height_mm, "mm")
+    if die_area_mm2 is None:
+        if w is None or h is None:
+            raise ParameterError(
+                "die_area_mm2 must be a finite number > 0 (mm^2) unless die_width_mm and"
+                " die_height_mm are both given, got None"
+            )
+        return w * h, w, h
+    a = _check_positive("die_area_mm2", die_area_mm2, "mm^2")
+    if w is None and h is None:
+        side = math.sqrt(a)
+        return a, side, side
+    if w is None:
+        return a, a / h, h  # type: ignore[operator]
+    if h is None:
+        return a, w, a / w
+    if not math.isclose(w * h, a, rel_tol=1e-9):
+        raise ParameterError(
+            f"die_area_mm2 must equal die_width_mm * die_height_mm = {w * h!r} (mm^2), got {a!r}"
+        )
+    return a, w, h
+
+
+def chiplet_system(
+    die_area_mm2: float | None,
+    n_dies: int,
+    d0: float,
+    alpha: float,
+    *,
+    die_width_mm: float | None = None,
+    die_height_mm: float | None = None,
+    wafer_diameter_mm: float = 300.0,
+    scribe_mm: float = 0.0,
+    edge_exclusion_mm: float = 0.0,
+    test_coverage: float = 1.0,
+    defect_level_model: str = "conditional",
+    bond_yield: float = 1.0,
+    carrier_area_mm2: float = 0.0,
+    carrier_d0: float = 0.0,
+    carrier_alpha: float | None = None,
+    carrier_bond_yield: float = 1.0,
+) -> ChipletSystem:
+    """Good systems per wafer and silicon per good system for ``n_dies`` tested dies.
+
+    Parameters
+    ----------
+    die_area_mm2 : float or None
+        Die area in mm^2, > 0. None when ``die_width_mm`` and
+        ``die_height_mm`` are both given.
+    n_dies : int
+        Dies per system, >= 1.
+    d0 : float
+        Die defect density in defects per cm^2, >= 0.
+    alpha : float
+        Negative-binomial clustering of die defects, > 0 (10 for logic in
+        Chiplet Actuary [1]_).
+    die_width_mm, die_height_mm : float or None, default None
+        Die shape for the die count. Neither: a square die of
+        ``die_area_mm2``; one: the other is ``die_area_mm2`` divided by it;
+        both: must multiply to ``die_area_mm2`` (or it is None).
+    wafer_diameter_mm : float, default 300.0
+        Wafer diameter, mm.
+    scribe_mm, edge_exclusion_mm : float, default 0.0
+        Scribe lane and unusable wafer rim, mm (see
+        :func:`yieldmodels.exact_dies_per_wafer`).
+    test_coverage : float, default 1.0
+        Fault coverage of known-good-die test, in [0, 1].
+    defect_level_model : {"conditional", "williams-brown"}, default "conditional"
+        Escape model; see :func:`defect_level`.
+    bond_yield : float, default 1.0
+        Per-die bond yield, in [0, 1].
+    carrier_area_mm2 : float, default 0.0
+        Area of the RDL or interposer carrying the dies, mm^2, >= 0.
+    carrier_d0 : float, default 0.0
+        The carrier's defect density per cm^2, >= 0.
+    carrier_alpha : float or None, default None
+        The carrier's clustering, > 0; None for Poisson.
+    carrier_bond_yield : float, default 1.0
+        Yield of bonding the carrier to the package substrate, in [0, 1].
+
+    Returns
+    -------
+    ChipletSystem
+        With ``good_systems_per_wafer = dies_per_wafer * kgd_pass_rate /
+        n_dies * package_yield`` and the two silicon-per-good-system figures
+        defined in :class:`ChipletSystem`.
+
+    Raises
+    ------
+    ParameterError
+        On any out-of-range argument, or inconsistent die area and sides.
+
+    Notes
+    -----
+    Cost is that of :func:`yieldmodels.exact_dies_per_wafer` (dominant) plus
+    O(1). Dies in one package are assumed independent (they come from
+    different places on the wafer or from different wafers), so the
+    per-package probabilities multiply. With ``test_coverage = 1`` and no
+    carrier, ``good_systems_per_wafer`` equals
+    ``good_systems_per_wafer(dies_per_wafer * die_yield, n_dies, bond_yield)``.
+
+    References
+    ----------
+    .. [1] Y. Feng, K. Ma, "Chiplet Actuary: a quantitative cost model and
+       multi-chiplet architecture exploration", DAC 2022.
+
+    Examples
+    --------
+    Four 10 x 10 mm dies at D0 = 0.1/cm^2, alpha 10, bond yield 0.99:
+    Y = 1.01^-10, 657 dies per 300 mm wafer, package yield 0.99^4.
+
+    >>> s = chiplet_system(100.0, 4, 0.1, 10.0, bond_yield=0.99)
+    >>> round(s.die_yield, 6), s.dies_per_wafer, round(s.package_yield, 8)
+    (0.905287, 657, 0.96059601)
+    >>> round(s.good_systems_per_wafer, 3)  # 657 * Y / 4 * 0.99^4
+    142.834
+    >>> round(s.die_silicon_per_good_system_mm2, 2)  # 400 / (Y * 0.99^4)
+    459.97
+    """
+    area, w, h = _die_shape(die_area_mm2, die_width_mm, die_height_mm)
+    n = _check_int("n_dies", n_dies, minimum=1)
+    dens = _check_nonnegative("d0", d0, "defects per cm^2")
+    al = _check_positive("alpha", alpha)
+    c = _check_probability("test_coverage", test_coverage)
+    model = _check_model(defect_level_model)
+    b = _check_probability("bond_yield", bond_yield)
+    ca = _check_nonnegative("carrier_area_mm2", carrier_area_mm2, "mm^2")
+    cd = _check_nonnegative("carrier_d0", carrier_d0, "defects per cm^2")
+    cal = None if carrier_alpha is None else _check_positive("carrier_alpha", carrier_alpha)
+    cb = _check_probability("carrier_bond_yield", carrier_bond_yield)
+
+    dpw = exact_dies_per_wafer(
+        w, h, wafer_diameter_mm, scribe_mm=scribe_mm, edge_exclusion_mm=edge_exclusion_mm
+    )
+    y = float(negative_binomial_yield(area, dens, al))
+    passed = kgd_pass_rate(y, c)
+    escape = defect_level(y, c, model=model)
+    cy = carrier_yield(ca, cd, cal)
+    pkg = package_yield(n, bond_yield=b, kgd_escape=escape, carrier_yield=cy * cb)
+    passing = dpw * passed
+    systems = passing / n * pkg
+    wafer_area = math.pi * (float(wafer_diameter_mm) / 2.0) ** 2
+    return ChipletSystem(
+        die_width_mm=w, die_height_mm=h, die_area_mm2=area, n_dies=n, d0=dens, alpha=al,
+        wafer_diameter_mm=float(wafer_diameter_mm), scribe_mm=float(scribe_mm),
+        edge_exclusion_mm=float(edge_exclusion_mm), die_yield=y, dies_per_wafer=dpw,
+        test_coverage=c, defect_level_model=model, kgd_pass_rate=passed,
+        dies_passing_test_per_wafer=passing, kgd_escape=escape, bond_yield=b,
+        carrier_area_mm2=ca, carrier_d0=cd, carrier_alpha=cal, carrier_yield=cy,
+        carrier_bond_yield=cb, package_yield=pkg, good_systems_per_wafer=systems,
+        wafer_area_mm2=wafer_area,
+        silicon_per_good_system_mm2=wafer_area / systems if systems > 0 else math.inf,
+        die_silicon_per_good_system_mm2=(
+            n * area / (passed * pkg) if passed * pkg > 0 else math.inf
+        ),
+    )  # fmt: skip
