@@ -1,7 +1,8 @@
 """The ``wafer`` command line.
 
 ``wafer study`` runs the Monte Carlo wafer-vs-chiplet study and prints its
-table (or ``--json``). Bad input gets one line on stderr and exit status 2.
+table; ``wafer yield`` is a die-yield calculator. Both take ``--json``. Bad
+input gets one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from .chiplet import ChipletSpec
+from .chiplet import ChipletSpec, chiplet_comparison
+from .dieyield import die_yield_report, format_die_yield
 from .errors import USER_ERRORS
 from .geometry import WaferSpec
 from .remap import SCHEMES
@@ -89,7 +91,51 @@ def _build_parser() -> argparse.ArgumentParser:
     chip.add_argument("--d2d-latency-ns", type=float, default=c.d2d_latency_ns,
                       help="latency a die-to-die crossing adds, ns")
     chip.add_argument("--clock-ghz", type=float, default=c.clock_ghz, help="fabric clock, GHz")
+    dy = sub.add_parser(
+        "yield",
+        help="die-yield calculator: every yield model, dies per wafer, good dies, redundancy",
+        description="Every die-yield model for one die with the parameters each used, gross and "
+        "exact dies per wafer, good dies per wafer (exact count x yield) and K-of-N redundancy.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    dy.add_argument("--area", type=float, help="die area, mm^2 (a square die)")
+    dy.add_argument("--die-width", type=float, help="die width, mm (with --die-height)")
+    dy.add_argument("--die-height", type=float, help="die height, mm (with --die-width)")
+    dy.add_argument("--d0", type=float, default=0.1,
+                    help="defect density, defects per cm^2 (per critical layer for Bose-Einstein)")
+    dy.add_argument("--alpha", type=float, default=3.0, help="negative-binomial clustering")
+    dy.add_argument("--critical-layers", type=int, default=1, help="Bose-Einstein critical layers")
+    dy.add_argument("--critical-area-ratio", type=float, default=1.0,
+                    help="fraction of the die area that is critical, (0, 1]")
+    dy.add_argument("--wafer-diameter", type=float, default=300.0, help="mm")
+    dy.add_argument("--scribe", type=float, default=0.2, help="scribe lane, mm (Chiplet Actuary)")
+    dy.add_argument("--edge-exclusion", type=float, default=5.0,
+                    help="unusable wafer rim, mm (Chiplet Actuary)")
+    dy.add_argument("--units", type=int, help="redundant units on the die, e.g. 144 SMs")
+    dy.add_argument("--needed", type=int, help="units that must work, e.g. 132")
+    dy.add_argument("--shared-area", type=float, default=0.0,
+                    help="die area outside the units that must be defect-free, mm^2")
+    dy.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
+
+
+def _die_yield(args: argparse.Namespace) -> str:
+    report = die_yield_report(
+        args.area, die_width_mm=args.die_width, die_height_mm=args.die_height, d0=args.d0,
+        alpha=args.alpha, critical_layers=args.critical_layers,
+        critical_area_ratio=args.critical_area_ratio, wafer_diameter_mm=args.wafer_diameter,
+        scribe_mm=args.scribe, edge_exclusion_mm=args.edge_exclusion, units=args.units,
+        needed=args.needed, shared_area_mm2=args.shared_area,
+    )
+    return json.dumps(report, indent=2, allow_nan=False) if args.json else format_die_yield(report)
+
+
+def _study(args: argparse.Namespace) -> str:
+    config = _config(args)
+    # The chiplet side is checked up front so that bad input fails before the run.
+    chiplet_comparison(config.wafer, config.chiplet, config.d0, config.alpha)
+    summary = summarize(run_study(config, progress=not args.no_progress))
+    return json.dumps(summary, indent=2, allow_nan=False) if args.json else format_table(summary)
 
 
 def _config(args: argparse.Namespace) -> StudyConfig:
@@ -133,17 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
-        config = _config(args)
-        # The chiplet side is checked up front so that bad input fails before the run.
-        from .chiplet import chiplet_comparison
-
-        chiplet_comparison(config.wafer, config.chiplet, config.d0, config.alpha)
-        result = run_study(config, progress=not args.no_progress)
+        text = _study(args) if args.command == "study" else _die_yield(args)
     except USER_ERRORS as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
-    summary = summarize(result)
-    text = json.dumps(summary, indent=2, allow_nan=False) if args.json else format_table(summary)
     try:
         print(text)
     except BrokenPipeError:  # e.g. piped into `head`: not an error of ours

@@ -4,8 +4,12 @@ Import name ``yieldmodels`` (the source directory is ``yield/``, a Python
 keyword). Units: areas in mm^2, lengths in mm, defect density ``d0`` in
 defects per cm^2 (1 cm^2 = 100 mm^2).
 
-- Closed forms: :func:`poisson_yield`, :func:`negative_binomial_yield`,
-  :func:`expected_defects`.
+- Closed forms: :func:`poisson_yield`, :func:`murphy_yield`,
+  :func:`rectangular_yield`, :func:`seeds_exponential_yield`,
+  :func:`seeds_hyperbolic_yield`, :func:`bose_einstein_yield`,
+  :func:`negative_binomial_yield`, :func:`expected_defects`; by name in
+  :data:`YIELD_MODELS` (:func:`get_model`, :func:`all_yields`).
+- Redundancy: :func:`k_of_n_yield` (N units, K needed; Poisson or clustered).
 - Dies per wafer: :func:`gross_dies_per_wafer`, :func:`exact_dies_per_wafer`.
 - Chiplet systems: known-good-die test (:func:`kgd_pass_rate`,
   :func:`defect_level`, :func:`kgd_yield`), :func:`carrier_yield`,
@@ -36,9 +40,19 @@ from .assembly import (
     package_yield,
     system_yield,
 )
-from .closed_form import expected_defects, negative_binomial_yield, poisson_yield
+from .closed_form import (
+    bose_einstein_yield,
+    expected_defects,
+    murphy_yield,
+    negative_binomial_yield,
+    poisson_yield,
+    rectangular_yield,
+    seeds_exponential_yield,
+    seeds_hyperbolic_yield,
+)
 from .dies import exact_dies_per_wafer, gross_dies_per_wafer
 from .errors import ParameterError
+from .models import YIELD_MODELS, YieldModel, all_yields, get_model
 from .parameters import (
     Packaging,
     ParameterSet,
@@ -47,9 +61,20 @@ from .parameters import (
     load_parameter_set,
     parameter_sets,
 )
+from .redundancy import k_of_n_yield
 from .sampling import DefectBatch, sample_defects
 
 __all__ = [
+    "YIELD_MODELS",
+    "YieldModel",
+    "all_yields",
+    "bose_einstein_yield",
+    "get_model",
+    "k_of_n_yield",
+    "murphy_yield",
+    "rectangular_yield",
+    "seeds_exponential_yield",
+    "seeds_hyperbolic_yield",
     "DEFECT_LEVEL_MODELS",
     "ChipletSystem",
     "Packaging",

@@ -1,0 +1,94 @@
+"""The ``wafer yield`` die-yield calculator through the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+import yieldmodels
+
+from wafer.cli import main
+
+
+def run(args, capsys):
+    code = main(["yield", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_table_lists_every_model_with_its_parameters(capsys):
+    code, out, _ = run(["--area", "814", "--d0", "0.1", "--alpha", "3"], capsys)
+    assert code == 0
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
+    for name in yieldmodels.YIELD_MODELS:
+        assert name in rows
+    # exp(-0.814) and (1 + 0.814 / 3)^-3, written out.
+    assert rows["poisson"][1] == f"{math.exp(-0.814):.4f}"
+    assert rows["negative-binomial"][1] == f"{(1 + 0.814 / 3) ** -3:.4f}"
+    assert "alpha = 3" in " ".join(rows["negative-binomial"])
+    assert "critical_layers = 1" in " ".join(rows["bose-einstein"])
+    assert "gross formula" in out and "exact count" in out
+
+
+def test_json_keyed_by_model_and_consistent(capsys):
+    code, out, _ = run(["--area", "814", "--alpha", "3", "--units", "144", "--needed", "132",
+                        "--shared-area", "81.4", "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert set(data["models"]) == set(yieldmodels.YIELD_MODELS)
+    exact = data["dies_per_wafer"]["exact"]
+    assert exact == yieldmodels.exact_dies_per_wafer(
+        math.sqrt(814), math.sqrt(814), 300.0, scribe_mm=0.2, edge_exclusion_mm=5.0)
+    for name, m in data["models"].items():
+        assert data["good_dies_per_wafer"][name] == pytest.approx(exact * m["yield"])
+    r = data["redundancy"]
+    unit = (814 - 81.4) / 144
+    assert r["unit_area_mm2"] == pytest.approx(unit)
+    assert r["poisson"] == pytest.approx(
+        yieldmodels.k_of_n_yield(144, 132, unit, 0.1, shared_area_mm2=81.4))
+    # Redundancy beats a die that needs every unit.
+    assert r["poisson"] > data["models"]["poisson"]["yield"]
+    assert r["negative-binomial"] > data["models"]["negative-binomial"]["yield"]
+
+
+def test_rectangular_die_and_its_area(capsys):
+    code, out, _ = run(["--die-width", "26", "--die-height", "33", "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["die"]["area_mm2"] == pytest.approx(858.0)
+    assert data["dies_per_wafer"]["exact"] == yieldmodels.exact_dies_per_wafer(
+        26, 33, 300.0, scribe_mm=0.2, edge_exclusion_mm=5.0)
+
+
+@pytest.mark.parametrize("args, name", [
+    (["--area", "-1"], "area_mm2"),
+    (["--area", "nan"], "area_mm2"),
+    (["--area", "100", "--d0", "-0.1"], "d0"),
+    (["--area", "100", "--alpha", "0"], "alpha"),
+    (["--area", "100", "--critical-layers", "0"], "critical_layers"),
+    (["--area", "100", "--critical-area-ratio", "1.5"], "critical_area_ratio"),
+    (["--area", "100", "--units", "10"], "units"),
+    (["--area", "100", "--units", "10", "--needed", "11"], "k_needed"),
+    (["--area", "100", "--units", "10", "--needed", "5", "--shared-area", "200"], "shared_area_mm2"),
+    (["--die-width", "10"], "die_width_mm"),
+    (["--area", "50", "--die-width", "10", "--die-height", "10"], "area_mm2"),
+    ([], "area_mm2"),
+    (["--area", "100", "--edge-exclusion", "200"], "edge_exclusion_mm"),
+])
+def test_bad_input_is_one_line_and_status_2(args, name, capsys):
+    code, out, err = run(args, capsys)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and name in err and "Traceback" not in err
+
+
+def test_subprocess_entry_point():
+    p = subprocess.run([sys.executable, "-m", "wafer", "yield", "--area", "100", "--json"],
+                       capture_output=True, text=True, check=False)
+    assert p.returncode == 0
+    assert json.loads(p.stdout)["models"]["poisson"]["yield"] == pytest.approx(math.exp(-0.1))
+    p = subprocess.run([sys.executable, "-m", "wafer", "yield", "--area", "abc"],
+                       capture_output=True, text=True, check=False)
+    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1
