@@ -16,7 +16,11 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
   :func:`package_yield`, :func:`system_yield`, :func:`good_systems_per_wafer`,
   :func:`chiplet_system`; published parameter sets shipped as data
   (:func:`load_parameter_set`, :func:`parameter_sets`).
-- Monte Carlo: :func:`sample_defects` returning a :class:`DefectBatch`.
+- Monte Carlo: :func:`sample_defects` (Poisson, uniform over sites) and
+  :func:`sample_grid_defects` on a :class:`DefectGrid` (Poisson or clustered
+  at wafer or block scale; uniform, :class:`RadialProfile` or
+  :class:`ReticlePattern` positions; optional :class:`DefectKinds`), both
+  returning a sparse :class:`DefectBatch`.
 - Errors: :class:`ParameterError` (a ``ValueError``).
 
 Examples
@@ -63,8 +67,22 @@ from .parameters import (
 )
 from .redundancy import k_of_n_yield
 from .sampling import DefectBatch, sample_defects
+from .spatial import (
+    UNIFORM,
+    DefectGrid,
+    DefectKinds,
+    RadialProfile,
+    ReticlePattern,
+    sample_grid_defects,
+)
 
 __all__ = [
+    "UNIFORM",
+    "DefectGrid",
+    "DefectKinds",
+    "RadialProfile",
+    "ReticlePattern",
+    "sample_grid_defects",
     "YIELD_MODELS",
     "YieldModel",
     "all_yields",

@@ -155,3 +155,108 @@ def _poisson(state, lam):  # pragma: no cover - compiled
             cdf += p
         total += k
     return state, total
+
+
+_TWO_PI = 2.0 * np.pi
+_NB_CHUNK = 500.0  # largest -log P(0) of one negative-binomial inversion chunk
+
+
+@njit(cache=True)
+def _normal(state):  # pragma: no cover - compiled
+    """Return ``(state, z)`` with ``z`` a standard normal variate.
+
+    Box-Muller (1958), cosine branch only, so every call consumes exactly two
+    uniforms and keeps no hidden state: ``z = sqrt(-2 ln(1 - u1)) cos(2 pi u2)``.
+    ``1 - u1`` lies in ``(0, 1]``, so the logarithm is finite; the largest
+    ``|z|`` is ``sqrt(106 ln 2) ~ 8.57`` (a tail of probability ~1e-17).
+    """
+    state, u1 = _uniform01(state)
+    state, u2 = _uniform01(state)
+    return state, np.sqrt(-2.0 * np.log(1.0 - u1)) * np.cos(_TWO_PI * u2)
+
+
+@njit(cache=True)
+def _gamma(state, shape):  # pragma: no cover - compiled
+    """Return ``(state, g)`` with ``g ~ Gamma(shape, scale=1)``, ``shape > 0``.
+
+    Marsaglia & Tsang (2000), "A simple method for generating gamma
+    variables", ACM TOMS 26(3): with ``d = a - 1/3``, ``c = 1 / sqrt(9 d)``,
+    a normal ``x`` and ``v = (1 + c x)^3 > 0``, accept ``d v`` when
+    ``u < 1 - 0.0331 x^4`` (squeeze) or ``ln u < x^2/2 + d (1 - v + ln v)``.
+    Acceptance is >= 95% for every ``a >= 1``. For ``shape < 1`` the boost
+    of the same paper: ``G(shape) = G(shape + 1) * U^(1/shape)``. Mean
+    ``shape``, variance ``shape``. Returns 0.0 for ``shape <= 0``.
+    """
+    if shape <= 0.0:
+        return state, 0.0
+    a = shape + 1.0 if shape < 1.0 else shape
+    d = a - 1.0 / 3.0
+    c = 1.0 / np.sqrt(9.0 * d)
+    g = 0.0
+    while True:
+        state, x = _normal(state)
+        v = 1.0 + c * x
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        state, u = _uniform01(state)
+        x2 = x * x
+        if u < 1.0 - 0.0331 * x2 * x2:
+            g = d * v
+            break
+        if np.log(u) < 0.5 * x2 + d * (1.0 - v + np.log(v)):
+            g = d * v
+            break
+    if shape < 1.0:
+        state, u = _uniform01(state)
+        g *= u ** (1.0 / shape)
+    return state, g
+
+
+def _neg_binomial_params(mean: np.ndarray, alpha: float):
+    """Per-entry tables for :func:`_neg_binomial`: ``(p0, q, shape, n_chunks)``.
+
+    For a negative binomial with mean ``m`` and clustering ``alpha`` (the
+    gamma-mixed Poisson, ``P(0) = (1 + m/alpha)^-alpha``), split ``alpha``
+    into ``n`` equal chunks (a sum of independent negative binomials with one
+    ``q`` is negative binomial with the shapes added) so that each chunk's
+    ``P(0) = (1 + m/alpha)^(-alpha/n)`` stays above ``exp(-500)``.
+    """
+    mean = np.asarray(mean, dtype=np.float64)
+    log1p = np.log1p(mean / alpha)
+    n_chunks = np.maximum(1, np.ceil(alpha * log1p / _NB_CHUNK)).astype(np.int64)
+    shape = alpha / n_chunks
+    p0 = np.exp(-shape * log1p)
+    q = mean / (mean + alpha)
+    return p0, q, shape, n_chunks
+
+
+@njit(cache=True)
+def _neg_binomial(state, p0, q, shape, n_chunks):  # pragma: no cover - compiled
+    """Return ``(state, k)``, ``k`` negative binomial, by inversion.
+
+    ``k`` is the sum of ``n_chunks`` independent chunks, each with
+    ``P(0) = p0`` and ``P(k + 1) / P(k) = q (k + shape) / (k + 1)``: the
+    negative binomial of shape ``shape`` and success ratio ``q = m / (m +
+    alpha)`` (tables from :func:`_neg_binomial_params`). One uniform per chunk
+    and O(k + 1) work: with ``p0`` near 1 (a small mean) almost every call is
+    one comparison. Past the mode, the search stops when the remaining terms
+    no longer change the cumulative sum (a tail below ~1e-16).
+    """
+    total = np.int64(0)
+    if q <= 0.0:
+        return state, total
+    for _ in range(n_chunks):
+        state, u = _uniform01(state)
+        k = 0
+        p = p0
+        cdf = p0
+        while u > cdf:
+            p *= q * (k + shape) / (k + 1)
+            k += 1
+            # past the mode floor((shape - 1) q / (1 - q)), a stalled sum ends the tail
+            if cdf + p == cdf and k > (shape - 1.0) * q / (1.0 - q):
+                break
+            cdf += p
+        total += k
+    return state, total

@@ -32,12 +32,17 @@ class DefectBatch:
         Non-decreasing, ``offsets[0] == 0`` and ``offsets[-1] == len(sites)``.
     sites : ndarray of int64
         All trials' defect sites, concatenated.
+    kinds : ndarray of int8 or None, default None
+        The component each defect kills, aligned with ``sites``: 0 core,
+        1 router, 2 the site's east link, 3 its south link (the constants of
+        :class:`yieldmodels.DefectKinds`). None when kinds were not sampled.
+        Within a trial, defects are ordered by site, then by kind.
 
     Notes
     -----
-    Both attributes are read-only views (the arrays passed in stay writable;
-    no copy is made when they are already contiguous int64). Equality is
-    identity; compare the arrays.
+    The attributes are read-only views (the arrays passed in stay writable;
+    no copy is made when they are already contiguous with the right dtype).
+    Equality is identity; compare the arrays.
 
     Examples
     --------
@@ -53,6 +58,7 @@ class DefectBatch:
 
     offsets: np.ndarray
     sites: np.ndarray
+    kinds: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         offsets = np.ascontiguousarray(self.offsets, dtype=np.int64)
@@ -72,6 +78,21 @@ class DefectBatch:
         sites.flags.writeable = False
         object.__setattr__(self, "offsets", offsets)
         object.__setattr__(self, "sites", sites)
+        if self.kinds is not None:
+            kinds = np.asarray(self.kinds)
+            if kinds.dtype.kind not in "iu" or kinds.shape != sites.shape:
+                raise ParameterError(
+                    f"kinds must be integers shaped like sites {sites.shape}, "
+                    f"got {kinds.dtype} of shape {kinds.shape}"
+                )
+            if kinds.size and (kinds.min() < 0 or kinds.max() > 3):
+                raise ParameterError(
+                    "kinds must be in 0..3 (core, router, link east, link south), "
+                    f"got values in [{kinds.min()}, {kinds.max()}]"
+                )
+            kinds = np.ascontiguousarray(kinds, dtype=np.int8).view()
+            kinds.flags.writeable = False
+            object.__setattr__(self, "kinds", kinds)
 
     @property
     def n_trials(self) -> int:
@@ -92,6 +113,18 @@ class DefectBatch:
         if t >= self.n_trials:
             raise ParameterError(f"t must be an integer < n_trials = {self.n_trials}, got {t}")
         return self.sites[self.offsets[t] : self.offsets[t + 1]]
+
+    def trial_kinds(self, t: int) -> np.ndarray:
+        """Kinds of trial ``t``'s defects, aligned with :meth:`trial`, a read-only view.
+
+        Raises ParameterError when the batch has no kinds.
+        """
+        if self.kinds is None:
+            raise ParameterError("kinds were not sampled for this batch (kinds is None)")
+        t = _check_int("t", t, minimum=0)
+        if t >= self.n_trials:
+            raise ParameterError(f"t must be an integer < n_trials = {self.n_trials}, got {t}")
+        return self.kinds[self.offsets[t] : self.offsets[t + 1]]
 
 
 @njit(cache=True, parallel=True)
