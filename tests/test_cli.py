@@ -48,7 +48,8 @@ def test_study_prints_table():
     lines = p.stdout.splitlines()
     assert lines[0] == "Wafer vs chiplets: d0 = 20 defects/cm^2, 3 trials, seed 5"
     assert "14 x 24 cores" in lines[1] and "1 spare(s) per 6 cores" in lines[1]
-    assert "2 x 2 dies of 2.50 x 2.50 mm" in lines[2]
+    assert lines[2] == "  wafer defects: negative binomial per 7 x 12-core reticle (alpha = 10), uniform over the cores"
+    assert "2 x 2 dies of 2.50 x 2.50 mm" in lines[3]
     rows = {line.strip().split("  ")[0]: line for line in lines if line.startswith("  ")}
     # Die yield of a 2.5 x 2.5 mm die: (1 + 0.0625 * 20 / 10)^-10.
     kgd = (1 + 0.0625 * 20 / 10) ** -10
@@ -133,7 +134,7 @@ def test_default_geometry_run():
     assert data["parameters"]["wafer"]["core_rows"] == 980
     assert data["wafer"]["logical_shape"] == [980, 972]
     assert data["wafer"]["defects_per_wafer"]["closed_form"] == pytest.approx(46.225)
-    assert data["wafer"]["repair_rate"]["closed_form"] == pytest.approx(0.9144, abs=5e-5)
+    assert data["wafer"]["repair_rate"]["closed_form"] == pytest.approx(0.9063, abs=5e-5)
     assert data["chiplet"]["dies"] == [12, 7]
     assert data["chiplet"]["system"]["dies_per_wafer"] == 99
     assert data["chiplet"]["system"]["die_yield"] == pytest.approx((1 + 215 * 215 / 84 / 100 * 0.1 / 10) ** -10)

@@ -96,7 +96,12 @@ def test_trials_match_independent_recomputation(base_result):
     """Each trial is the sampler -> dead cores -> mapping chain, done by hand."""
     cfg = base_result.config
     spec = cfg.wafer
-    batch = yieldmodels.sample_defects(cfg.trials, cfg.mean_defects, spec.n_cores, cfg.seed)
+    grid = yieldmodels.DefectGrid.from_die(spec.core_rows, spec.core_cols, spec.die_width_mm,
+                                           spec.die_height_mm)
+    # Reticle clustering by default: one gamma multiplier per chiplet-die-sized block.
+    assert cfg.clustering == "reticle" and cfg.block == (6, 12)
+    batch = yieldmodels.sample_grid_defects(cfg.trials, grid, cfg.mean_defects, cfg.seed,
+                                            alpha=cfg.alpha, block=(6, 12))
     dead = wafer.dead_cores(batch)
     assert np.array_equal(base_result.defects, batch.counts)
     assert np.array_equal(base_result.dead, dead.counts)
@@ -119,19 +124,24 @@ def test_trials_match_independent_recomputation(base_result):
 # --------------------------------------------------------------------------
 
 
-def test_defect_mean_and_repair_rate_agree_with_closed_forms():
-    cfg = small_config(trials=3000, chunk_size=512, seed=99)
+@pytest.mark.parametrize("clustering", ["none", "wafer", "reticle"])
+def test_defect_mean_and_repair_rate_agree_with_closed_forms(clustering):
+    cfg = small_config(trials=3000, chunk_size=512, seed=99, clustering=clustering, alpha=2.0)
     r = run_study(cfg)
     mu = cfg.mean_defects
     assert mu == pytest.approx(25.0 / 100 * 20.0)
     n = cfg.trials
-    assert abs(r.defects.mean() - mu) <= Z999 * math.sqrt(mu / n)
+    # Negative-binomial variance mu + mu^2 / alpha per clustering unit: one
+    # wafer, or 4 reticles of mu / 4 each.
+    var = {"none": mu, "wafer": mu + mu**2 / 2.0, "reticle": mu + 4 * (mu / 4) ** 2 / 2.0}[clustering]
+    assert abs(r.defects.mean() - mu) <= Z999 * math.sqrt(var / n)
+    assert r.defects.var() == pytest.approx(var, rel=0.15)
     # dead <= defects; a collision of two defects on one core is rare here.
     assert (r.dead <= r.defects).all()
     assert r.dead.sum() >= 0.97 * r.defects.sum()
     # One spare per segment and max_skew 1: the closed form is exact.
     p = r.repair_closed_form
-    assert p == ShiftToSpare.repair_probability(cfg.wafer, mu)
+    assert p == ShiftToSpare.repair_probability(cfg.wafer, mu, alpha=cfg.cluster_alpha, block=cfg.block)
     assert abs(r.repaired.mean() - p) <= Z999 * math.sqrt(p * (1 - p) / n)
     s = wafer.summarize(r)
     lo, hi = s["wafer"]["defects_per_wafer"]["ci95"]
@@ -202,7 +212,8 @@ def test_default_geometry_study_runs():
     spec = cfg.wafer
     assert cfg.mean_defects == pytest.approx(46.225)
     assert r.defects.shape == (5,) and (r.defects > 10).all() and (r.defects < 100).all()
-    assert r.repair_closed_form == pytest.approx(0.9144, abs=5e-5)
+    # Negative binomial per 140 x 82 reticle, alpha 10.
+    assert r.repair_closed_form == pytest.approx(0.9063, abs=5e-5)
     # Fault-free WSE-like wafer: 12 segments, one spare each, so each of the 11
     # boundaries in a row costs one hop to the routes crossing it.
     ff = r.fault_free
@@ -218,7 +229,9 @@ def test_default_geometry_study_runs():
     # ones straight runs, so a row's extra hops are the gaps between its first
     # and last logical cores (a dead core only moves a spare gap, or widens
     # the row span by one at its ends).
-    batch = wafer.dead_cores(yieldmodels.sample_defects(5, cfg.mean_defects, spec.n_cores, cfg.seed))
+    grid = yieldmodels.DefectGrid.from_die(980, 984, 215.0, 215.0)
+    batch = wafer.dead_cores(yieldmodels.sample_grid_defects(
+        5, grid, cfg.mean_defects, cfg.seed, alpha=10.0, block=(140, 82)))
     n_links = 2 * (lrows * (lcols - 1) + lcols * (lrows - 1))
     for t in np.flatnonzero(r.repaired):
         m = ShiftToSpare.mapping(spec, batch.trial(t))
@@ -363,3 +376,22 @@ def test_mean_interval_known_values():
     assert mean_ci(np.full(5, 3.0)) == (3.0, 3.0, 3.0)
     m, lo, hi = mean_ci(np.array([1, 2, 3]))  # integers are fine
     assert m == 2.0
+
+
+def test_radial_reticle_study_is_chunk_invariant_and_has_no_closed_form():
+    cfg = small_config(trials=40, radial_edge_excess=3.0, chunk_size=7)
+    a = run_study(cfg)
+    b = run_study(small_config(trials=40, radial_edge_excess=3.0, chunk_size=40))
+    assert_same_result(a, b)
+    assert a.repair_closed_form is None
+    table = wafer.format_table(wafer.summarize(a))
+    assert "n/a (radial positions)" in table and "density 1 + 3 (r/R)^2" in table
+
+
+def test_clustering_errors():
+    with pytest.raises(wafer.ParameterError, match="clustering.*did you mean 'reticle'"):
+        small_config(clustering="reticl")
+    with pytest.raises(wafer.ParameterError, match="edge_excess"):
+        small_config(radial_edge_excess=-2.0)
+    with pytest.raises(wafer.ParameterError, match="dies_x x dies_y"):
+        small_config(chiplet=ChipletSpec(dies_x=5, dies_y=2))

@@ -18,7 +18,7 @@ from .errors import USER_ERRORS
 from .geometry import WaferSpec
 from .remap import SCHEMES
 from .report import format_table, summarize
-from .study import StudyConfig, run_study
+from .study import CLUSTERING, StudyConfig, run_study
 
 __all__ = ["main"]
 
@@ -58,7 +58,12 @@ def _build_parser() -> argparse.ArgumentParser:
     proc = study.add_argument_group("process")
     proc.add_argument("--d0", type=float, default=s.d0, help="defect density, defects per cm^2")
     proc.add_argument("--alpha", type=float, default=s.alpha,
-                      help="negative-binomial clustering of the chiplet die yield")
+                      help="negative-binomial clustering of the defects (wafer and chiplet dies)")
+    proc.add_argument("--clustering", default=s.clustering,
+                      help=f"how wafer defects cluster: {', '.join(CLUSTERING)}")
+    proc.add_argument("--radial-edge-excess", type=float, default=s.radial_edge_excess,
+                      help="defect density 1 + E (r/R)^P toward the wafer edge: E (0 = uniform)")
+    proc.add_argument("--radial-power", type=float, default=s.radial_power, help="P of the radial profile")
     geo = study.add_argument_group("wafer geometry and repair")
     geo.add_argument("--scheme", default=s.scheme, help=f"remap scheme: {', '.join(SCHEMES)}")
     geo.add_argument("--wafer-diameter", type=float, default=w.wafer_diameter_mm, help="mm")
@@ -163,7 +168,8 @@ def _config(args: argparse.Namespace) -> StudyConfig:
         clock_ghz=args.clock_ghz,
     )
     return StudyConfig(
-        wafer=wafer, chiplet=chiplet, d0=args.d0, alpha=args.alpha, trials=args.trials,
+        wafer=wafer, chiplet=chiplet, d0=args.d0, alpha=args.alpha, clustering=args.clustering,
+        radial_edge_excess=args.radial_edge_excess, radial_power=args.radial_power, trials=args.trials,
         seed=args.seed, scheme=args.scheme, chunk_size=args.chunk_size,
     )
 

@@ -27,7 +27,7 @@ import routing
 from yieldmodels import DefectBatch
 
 from ._shift_kernel import OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _p2l
-from .errors import ParameterError, check_nonnegative, unknown_name
+from .errors import ParameterError, check_count, check_nonnegative, check_positive, unknown_name
 from .geometry import WaferSpec
 
 __all__ = ["Mapping", "RemapBatch", "SCHEMES", "ShiftToSpare", "get_scheme"]
@@ -228,31 +228,89 @@ class ShiftToSpare:
         return RemapBatch(status, fill, skew)
 
     @staticmethod
-    def repair_probability(spec: WaferSpec, mean_defects: float) -> float:
+    def repair_probability(
+        spec: WaferSpec,
+        mean_defects: float,
+        *,
+        alpha: float | None = None,
+        block: tuple[int, int] | None = None,
+    ) -> float:
         """Closed-form probability that no segment has more dead cores than spares.
 
-        Defects fall uniformly on the cores, their number Poisson with mean
-        ``mean_defects``, so each core is independently dead with probability
-        ``q = 1 - exp(-mean_defects / cores)`` and the segments are
-        independent binomials. This is the exact repair probability when the
-        skew rule cannot fail (``max_skew >= spares_per_segment``) and routers
-        survive their cores; otherwise an upper bound.
+        Defects fall uniformly on the cores. Given the defect rate, each core
+        is independently dead with probability ``q = 1 - exp(-rate)`` and the
+        segments are independent binomials. With ``alpha`` the rate is
+        gamma-mixed (negative binomial counts) over the whole wafer, or, with
+        ``block`` = (rows, cols) in cores, independently per block, as
+        :func:`yieldmodels.sample_grid_defects` samples them; the expectation
+        over the gamma multiplier is a numerical integral.
+
+        This is the exact repair probability when the skew rule cannot fail
+        (``max_skew >= spares_per_segment``) and routers survive their cores;
+        otherwise an upper bound.
+
+        Parameters
+        ----------
+        spec : WaferSpec
+        mean_defects : float
+            Expected defects per wafer.
+        alpha : float, optional
+            Gamma-mixing shape; None for Poisson.
+        block : (int, int), optional
+            Clustering block in cores; it must tile the grid, and its width
+            must be a whole number of segments.
 
         Examples
         --------
         >>> round(ShiftToSpare.repair_probability(WaferSpec(), 46.225), 4)
         0.9144
+        >>> round(ShiftToSpare.repair_probability(WaferSpec(), 46.225, alpha=10.0,
+        ...                                       block=(140, 82)), 4)
+        0.9063
         """
         mean = check_nonnegative("mean_defects", mean_defects)
-        q = -math.expm1(-mean / spec.n_cores)
+        rate = mean / spec.n_cores
         w, sp = spec.segment_width, spec.spares_per_segment
-        ok = sum(math.comb(w, k) * q**k * (1 - q) ** (w - k) for k in range(sp + 1))
-        return math.exp(spec.core_rows * spec.n_segments * math.log(ok)) if ok > 0 else 0.0
+
+        def log_segment_ok(g: float) -> float:
+            q = -math.expm1(-rate * g)
+            ok = sum(math.comb(w, k) * q**k * (1 - q) ** (w - k) for k in range(sp + 1))
+            return math.log(ok) if ok > 0 else -math.inf
+
+        segments = spec.core_rows * spec.n_segments
+        if alpha is None:
+            return math.exp(segments * log_segment_ok(1.0))
+        shape = check_positive("alpha", alpha)
+        if block is None:
+            return _gamma_expectation(lambda g: math.exp(segments * log_segment_ok(g)), shape)
+        b_rows = check_count("block rows", block[0])
+        b_cols = check_count("block cols", block[1])
+        if spec.core_rows % b_rows or spec.core_cols % b_cols or b_cols % w:
+            raise ParameterError(
+                f"block must tile the core grid ({spec.core_rows} x {spec.core_cols}) in whole"
+                f" segments of {w}, got {b_rows} x {b_cols}"
+            )
+        per_block = b_rows * (b_cols // w)
+        n_blocks = segments // per_block
+        ok = _gamma_expectation(lambda g: math.exp(per_block * log_segment_ok(g)), shape)
+        return ok**n_blocks
 
     @staticmethod
     def mapping(spec: WaferSpec, dead) -> Mapping:
         """The mapping of one wafer with the given dead cores."""
         return Mapping(spec, dead)
+
+
+def _gamma_expectation(f, shape: float) -> float:
+    """E[f(G)] for G ~ Gamma(shape, 1 / shape) (mean 1), for f with values in [0, 1].
+
+    Integrated over the quantile u = F(G) in (0, 1), where the measure is flat
+    however peaked the density is (large shape) or however skewed (small).
+    """
+    from scipy import integrate, special
+
+    value, _ = integrate.quad(lambda u: f(special.gammaincinv(shape, u) / shape), 0.0, 1.0, limit=200)
+    return min(1.0, max(0.0, value))
 
 
 #: Remap schemes by name.

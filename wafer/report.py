@@ -47,6 +47,10 @@ def summarize(result: StudyResult) -> dict:
         "parameters": {
             "d0_per_cm2": cfg.d0,
             "alpha": cfg.alpha,
+            "clustering": cfg.clustering,
+            "cluster_block": list(cfg.block) if cfg.block else None,
+            "radial_edge_excess": cfg.radial_edge_excess,
+            "radial_power": cfg.radial_power,
             "trials": cfg.trials,
             "seed": cfg.seed,
             "scheme": cfg.scheme,
@@ -95,6 +99,22 @@ def _ci(est: dict, digits: int = 4) -> str:
     return f"{_fmt(est['mean'], digits)} [{_fmt(lo, digits)}, {_fmt(hi, digits)}]"
 
 
+def _defect_law(p: dict) -> str:
+    """How the study sampled the wafer's defects, in words."""
+    law = {
+        "none": "Poisson",
+        "wafer": f"negative binomial per wafer (alpha = {_fmt(p['alpha'])})",
+        "reticle": f"negative binomial per {p['cluster_block'][0] if p['cluster_block'] else ''} x "
+        f"{p['cluster_block'][1] if p['cluster_block'] else ''}-core reticle (alpha = {_fmt(p['alpha'])})",
+    }[p["clustering"]]
+    if p["radial_edge_excess"]:
+        where = (f"density 1 + {_fmt(p['radial_edge_excess'])} (r/R)^{_fmt(p['radial_power'])} "
+                 "toward the wafer edge")
+    else:
+        where = "uniform over the cores"
+    return f"{law}, {where}"
+
+
 def format_table(summary: dict) -> str:
     """The wafer-vs-chiplet comparison as a text table.
 
@@ -120,8 +140,8 @@ def format_table(summary: dict) -> str:
         f"Wafer vs chiplets: d0 = {_fmt(p['d0_per_cm2'])} defects/cm^2, {p['trials']} trials, seed {p['seed']}",
         f"  wafer-scale: {spec['die_width_mm']:g} x {spec['die_height_mm']:g} mm die on a "
         f"{spec['wafer_diameter_mm']:g} mm wafer, {spec['core_rows']} x {spec['core_cols']} cores, "
-        f"{p['scheme']} with {spec['spares_per_segment']} spare(s) per {spec['segment_width']} cores; "
-        "defects Poisson, uniform over the cores",
+        f"{p['scheme']} with {spec['spares_per_segment']} spare(s) per {spec['segment_width']} cores",
+        f"  wafer defects: {_defect_law(p)}",
         f"  chiplets: {c['dies'][0]} x {c['dies'][1]} dies of {cs['die_width_mm']:.2f} x "
         f"{cs['die_height_mm']:.2f} mm, die yield negative binomial (alpha = {_fmt(p['alpha'])}), "
         f"test coverage {cs['test_coverage']:g}, {c['packaging']} (bond yield {cs['bond_yield']:g} per die)",
@@ -131,7 +151,8 @@ def format_table(summary: dict) -> str:
     rows = [
         ("Yield and area", None, None),
         ("working systems per wafer", _ci(w["repair_rate"]), _fmt(cs["good_systems_per_wafer"])),
-        ("  closed form", _fmt(w["repair_rate"]["closed_form"]), ""),
+        ("  closed form", _fmt(w["repair_rate"]["closed_form"]) if w["repair_rate"]["closed_form"]
+         is not None else "n/a (radial positions)", ""),
         ("die yield", "", _fmt(cs["die_yield"])),
         ("dies per wafer (exact count) / passing test", "1 (wafer-scale)",
          f"{_fmt(cs['dies_per_wafer'])} / {_fmt(cs['dies_passing_test_per_wafer'])}"),

@@ -1,7 +1,9 @@
 """Monte Carlo study: wafer-scale repair and network next to the chiplet version.
 
-One trial is one wafer: defects are sampled (:func:`yieldmodels.sample_defects`,
-Poisson number, uniform positions over the cores), become dead cores, the
+One trial is one wafer: defects are sampled on the core grid
+(:func:`yieldmodels.sample_grid_defects`: by default negative binomial per
+reticle, the same clustering as the chiplet die yield; uniform or radial
+positions), become dead cores, the
 logical mesh is remapped around them, and a repaired wafer's network is
 measured exactly under uniform traffic. Trial ``t`` depends only on
 ``(seed, t)``: the numbers do not change with ``chunk_size`` or thread count.
@@ -18,12 +20,22 @@ import yieldmodels
 from tqdm import tqdm
 
 from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
-from .errors import ParameterError, check_count, check_nonnegative, check_positive
+from .errors import (
+    ParameterError,
+    as_wafer_error,
+    check_count,
+    check_nonnegative,
+    check_positive,
+    unknown_name,
+)
 from .faults import dead_cores
 from .geometry import WaferSpec
 from .remap import get_scheme
 
 __all__ = ["StudyConfig", "StudyResult", "run_study", "TRIAL_METRICS"]
+
+#: How a study's wafer defects may cluster.
+CLUSTERING = ("reticle", "wafer", "none")
 
 #: Largest expected number of defects per wafer a study accepts.
 MAX_DEFECTS_PER_WAFER = 1_000_000
@@ -49,10 +61,18 @@ class StudyConfig:
     wafer : WaferSpec
     chiplet : ChipletSpec
     d0 : float
-        Defect density, defects per cm^2 (wafer defects: Poisson).
+        Defect density, defects per cm^2.
     alpha : float
-        Negative-binomial clustering parameter of the chiplet die yield
-        (Chiplet Actuary's default for logic: 10).
+        Negative-binomial clustering parameter (Chiplet Actuary's default for
+        logic: 10), of the chiplet die yield and of the wafer's defects.
+    clustering : str
+        How the wafer's defects cluster: "reticle" (an independent gamma
+        multiplier per reticle-sized block, the chiplet die of ``chiplet``:
+        each block's yield is the chiplet die yield), "wafer" (one multiplier
+        per wafer) or "none" (Poisson).
+    radial_edge_excess, radial_power : float
+        Defect density ``1 + e (r / R) ** p`` at radius ``r`` of a wafer of
+        radius ``R`` (:class:`yieldmodels.RadialProfile`); 0 for uniform.
     trials : int
         Wafers simulated.
     seed : int
@@ -67,6 +87,9 @@ class StudyConfig:
     chiplet: ChipletSpec = field(default_factory=ChipletSpec)
     d0: float = 0.1
     alpha: float = 10.0
+    clustering: str = "reticle"
+    radial_edge_excess: float = 0.0
+    radial_power: float = 2.0
     trials: int = 300
     seed: int = 2026
     scheme: str = "shift-to-spare"
@@ -83,10 +106,53 @@ class StudyConfig:
                 f" (<= {limit:.4g} defects/cm^2 here), got {self.d0!r}"
             )
         check_positive("alpha", self.alpha)
+        if self.clustering not in CLUSTERING:
+            raise unknown_name("clustering", self.clustering, list(CLUSTERING))
+        if self.clustering == "reticle" and (
+            self.wafer.core_rows % self.chiplet.dies_y or self.wafer.core_cols % self.chiplet.dies_x
+        ):
+            raise ParameterError(
+                f"dies_x x dies_y must divide the core grid ({self.wafer.core_cols} x"
+                f" {self.wafer.core_rows}) for reticle clustering, got"
+                f" {self.chiplet.dies_x} x {self.chiplet.dies_y}"
+            )
+        self.positions  # noqa: B018 - builds (and so checks) the radial profile
         check_count("trials", self.trials)
         check_count("seed", self.seed, minimum=0)
         check_count("chunk_size", self.chunk_size)
         get_scheme(self.scheme)
+
+    @property
+    def block(self) -> tuple[int, int] | None:
+        """Clustering block in cores (rows, cols), or None."""
+        if self.clustering != "reticle":
+            return None
+        return self.wafer.core_rows // self.chiplet.dies_y, self.wafer.core_cols // self.chiplet.dies_x
+
+    @property
+    def cluster_alpha(self) -> float | None:
+        """Gamma-mixing shape of the wafer's defects, or None for Poisson."""
+        return None if self.clustering == "none" else self.alpha
+
+    @property
+    def positions(self) -> str | yieldmodels.RadialProfile:
+        """Where defects land: uniform, or a radial profile."""
+        if self.radial_edge_excess == 0:
+            return yieldmodels.UNIFORM
+        return as_wafer_error(yieldmodels.RadialProfile)(
+            self.radial_edge_excess, self.radial_power, self.wafer.wafer_diameter_mm / 2
+        )
+
+    def repair_closed_form(self) -> float | None:
+        """The scheme's closed-form repair probability, where it has one (uniform positions)."""
+        if self.positions != yieldmodels.UNIFORM:
+            return None
+        block = self.block
+        if block is not None and block[1] % self.wafer.segment_width:
+            return None
+        return get_scheme(self.scheme).repair_probability(
+            self.wafer, self.mean_defects, alpha=self.cluster_alpha, block=block
+        )
 
     @property
     def mean_defects(self) -> float:
@@ -107,8 +173,9 @@ class StudyResult:
         Per-trial network metrics (:data:`TRIAL_METRICS`), NaN where repair failed.
     fault_free : routing.UniformMetrics
         The same wafer with no defect (its spare columns are still crossed).
-    repair_closed_form : float
-        Closed-form repair probability of the scheme (see its docs).
+    repair_closed_form : float or None
+        Closed-form repair probability of the scheme (see its docs); None
+        where there is none (radial positions).
     chiplet : ChipletResult
     """
 
@@ -118,7 +185,7 @@ class StudyResult:
     status: np.ndarray
     metrics: dict
     fault_free: routing.UniformMetrics
-    repair_closed_form: float
+    repair_closed_form: float | None
     chiplet: ChipletResult
 
     @property
@@ -163,11 +230,15 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     dead_n = np.zeros(n, dtype=np.int64)
     status = np.zeros(n, dtype=np.int8)
     metrics = {name: np.full(n, np.nan) for name in TRIAL_METRICS}
+    grid = yieldmodels.DefectGrid.from_die(
+        spec.core_rows, spec.core_cols, spec.die_width_mm, spec.die_height_mm
+    )
     with tqdm(total=n, disable=not progress, file=sys.stderr, unit="wafer", desc="wafers") as bar:
         for start in range(0, n, config.chunk_size):
             size = min(config.chunk_size, n - start)
-            batch = yieldmodels.sample_defects(
-                size, config.mean_defects, spec.n_cores, config.seed, first_trial=start
+            batch = yieldmodels.sample_grid_defects(
+                size, grid, config.mean_defects, config.seed, first_trial=start,
+                alpha=config.cluster_alpha, block=config.block, positions=config.positions,
             )
             dead = dead_cores(batch)
             check = scheme.check(spec, dead)
@@ -192,6 +263,6 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
         status=status,
         metrics=metrics,
         fault_free=scheme.mapping(spec, []).metrics(),
-        repair_closed_form=scheme.repair_probability(spec, config.mean_defects),
+        repair_closed_form=config.repair_closed_form(),
         chiplet=chiplet_comparison(spec, config.chiplet, config.d0, config.alpha),
     )
