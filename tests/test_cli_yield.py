@@ -92,3 +92,12 @@ def test_subprocess_entry_point():
     p = subprocess.run([sys.executable, "-m", "wafer", "yield", "--area", "abc"],
                        capture_output=True, text=True, check=False)
     assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_wafer_scale_die_has_no_gross_count_but_an_exact_zero(capsys):
+    code, out, _ = run(["--area", "46225", "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["dies_per_wafer"] == {"gross": None, "exact": 0}
+    code, out, _ = run(["--area", "46225"], capsys)
+    assert "n/a (no whole die fits)" in out

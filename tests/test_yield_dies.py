@@ -37,7 +37,21 @@ def test_gross_formula_hand_value():
 
 
 def test_gross_clamped_at_wafer_scale():
-    assert gross_dies_per_wafer(215.0, 215.0) == 0.0
+    # 212 mm fits a 300 mm wafer (diagonal 299.8 mm), yet the formula goes negative.
+    assert 212 * 2**0.5 < 300
+    assert gross_dies_per_wafer(212.0, 212.0) == 0.0
+    assert gross_dies_per_wafer(150.0, 150.0) == 0.0
+
+
+@pytest.mark.parametrize("w, h, kw", [
+    (215.0, 215.0, {}),  # the WSE square: diagonal 304 mm
+    (400.0, 1.0, {}),
+    (205.0, 206.0, {"edge_exclusion_mm": 5.0}),  # usable diameter 290 mm
+])
+def test_gross_rejects_a_die_larger_than_the_wafer(w, h, kw):
+    with pytest.raises(ParameterError, match="die_w_mm x die_h_mm must fit"):
+        gross_dies_per_wafer(w, h, **kw)
+    assert exact_dies_per_wafer(w, h, **kw) == 0
 
 
 def test_exact_one_die_just_fits_and_none_fits():

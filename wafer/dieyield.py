@@ -62,7 +62,7 @@ def die_yield_report(
     -------
     dict
         ``die``, ``models`` (keyed by model name), ``dies_per_wafer``
-        (``gross`` and ``exact``), ``good_dies_per_wafer`` (by model, from
+        (``gross``, None when no whole die fits, and ``exact``), ``good_dies_per_wafer`` (by model, from
         the exact count) and, with units, ``redundancy``.
 
     Examples
@@ -94,8 +94,10 @@ def die_yield_report(
         critical_area_ratio=critical_area_ratio,
     )
     geometry = dict(scribe_mm=scribe_mm, edge_exclusion_mm=edge_exclusion_mm)
-    gross = as_wafer_error(yieldmodels.gross_dies_per_wafer)(w, h, wafer_diameter_mm, **geometry)
     exact = as_wafer_error(yieldmodels.exact_dies_per_wafer)(w, h, wafer_diameter_mm, **geometry)
+    # The gross formula means nothing for a die larger than the wafer; the
+    # exact count is then simply 0.
+    gross = yieldmodels.gross_dies_per_wafer(w, h, wafer_diameter_mm, **geometry) if exact else None
     report = {
         "die": {"area_mm2": area, "width_mm": w, "height_mm": h, "d0_per_cm2": d0,
                 "critical_area_ratio": critical_area_ratio},
@@ -150,7 +152,8 @@ def format_die_yield(report: dict) -> str:
         "",
         f"Dies per {wafer['diameter_mm']:g} mm wafer (scribe {wafer['scribe_mm']:g} mm, "
         f"edge exclusion {wafer['edge_exclusion_mm']:g} mm):",
-        f"  gross formula  pi (d/2)^2 / S - pi d / sqrt(2 S)   {d['gross']:.1f}",
+        f"  gross formula  pi (d/2)^2 / S - pi d / sqrt(2 S)   "
+        + (f"{d['gross']:.1f}" if d["gross"] is not None else "n/a (no whole die fits)"),
         f"  exact count    whole dies on the grid, best offset  {d['exact']}",
         "Good dies per wafer use the exact count.",
     ]

@@ -72,7 +72,9 @@ def gross_dies_per_wafer(
     ------
     ParameterError
         On non-positive sizes, negative scribe or edge exclusion, an edge
-        exclusion reaching the wafer centre, or NaN/inf inputs.
+        exclusion reaching the wafer centre, NaN/inf inputs, or a die larger
+        than the usable wafer (its diagonal longer than the usable diameter),
+        where the formula has no meaning.
 
     Notes
     -----
@@ -92,12 +94,17 @@ def gross_dies_per_wafer(
     --------
     >>> round(gross_dies_per_wafer(10.0, 10.0), 3)
     640.215
-    >>> gross_dies_per_wafer(215.0, 215.0)
+    >>> gross_dies_per_wafer(150.0, 150.0)  # fits, but the formula goes negative
     0.0
     """
     w, h, s, radius = _checked_geometry(
         die_w_mm, die_h_mm, wafer_diameter_mm, scribe_mm, edge_exclusion_mm
     )
+    if math.hypot(w, h) > 2.0 * radius:
+        raise ParameterError(
+            f"die_w_mm x die_h_mm must fit in the usable wafer (diagonal <= {2.0 * radius:g} mm)"
+            f" for the gross formula, got {w:g} x {h:g} mm (diagonal {math.hypot(w, h):.4g} mm)"
+        )
     cell = (w + s) * (h + s)
     d = 2.0 * radius
     return max(0.0, math.pi * radius * radius / cell - math.pi * d / math.sqrt(2.0 * cell))
