@@ -1,4 +1,8 @@
-"""Compiled kernels for shortest paths on a mesh with dead routers."""
+"""Compiled kernels for shortest paths on a mesh with dead routers and links.
+
+Dead routers (``blocked``) and dead links (``dead``: channel ids, both
+directions of each dead link listed) are sorted arrays.
+"""
 
 from __future__ import annotations
 
@@ -12,32 +16,27 @@ def _is_blocked(blocked, node):
 
 
 @njit(cache=True)
-def _straight_path(cols, blocked, sx, sy, tx, ty, out):
-    """The straight path along a row or column when no router on it is blocked
-    (then the unique shortest path); -1 otherwise."""
+def _straight_path(cols, blocked, dead, sx, sy, tx, ty, out):
+    """The straight path along a row or column when no router or link on it is
+    dead (then the unique shortest path); -1 otherwise."""
     if sx != tx and sy != ty:
         return -1
     if sy == ty:
-        step, port = (1, 0) if tx > sx else (-1, 1)
-        n = abs(tx - sx)
-        for i in range(1, n):
-            if _is_blocked(blocked, (sx + i * step) + cols * sy):
-                return -1
-        for i in range(n):
-            out[i] = 4 * ((sx + i * step) + cols * sy) + port
-        return n
-    step, port = (1, 2) if ty > sy else (-1, 3)
-    n = abs(ty - sy)
-    for i in range(1, n):
-        if _is_blocked(blocked, sx + cols * (sy + i * step)):
-            return -1
+        step, port, n = (1 if tx > sx else -1), (0 if tx > sx else 1), abs(tx - sx)
+        dx, dy = step, 0
+    else:
+        step, port, n = (1 if ty > sy else -1), (2 if ty > sy else 3), abs(ty - sy)
+        dx, dy = 0, step
     for i in range(n):
-        out[i] = 4 * (sx + cols * (sy + i * step)) + port
+        node = (sx + i * dx) + cols * (sy + i * dy)
+        if (i > 0 and _is_blocked(blocked, node)) or _is_blocked(dead, 4 * node + port):
+            return -1
+        out[i] = 4 * node + port
     return n
 
 
 @njit(cache=True)
-def _window_path(rows, cols, blocked, src, dst, margin, out):
+def _window_path(rows, cols, blocked, dead, src, dst, margin, out):
     """Write the channels of the canonical shortest path into ``out``.
 
     The path stays inside the bounding box of ``src`` and ``dst`` grown by
@@ -50,7 +49,7 @@ def _window_path(rows, cols, blocked, src, dst, margin, out):
     dy_ = np.array([0, 0, 1, -1])
     sy, sx = src // cols, src % cols
     ty, tx = dst // cols, dst % cols
-    n = _straight_path(cols, blocked, sx, sy, tx, ty, out)
+    n = _straight_path(cols, blocked, dead, sx, sy, tx, ty, out)
     if n >= 0:
         return n
     x0 = max(min(sx, tx) - margin, 0)
@@ -79,6 +78,8 @@ def _window_path(rows, cols, blocked, src, dst, margin, out):
                 continue
             if _is_blocked(blocked, (nx_ + x0) + cols * (ny_ + y0)):
                 continue
+            if _is_blocked(dead, 4 * ((cx + x0) + cols * (cy + y0)) + p):
+                continue
             dist[nb] = dist[cell] + 1
             queue[tail] = nb
             tail += 1
@@ -94,8 +95,9 @@ def _window_path(rows, cols, blocked, src, dst, margin, out):
             if nx_ < 0 or nx_ >= w or ny_ < 0 or ny_ >= h:
                 continue
             nb = nx_ + w * ny_
-            if dist[nb] == dist[cell] - 1:
-                out[n] = 4 * ((cx + x0) + cols * (cy + y0)) + p
+            channel = 4 * ((cx + x0) + cols * (cy + y0)) + p
+            if dist[nb] == dist[cell] - 1 and not _is_blocked(dead, channel):
+                out[n] = channel
                 n += 1
                 cell = nb
                 break
@@ -103,7 +105,7 @@ def _window_path(rows, cols, blocked, src, dst, margin, out):
 
 
 @njit(cache=True)
-def _window_paths(rows, cols, blocked, srcs, dsts, margin):
+def _window_paths(rows, cols, blocked, dead, srcs, dsts, margin):
     """Canonical paths for many (src, dst) pairs, as CSR offsets and channels.
 
     A pair with no path gets an empty path and ``ok[i] = False``.
@@ -118,7 +120,7 @@ def _window_paths(rows, cols, blocked, srcs, dsts, margin):
     offsets = np.zeros(m + 1, dtype=np.int64)
     ok = np.ones(m, dtype=np.bool_)
     for i in range(m):
-        n = _window_path(rows, cols, blocked, srcs[i], dsts[i], margin, channels[offsets[i]:])
+        n = _window_path(rows, cols, blocked, dead, srcs[i], dsts[i], margin, channels[offsets[i]:])
         if n < 0:
             ok[i] = False
             n = 0

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .errors import ParameterError, check_count
-from .mesh import channel_target, is_one_hop
+from .mesh import both_directions, channel_target, is_one_hop
 from .paths import PathSet, window_paths
 
 __all__ = ["Embedding", "embed_dense"]
@@ -32,6 +32,7 @@ def embed_dense(
     physical_shape: tuple[int, int],
     blocked: np.ndarray | None = None,
     margin: int = 2,
+    dead_links: np.ndarray | None = None,
 ) -> Embedding:
     """List the logical links of a dense map that are not one physical hop.
 
@@ -44,6 +45,9 @@ def embed_dense(
         Dead routers.
     margin : int
         Window margin of the physical paths (see :func:`routing.paths.window_paths`).
+    dead_links : array of int, optional
+        Dead links (either channel of each); a logical link whose one-hop
+        channel is dead is listed with a detour.
 
     Returns
     -------
@@ -76,8 +80,9 @@ def embed_dense(
     dst = flat[lt]
     # One hop: the physical channel leaving src by the same port reaches dst.
     one_hop = is_one_hop(src, dst, ports % 4, prows, pcols)
+    one_hop &= ~np.isin(4 * src + ports % 4, both_directions(dead_links, prows, pcols))
     links = ports[~one_hop]
-    paths = window_paths(prows, pcols, src[~one_hop], dst[~one_hop], blocked, margin)
+    paths = window_paths(prows, pcols, src[~one_hop], dst[~one_hop], blocked, margin, dead_links)
     if not paths.found.all():
         bad = links[~paths.found][0]
         raise ParameterError(f"l2p leaves logical channel {bad} with no physical path in its window")

@@ -1,6 +1,7 @@
 """Shortest physical paths between routers of a mesh with dead routers.
 
-A fault-tolerant fabric joins two routers by a path through live routers. The
+A fault-tolerant fabric joins two routers by a path through live routers and
+links. The
 path chosen here is reproducible and local: the shortest path inside the
 bounding box of the two routers grown by ``margin`` rows and columns, and of
 all such paths, the one whose port sequence is smallest in the order
@@ -14,6 +15,7 @@ import numpy as np
 
 from ._paths_kernel import _window_paths
 from .errors import ParameterError, check_count
+from .mesh import both_directions
 
 __all__ = ["PathSet", "window_paths"]
 
@@ -57,6 +59,7 @@ def window_paths(
     dsts: np.ndarray,
     blocked: np.ndarray | None = None,
     margin: int = 2,
+    dead_links: np.ndarray | None = None,
 ) -> PathSet:
     """Canonical shortest paths between router pairs of a ``rows x cols`` mesh.
 
@@ -71,6 +74,9 @@ def window_paths(
     margin : int
         How far, in rows and columns, a path may leave the bounding box of its
         two routers.
+    dead_links : array of int, optional
+        Dead links, which no path may use, each named by either of its two
+        channels.
 
     Returns
     -------
@@ -79,7 +85,7 @@ def window_paths(
     Notes
     -----
     One breadth-first search per pair over its window:
-    O(sum of window areas * log(len(blocked))).
+    O(sum of window areas * log(len(blocked) + len(dead_links))).
 
     Examples
     --------
@@ -88,6 +94,8 @@ def window_paths(
     ([4], [True])
     >>> window_paths(3, 3, np.array([3]), np.array([5])).path(0).tolist()   # straight
     [12, 16]
+    >>> window_paths(3, 3, np.array([3]), np.array([5]), dead_links=np.array([12])).hops.tolist()
+    [4]
     """
     rows = check_count("rows", rows)
     cols = check_count("cols", cols)
@@ -105,5 +113,6 @@ def window_paths(
     blocked = np.unique(np.asarray([] if blocked is None else blocked, dtype=np.int64))
     if blocked.size and (np.isin(srcs, blocked).any() or np.isin(dsts, blocked).any()):
         raise ParameterError("srcs and dsts must be live routers, got a blocked one")
-    offsets, channels, found = _window_paths(rows, cols, blocked, srcs, dsts, margin)
+    dead = both_directions(dead_links, rows, cols)
+    offsets, channels, found = _window_paths(rows, cols, blocked, dead, srcs, dsts, margin)
     return PathSet(offsets, channels, found)

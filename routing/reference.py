@@ -39,12 +39,14 @@ def reference_uniform_metrics(
     blocked=None,
     margin: int = 2,
     dedicated: frozenset[int] = frozenset(),
+    dead_links=None,
 ) -> dict:
     """Route every uniform flow XY on the logical mesh, expanded to physical paths.
 
     Logical links in ``dedicated`` ride a link of their own (one hop, named
     ``("dedicated", link)`` in ``channel_flows``); the others follow
-    :func:`reference_link_path`.
+    :func:`reference_link_path` on the mesh without ``blocked`` routers and
+    ``dead_links``.
 
     Returns a dict with ``channel_flows`` ({physical channel: flows}),
     ``max_flows``, ``mean_link_extra_hops``, ``max_link_extra_hops``,
@@ -54,7 +56,7 @@ def reference_uniform_metrics(
     l2p = np.asarray(l2p)
     lrows, lcols = l2p.shape
     prows, pcols = physical_shape
-    g = mesh_graph(prows, pcols, blocked)
+    g = mesh_graph(prows, pcols, blocked, dead_links)
     flat = l2p.ravel()
     link_path: dict[int, list] = {}
     for node in range(flat.size):
