@@ -20,7 +20,9 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
   :func:`sample_grid_defects` on a :class:`DefectGrid` (Poisson or clustered
   at wafer or block scale; uniform, :class:`RadialProfile` or
   :class:`ReticlePattern` positions; optional :class:`DefectKinds`), both
-  returning a sparse :class:`DefectBatch`.
+  returning a sparse :class:`DefectBatch`. Every yield model's density
+  mixing law (:class:`Mixing`, ``get_model(name).mixing(...)``) can drive
+  either sampler, so each closed form has a Monte Carlo counterpart.
 - Errors: :class:`ParameterError` (a ``ValueError``).
 
 Examples
@@ -66,7 +68,7 @@ from .parameters import (
     parameter_sets,
 )
 from .redundancy import k_of_n_yield
-from .sampling import DefectBatch, sample_defects
+from .sampling import DefectBatch, Mixing, sample_defects
 from .spatial import (
     UNIFORM,
     DefectGrid,
@@ -77,6 +79,7 @@ from .spatial import (
 )
 
 __all__ = [
+    "Mixing",
     "UNIFORM",
     "DefectGrid",
     "DefectKinds",

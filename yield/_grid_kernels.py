@@ -10,13 +10,16 @@ Two ``prange`` passes over the trials, as :mod:`yieldmodels.sampling`:
    defect-free block), so no per-block array is ever stored.
 
 Trial ``t``'s stream (one splitmix64 sequence from ``(key, t)``) is consumed
-in a fixed order: counts (the gamma multiplier then the Poisson count, or one
-negative-binomial count per block in row-major block order), then positions
+in a fixed order: counts (the mixing multiplier then the Poisson count, or
+per block in row-major block order one negative-binomial count, or a mixing
+multiplier and a Poisson count), then positions
 (in count order; in block mode block by block), then kinds. So trial ``t``
 depends only on ``(key, t)``; positions do not change when kinds are added.
 
 Codes shared with :mod:`yieldmodels.spatial`: count mode 0 Poisson, 1
-wafer-scale gamma mixture, 2 block-scale negative binomial; position mode 0
+wafer-scale mixture (any :class:`yieldmodels.Mixing` law, kernel codes of
+:mod:`yieldmodels._rng`), 2 block-scale negative binomial (gamma mixing), 3
+block-scale mixture of any other law; position mode 0
 uniform, 1 radial (rejection), 2 reticle pattern (exact in wafer modes,
 rejection inside a block).
 """
@@ -26,39 +29,75 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ._rng import _gamma, _neg_binomial, _poisson, _randint, _trial_state, _uniform01
+from ._rng import (
+    _mixed_count,
+    _neg_binomial,
+    _poisson,
+    _randint,
+    _trial_state,
+    _uniform01,
+)
 
-COUNT_POISSON, COUNT_WAFER, COUNT_BLOCK = 0, 1, 2
+COUNT_POISSON, COUNT_WAFER, COUNT_BLOCK, COUNT_BLOCK_MIX = 0, 1, 2, 3
 POS_UNIFORM, POS_RADIAL, POS_RETICLE = 0, 1, 2
 # layout of the float parameters of the radial profile
 RAD_X0, RAD_PX, RAD_Y0, RAD_PY, RAD_INV_R2, RAD_HALF_POWER, RAD_EXCESS, RAD_DMAX = range(8)
 
 
 @njit(cache=True)
-def _trial_count(state, count_mode, mean, alpha, bp0, bq, bshape, bchunks):  # pragma: no cover
-    """Draw one trial's defect count; return ``(state, count)``."""
+def _n_blocks(count_mode, bp0, bmean):  # pragma: no cover - compiled
+    """Blocks of a block mode: the negative-binomial tables' or the block means' size."""
+    return bp0.size if count_mode == COUNT_BLOCK else bmean.size
+
+
+@njit(cache=True)
+def _block_count(
+    state, b, count_mode, bp0, bq, bshape, bchunks, bmean, code, shape, factor, cap
+):  # pragma: no cover - compiled
+    """Block ``b``'s count: negative binomial (gamma mixing) or its own multiplier and Poisson."""
+    if count_mode == COUNT_BLOCK:
+        state, k = _neg_binomial(state, bp0[b], bq[b], bshape[b], bchunks[b])
+        if cap >= 0 and k > cap:
+            k = np.int64(cap)
+        return state, k
+    return _mixed_count(state, bmean[b], code, shape, factor, cap)
+
+
+@njit(cache=True)
+def _trial_count(
+    state, count_mode, mean, code, shape, factor, cap, bp0, bq, bshape, bchunks, bmean
+):  # pragma: no cover - compiled
+    """Draw one trial's defect count; return ``(state, count)``.
+
+    Wafer mode with gamma mixing draws ``g ~ Gamma(alpha, 1)`` then
+    ``Poisson(mean * (g / alpha))``, as it always has.
+    """
     if count_mode == COUNT_POISSON:
         return _poisson(state, mean)
     if count_mode == COUNT_WAFER:
-        state, g = _gamma(state, alpha)  # G = g / alpha ~ Gamma(alpha, 1/alpha), mean 1
-        return _poisson(state, mean * (g / alpha))
+        return _mixed_count(state, mean, code, shape, factor, cap)
     total = np.int64(0)
-    for b in range(bp0.size):
-        state, k = _neg_binomial(state, bp0[b], bq[b], bshape[b], bchunks[b])
+    for b in range(_n_blocks(count_mode, bp0, bmean)):
+        state, k = _block_count(
+            state, b, count_mode, bp0, bq, bshape, bchunks, bmean, code, shape, factor, cap
+        )
         total += k
     return state, total
 
 
 @njit(cache=True, parallel=True)
 def _count_pass(
-    key, first_trial, n_trials, count_mode, mean, alpha, bp0, bq, bshape, bchunks
+    key, first_trial, n_trials, count_mode, mean, code, shape, factor, cap,
+    bp0, bq, bshape, bchunks, bmean,
 ):  # pragma: no cover - compiled
     """Pass 1: counts and the post-count stream state of each trial."""
     counts = np.empty(n_trials, dtype=np.int64)
     states = np.empty(n_trials, dtype=np.uint64)
     for i in prange(n_trials):
         state = _trial_state(key, first_trial + i)
-        state, k = _trial_count(state, count_mode, mean, alpha, bp0, bq, bshape, bchunks)
+        state, k = _trial_count(
+            state, count_mode, mean, code, shape, factor, cap, bp0, bq, bshape, bchunks, bmean
+        )
         counts[i] = k
         states[i] = state
     return counts, states
@@ -219,8 +258,9 @@ def _kind(state, site, rows, cols, kcum):  # pragma: no cover - compiled
 
 @njit(cache=True, parallel=True)
 def _fill_pass(
-    key, first_trial, offsets, states, count_mode, bp0, bq, bshape, bchunks,
-    rows, cols, block_rows, block_cols, pos_mode, rad, cum, wflat, wc, wmax,
+    key, first_trial, offsets, states, count_mode, bp0, bq, bshape, bchunks, bmean,
+    code, shape, factor, cap, rows, cols, block_rows, block_cols, pos_mode, rad, cum, wflat, wc,
+    wmax,
     row_class, col_class, rows_tab, cols_tab, with_kinds, kcum,
 ):  # pragma: no cover - compiled
     """Pass 2: positions (and kinds) of each trial, sorted by site (then kind)."""
@@ -228,7 +268,8 @@ def _fill_pass(
     total = offsets[n_trials]
     sites = np.empty(total, dtype=np.int64)
     kinds = np.empty(total if with_kinds else 0, dtype=np.int8)
-    in_blocks = count_mode == COUNT_BLOCK
+    in_blocks = count_mode == COUNT_BLOCK or count_mode == COUNT_BLOCK_MIX
+    n_blocks = _n_blocks(count_mode, bp0, bmean)
     for i in prange(n_trials):
         lo = offsets[i]
         hi = offsets[i + 1]
@@ -238,8 +279,11 @@ def _fill_pass(
             # replay the block counts from the trial's start; note each defect's block
             cstate = _trial_state(key, first_trial + i)
             j = lo
-            for b in range(bp0.size):
-                cstate, kb = _neg_binomial(cstate, bp0[b], bq[b], bshape[b], bchunks[b])
+            for b in range(n_blocks):
+                cstate, kb = _block_count(
+                    cstate, b, count_mode, bp0, bq, bshape, bchunks, bmean, code, shape,
+                    factor, cap,
+                )
                 for _ in range(kb):
                     sites[j] = b
                     j += 1

@@ -7,6 +7,11 @@ root key and the trial index: never on chunking, thread count or the order in
 which trials run. The kernel helpers thread the 64-bit state explicitly:
 each takes ``state`` and returns ``(state, value)``.
 
+Variates: uniform, integer, Poisson (plain and capped), normal, gamma,
+negative binomial, and the mixing laws of the yield models (triangular,
+uniform on [0, 2], exponential, gamma, Levy; :func:`_mixing_draw` behind
+:class:`yieldmodels.Mixing`).
+
 Other packages (e.g. ``wafer``) reuse :func:`root_key` and the kernel helpers.
 """
 
@@ -260,3 +265,111 @@ def _neg_binomial(state, p0, q, shape, n_chunks):  # pragma: no cover - compiled
             cdf += p
         total += k
     return state, total
+
+
+# Kernel codes of the mixing laws (:class:`yieldmodels.Mixing`). A mixing
+# draw returns the trial's (or block's) density multiplier ``X >= 0``; the
+# defect count is then ``Poisson(mean * X)``.
+MIX_NONE, MIX_TRIANGULAR, MIX_UNIFORM, MIX_EXPONENTIAL, MIX_GAMMA, MIX_LEVY = range(6)
+
+
+@njit(cache=True)
+def _triangular02(state):  # pragma: no cover - compiled
+    """Return ``(state, x)``, ``x = U1 + U2`` triangular on [0, 2) with mode 1; two uniforms."""
+    state, u1 = _uniform01(state)
+    state, u2 = _uniform01(state)
+    return state, u1 + u2
+
+
+@njit(cache=True)
+def _uniform02(state):  # pragma: no cover - compiled
+    """Return ``(state, x)``, ``x = 2 U`` uniform on [0, 2); one uniform."""
+    state, u = _uniform01(state)
+    return state, 2.0 * u
+
+
+@njit(cache=True)
+def _exponential(state):  # pragma: no cover - compiled
+    """Return ``(state, x)``, ``x = -ln(1 - U)`` exponential with mean 1; one uniform.
+
+    ``1 - U`` lies in ``(0, 1]``, so ``x`` is finite (at most ``53 ln 2 ~ 36.7``).
+    """
+    state, u = _uniform01(state)
+    return state, -np.log1p(-u)
+
+
+@njit(cache=True)
+def _levy(state):  # pragma: no cover - compiled
+    """Return ``(state, x)``, ``x = 1 / Z^2`` standard Levy (scipy's ``levy()``); one normal.
+
+    ``E[exp(-s x)] = exp(-sqrt(2 s))``; the mean is infinite. ``x = inf``
+    when ``Z = 0`` exactly (probability ~2**-53).
+    """
+    state, z = _normal(state)
+    if z == 0.0:
+        return state, np.inf
+    return state, 1.0 / (z * z)
+
+
+@njit(cache=True)
+def _mixing_draw(state, code, shape, factor):  # pragma: no cover - compiled
+    """Return ``(state, x)``: one multiplier of the mixing law ``code``.
+
+    ``MIX_NONE``: ``factor`` (no draw); ``MIX_TRIANGULAR``, ``MIX_UNIFORM``,
+    ``MIX_EXPONENTIAL``, ``MIX_LEVY``: the base variate times ``factor``
+    (the law's scale); ``MIX_GAMMA``: ``Gamma(shape, 1) / factor`` (``factor``
+    is the rate ``shape / mean``: with ``factor = alpha`` this is exactly the
+    wafer-scale multiplier ``g / alpha`` the samplers always drew). O(1)
+    expected draws.
+    """
+    if code == MIX_NONE:
+        return state, factor
+    if code == MIX_GAMMA:
+        state, g = _gamma(state, shape)
+        return state, g / factor
+    if code == MIX_TRIANGULAR:
+        state, x = _triangular02(state)
+    elif code == MIX_UNIFORM:
+        state, x = _uniform02(state)
+    elif code == MIX_EXPONENTIAL:
+        state, x = _exponential(state)
+    else:
+        state, x = _levy(state)
+    return state, x * factor
+
+
+@njit(cache=True)
+def _poisson_capped(state, lam, cap):  # pragma: no cover - compiled
+    """Return ``(state, min(K, cap))`` with ``K ~ Poisson(lam)``; ``lam`` may be ``inf``.
+
+    ``K`` is built as a sum of Poisson chunks of mean <= 500 (each by
+    :func:`_poisson`; one chunk, the same draws, when ``lam <= 500``), stopping
+    as soon as the sum reaches ``cap``: O(min(lam, cap) + 1) work whatever
+    ``lam``. ``min(K, cap)`` is exact in distribution, and ``P(0)`` is that of
+    ``K``. ``lam`` NaN or <= 0 gives 0.
+    """
+    total = np.int64(0)
+    if not lam > 0.0:
+        return state, total
+    remaining = lam
+    while remaining > 0.0 and total < cap:
+        chunk = min(remaining, _POISSON_CHUNK)
+        remaining -= chunk  # stays inf (or a huge finite value): the cap ends the loop
+        state, k = _poisson(state, chunk)
+        total += k
+    return state, min(total, np.int64(cap))
+
+
+@njit(cache=True)
+def _mixed_count(state, mean, code, shape, factor, cap):  # pragma: no cover - compiled
+    """Return ``(state, k)``: a mixed-Poisson count ``Poisson(mean * X)``, capped.
+
+    ``X`` from :func:`_mixing_draw`; ``cap < 0``: no cap, the count drawn by
+    :func:`_poisson` (so the gamma mixture draws exactly what the samplers
+    always drew); ``cap >= 0``: :func:`_poisson_capped`.
+    """
+    state, x = _mixing_draw(state, code, shape, factor)
+    lam = mean * x
+    if cap < 0:
+        return _poisson(state, lam)
+    return _poisson_capped(state, lam, cap)

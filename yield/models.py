@@ -7,6 +7,11 @@ front end (the ``wafer yield`` command) can list, pick and compare them.
 
 Names: ``"poisson"``, ``"murphy"``, ``"rectangular"``, ``"seeds-exponential"``,
 ``"seeds-hyperbolic"``, ``"bose-einstein"``, ``"negative-binomial"``.
+
+Each model also carries its *mixing law* (:attr:`YieldModel.mixing`): every
+classic yield model is a compound Poisson, ``Y = E[exp(-A D0 X)]`` for a
+random relative density ``X``, so the samplers reproduce any model's yield by
+Monte Carlo when given that law.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from .closed_form import (
     seeds_hyperbolic_yield,
 )
 from .errors import ParameterError, _check_int, _check_nonnegative, _check_positive
+from .sampling import Mixing
 
 __all__ = ["YIELD_MODELS", "YieldModel", "all_yields", "get_model"]
 
@@ -53,6 +59,32 @@ class YieldModel:
         The yield as a short formula in ``A`` (critical area) and ``D0``.
     reference : str
         Where the formula comes from.
+    mixing : callable
+        ``mixing(*params, max_defects=None)`` returns the model's
+        :class:`Mixing` law (``params`` as for ``func``, checked and named in
+        any error), the law of ``X`` in ``Y = E[exp(-A D0 X)]``: sampling
+        with ``mean_defects = A * D0`` and this law (:func:`sample_defects`,
+        :func:`sample_grid_defects`) gives dies defect-free with probability
+        ``func(area_mm2, d0, *params)``. ``max_defects`` caps each count draw
+        (required for ``"seeds-exponential"``).
+
+    Notes
+    -----
+    Mixing laws, checked by their Laplace transforms ``E[exp(-s X)]`` (see
+    :class:`Mixing`): poisson ``X = 1``; murphy triangular on [0, 2] (the
+    sum of two ``U(0, 1)``, Murphy 1964); rectangular uniform on [0, 2];
+    seeds-hyperbolic exponential with mean 1; bose-einstein ``Gamma(n, 1)``
+    (``n`` layers, each with an exponential density of mean ``D0``: mean
+    ``n``, Price 1970); negative-binomial ``Gamma(alpha, 1/alpha)`` (Stapper
+    1983); seeds-exponential Levy with scale 1/2, ``X = 1 / (2 Z^2)``, whose
+    transform is ``exp(-sqrt(s))`` (Seeds 1967; Cunningham 1990).
+
+    So ``mean_defects = A * D0`` is the *scale* of the count: the mean
+    defect count ``A * D0 * E[X]`` is ``A * D0`` for every model except
+    bose-einstein (``n * A * D0``, ``D0`` being per layer) and
+    seeds-exponential, whose ``E[X]`` is infinite: the Seeds exponential
+    model implies an infinite mean defect count, so Monte Carlo can check
+    its yield but not a mean.
 
     Examples
     --------
@@ -61,6 +93,18 @@ class YieldModel:
     ('alpha',)
     >>> round(m.func(814.0, 0.1, 3.0), 6)
     0.486656
+    >>> m.mixing(alpha=3.0)
+    Mixing(kind='gamma', shape=3.0, scale=1.0, max_defects=None)
+
+    From a model name to a Monte Carlo yield:
+
+    >>> from yieldmodels import get_model, sample_defects
+    >>> be = get_model("bose-einstein")
+    >>> law = be.mixing(critical_layers=2)  # Gamma(2, 1): mean 2
+    >>> b = sample_defects(40_000, 0.5, 100, seed=3, mixing=law)  # A * D0_layer = 0.5
+    >>> y = float((b.counts == 0).mean())
+    >>> bool(abs(y - be.func(500.0, 0.1, 2)) < 0.01), law.mean  # (1 + 0.5)^-2
+    (True, 2.0)
     """
 
     name: str
@@ -68,6 +112,36 @@ class YieldModel:
     params: tuple[str, ...]
     formula: str
     reference: str
+    mixing: Callable[..., Mixing]
+
+
+def _poisson_mixing(*, max_defects: int | None = None) -> Mixing:
+    return Mixing.poisson(max_defects=max_defects)
+
+
+def _murphy_mixing(*, max_defects: int | None = None) -> Mixing:
+    return Mixing.triangular(max_defects=max_defects)
+
+
+def _rectangular_mixing(*, max_defects: int | None = None) -> Mixing:
+    return Mixing.uniform(max_defects=max_defects)
+
+
+def _seeds_exponential_mixing(*, max_defects: int | None = None) -> Mixing:
+    return Mixing.levy(0.5, max_defects=max_defects)
+
+
+def _seeds_hyperbolic_mixing(*, max_defects: int | None = None) -> Mixing:
+    return Mixing.exponential(max_defects=max_defects)
+
+
+def _bose_einstein_mixing(critical_layers: int, *, max_defects: int | None = None) -> Mixing:
+    n = _check_int("critical_layers", critical_layers, minimum=1)
+    return Mixing.gamma(float(n), float(n), max_defects=max_defects)
+
+
+def _negative_binomial_mixing(alpha: float, *, max_defects: int | None = None) -> Mixing:
+    return Mixing.gamma(_check_positive("alpha", alpha), max_defects=max_defects)
 
 
 YIELD_MODELS: dict[str, YieldModel] = {
@@ -79,6 +153,7 @@ YIELD_MODELS: dict[str, YieldModel] = {
             (),
             "exp(-A*D0)",
             "C. H. Stapper, F. M. Armstrong, K. Saji, Proc. IEEE 71(4), 453-470, 1983",
+            _poisson_mixing,
         ),
         YieldModel(
             "murphy",
@@ -86,6 +161,7 @@ YIELD_MODELS: dict[str, YieldModel] = {
             (),
             "((1 - exp(-A*D0)) / (A*D0))^2",
             "B. T. Murphy, Proc. IEEE 52(12), 1537-1545, 1964",
+            _murphy_mixing,
         ),
         YieldModel(
             "rectangular",
@@ -93,6 +169,7 @@ YIELD_MODELS: dict[str, YieldModel] = {
             (),
             "(1 - exp(-2*A*D0)) / (2*A*D0)",
             "B. T. Murphy, Proc. IEEE 52(12), 1537-1545, 1964 (uniform density)",
+            _rectangular_mixing,
         ),
         YieldModel(
             "seeds-exponential",
@@ -100,6 +177,7 @@ YIELD_MODELS: dict[str, YieldModel] = {
             (),
             "exp(-sqrt(A*D0))",
             "R. B. Seeds, IEEE Int. Convention Record, pt. 6, 61-66, 1967; " + _CUNNINGHAM,
+            _seeds_exponential_mixing,
         ),
         YieldModel(
             "seeds-hyperbolic",
@@ -108,6 +186,7 @@ YIELD_MODELS: dict[str, YieldModel] = {
             "1 / (1 + A*D0)",
             "textbook 'Seeds' (exponential density of D); = Price, Proc. IEEE "
             "58(8), 1290-1291, 1970 with n = 1",
+            _seeds_hyperbolic_mixing,
         ),
         YieldModel(
             "bose-einstein",
@@ -115,6 +194,7 @@ YIELD_MODELS: dict[str, YieldModel] = {
             ("critical_layers",),
             "(1 + A*D0)^-n, D0 per critical layer",
             "J. E. Price, Proc. IEEE 58(8), 1290-1291, 1970",
+            _bose_einstein_mixing,
         ),
         YieldModel(
             "negative-binomial",
@@ -122,6 +202,7 @@ YIELD_MODELS: dict[str, YieldModel] = {
             ("alpha",),
             "(1 + A*D0/alpha)^-alpha",
             "C. H. Stapper, IBM J. Res. Dev. 27(6), 549-557, 1983",
+            _negative_binomial_mixing,
         ),
     )
 }

@@ -1,22 +1,30 @@
 """Sparse Monte Carlo defect sampling.
 
 Each trial (one die or wafer) gets a Poisson number of point defects placed
-uniformly on ``n_sites`` sites (cores, say). Results are stored sparsely in a
-:class:`DefectBatch`: CSR-style offsets into one flat array of sites, so work
-and memory scale with the defects, never with the sites.
+uniformly on ``n_sites`` sites (cores, say), optionally *mixed*: the Poisson
+mean is multiplied by a random density factor ``X`` drawn per trial from a
+:class:`Mixing` law, which turns the count into the compound Poisson of one of
+the classic yield models (:attr:`yieldmodels.YieldModel.mixing`). Results are
+stored sparsely in a :class:`DefectBatch`: CSR-style offsets into one flat
+array of sites, so work and memory scale with the defects, never with the
+sites.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numba import njit, prange
 
-from ._rng import _poisson, _randint, _trial_state, root_key
-from .errors import ParameterError, _check_int, _check_nonnegative
+from . import _rng
+from ._rng import _mixed_count, _poisson, _randint, _trial_state, root_key
+from .errors import ParameterError, _check_int, _check_nonnegative, _check_positive
 
-__all__ = ["DefectBatch", "sample_defects"]
+__all__ = ["DefectBatch", "Mixing", "sample_defects"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,25 +135,273 @@ class DefectBatch:
         return self.kinds[self.offsets[t] : self.offsets[t + 1]]
 
 
+@dataclass(frozen=True)
+class Mixing:
+    """A mixing law: the random multiplier ``X >= 0`` of a trial's defect density.
+
+    A mixed sampler draws ``X`` once per trial (or once per block), then
+    ``K ~ Poisson(mean_defects * X)`` defects. ``K`` is then a compound
+    (mixed) Poisson count with ``P(K = 0) = E[exp(-mean_defects * X)]``, the
+    Laplace transform of ``X`` (:meth:`zero_defect_probability`). Every
+    classic die-yield model is of this form (:attr:`yieldmodels.YieldModel.mixing`
+    gives each model's law), so sampling with a model's mixing reproduces its
+    yield by Monte Carlo.
+
+    Build one with the constructors (:meth:`poisson`, :meth:`triangular`,
+    :meth:`uniform`, :meth:`exponential`, :meth:`gamma`, :meth:`levy`) or
+    from a model name, ``get_model("murphy").mixing()``.
+
+    Parameters
+    ----------
+    kind : str
+        ``"none"`` (``X = scale``: plain Poisson), ``"triangular"`` (``X =
+        scale (U1 + U2)``, triangular on [0, 2 scale]), ``"uniform"`` (``X =
+        2 scale U``, uniform on [0, 2 scale]), ``"exponential"`` (mean
+        ``scale``), ``"gamma"`` (``Gamma(shape, scale / shape)``: mean
+        ``scale``, variance ``scale^2 / shape``) or ``"levy"`` (``X = scale /
+        Z^2`` for a standard normal ``Z``: Levy with scale ``scale``, as
+        :data:`scipy.stats.levy`; infinite mean).
+    shape : float or None, default None
+        Gamma shape, finite and > 0: required for ``"gamma"``, must be None
+        otherwise.
+    scale : float, default 1.0
+        Finite and > 0. The mean of ``X`` for every kind but ``"levy"``
+        (where it is the Levy scale ``c``: ``E[exp(-s X)] = exp(-sqrt(2 c s))``).
+    max_defects : int or None, default None
+        Cap on one count draw (a trial, or a block in block mode), >= 1: a
+        draw with more defects keeps its first ``max_defects`` (each defect
+        is placed independently, so this is exact for everything that
+        depends only on the first ``max_defects`` defects, in particular the
+        yield ``P(K = 0)``), in O(max_defects) work. Required for
+        ``"levy"``, whose infinite mean gives some trials astronomically
+        many defects (``P(X > x) ~ sqrt(2 c / (pi x))``); optional otherwise.
+
+    Raises
+    ------
+    ParameterError
+        On an unknown kind (with a suggestion), a missing or misplaced
+        ``shape``, a bad ``scale`` or ``max_defects``, each named.
+
+    Notes
+    -----
+    Laplace transforms ``L(s) = E[exp(-s X)]`` (scale 1; a scale ``c``
+    gives ``L(c s)``), each the die yield of a model at ``s = A D0``:
+
+    - none: ``exp(-s)``, Poisson;
+    - uniform on [0, 2]: ``int_0^2 e^{-s x} dx / 2 = (1 - e^{-2s}) / (2s)``,
+      Murphy's rectangular density [1]_;
+    - triangular on [0, 2] = ``U1 + U2``: the square of the transform of
+      ``U(0, 1)``, ``((1 - e^{-s}) / s)^2``, Murphy's yield [1]_;
+    - exponential (mean 1): ``int_0^inf e^{-x} e^{-s x} dx = 1 / (1 + s)``,
+      the hyperbolic ("textbook Seeds") yield [4]_;
+    - gamma (shape ``a``, scale ``b``): ``(1 + b s)^-a``: with ``b = 1/a``
+      Stapper's negative binomial ``(1 + s/a)^-a`` [3]_, with ``b = 1`` and
+      ``a = n`` Price's Bose-Einstein ``(1 + s)^-n`` [4]_;
+    - Levy (scale ``c``): density ``sqrt(c / (2 pi)) x^{-3/2} e^{-c/(2x)}``,
+      transform ``exp(-sqrt(2 c s))``; ``c = 1/2`` gives Seeds'
+      ``exp(-sqrt(s))`` [2]_ [4]_. ``E[X] = inf``: the Seeds exponential
+      model implies an infinite mean defect count.
+
+    Draws (counter-based, :mod:`yieldmodels._rng`): triangular two uniforms,
+    uniform and exponential one (inversion), gamma Marsaglia-Tsang, Levy one
+    Box-Muller normal; O(1) per trial or block.
+
+    References
+    ----------
+    .. [1] B. T. Murphy, "Cost-size optima of monolithic integrated circuits",
+       Proc. IEEE 52(12), 1537-1545, 1964.
+    .. [2] R. B. Seeds, "Yield, economic, and logistic models for complex
+       digital arrays", IEEE International Convention Record, part 6,
+       61-66, 1967.
+    .. [3] C. H. Stapper, "Modeling of integrated circuit defect
+       sensitivities", IBM J. Res. Dev. 27(6), 549-557, 1983.
+    .. [4] J. A. Cunningham, "The use and evaluation of yield models in
+       integrated circuit manufacturing", IEEE Trans. Semicond. Manuf. 3(2),
+       60-71, 1990.
+
+    Examples
+    --------
+    >>> m = Mixing.triangular()
+    >>> m.mean, round(m.variance, 6)
+    (1.0, 0.166667)
+    >>> round(m.zero_defect_probability(0.814), 9)  # Murphy's yield at A*D0 = 0.814
+    0.468094358
+    >>> Mixing.gamma(3.0) == Mixing("gamma", shape=3.0)
+    True
+    >>> Mixing.levy(max_defects=10_000).mean
+    inf
+    """
+
+    kind: str
+    shape: float | None = None
+    scale: float = 1.0
+    max_defects: int | None = None
+
+    KINDS: ClassVar[tuple[str, ...]] = (
+        "none", "triangular", "uniform", "exponential", "gamma", "levy",
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, str) or self.kind not in self.KINDS:
+            known = ", ".join(repr(k) for k in self.KINDS)
+            close = (
+                difflib.get_close_matches(self.kind, self.KINDS, n=1)
+                if isinstance(self.kind, str) else []
+            )
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ParameterError(f"mixing kind must be one of {known}, got {self.kind!r}{hint}")
+        if self.kind == "gamma":
+            if self.shape is None:
+                raise ParameterError("shape must be given (a finite number > 0) for gamma mixing")
+            object.__setattr__(self, "shape", _check_positive("shape", self.shape))
+        elif self.shape is not None:
+            raise ParameterError(
+                f"shape must be None for {self.kind!r} mixing (gamma only), got {self.shape!r}"
+            )
+        object.__setattr__(self, "scale", _check_positive("scale", self.scale))
+        if self.max_defects is None:
+            if self.kind == "levy":
+                raise ParameterError(
+                    "max_defects must be an integer >= 1 for 'levy' mixing (its mean is "
+                    "infinite: some trials would draw without bound), got None"
+                )
+        else:
+            object.__setattr__(
+                self, "max_defects", _check_int("max_defects", self.max_defects, minimum=1)
+            )
+
+    # ---------------------------------------------------------- constructors
+    @classmethod
+    def poisson(cls, *, max_defects: int | None = None) -> Mixing:
+        """No mixing, ``X = 1``: the Poisson model."""
+        return cls("none", max_defects=max_defects)
+
+    @classmethod
+    def triangular(cls, scale: float = 1.0, *, max_defects: int | None = None) -> Mixing:
+        """Triangular ``X`` on [0, 2 scale], mode and mean ``scale``: Murphy's model."""
+        return cls("triangular", scale=scale, max_defects=max_defects)
+
+    @classmethod
+    def uniform(cls, scale: float = 1.0, *, max_defects: int | None = None) -> Mixing:
+        """Uniform ``X`` on [0, 2 scale], mean ``scale``: the rectangular model."""
+        return cls("uniform", scale=scale, max_defects=max_defects)
+
+    @classmethod
+    def exponential(cls, scale: float = 1.0, *, max_defects: int | None = None) -> Mixing:
+        """Exponential ``X`` with mean ``scale``: the hyperbolic (textbook Seeds) model."""
+        return cls("exponential", scale=scale, max_defects=max_defects)
+
+    @classmethod
+    def gamma(
+        cls, shape: float, mean: float = 1.0, *, max_defects: int | None = None
+    ) -> Mixing:
+        """``X ~ Gamma(shape, mean / shape)``: negative binomial (``mean = 1``, ``shape = alpha``)
+        or Bose-Einstein (``shape = mean = n``) counts."""
+        return cls("gamma", shape=shape, scale=mean, max_defects=max_defects)
+
+    @classmethod
+    def levy(cls, scale: float = 0.5, *, max_defects: int | None = None) -> Mixing:
+        """Levy ``X = scale / Z^2``; ``scale = 1/2``: Seeds' ``exp(-sqrt(A D0))``.
+
+        ``max_defects`` is required (the mean is infinite).
+        """
+        return cls("levy", scale=scale, max_defects=max_defects)
+
+    # ---------------------------------------------------------- moments
+    @property
+    def mean(self) -> float:
+        """``E[X]``: ``scale``, or ``inf`` for ``"levy"``."""
+        return math.inf if self.kind == "levy" else self.scale
+
+    @property
+    def variance(self) -> float:
+        """``Var[X]``: 0, ``c^2/6``, ``c^2/3``, ``c^2``, ``c^2/shape`` or ``inf`` (Levy)."""
+        c2 = self.scale**2
+        return {
+            "none": 0.0,
+            "triangular": c2 / 6.0,
+            "uniform": c2 / 3.0,
+            "exponential": c2,
+            "gamma": c2 / (self.shape or 1.0),
+            "levy": math.inf,
+        }[self.kind]
+
+    def zero_defect_probability(self, mean_defects: float) -> float:
+        """``P(K = 0) = E[exp(-mean_defects X)]``: the model's die yield at ``A D0 = mean_defects``.
+
+        Exact for capped laws too (the cap never turns a count into 0).
+        """
+        s = _check_nonnegative("mean_defects", mean_defects) * self.scale
+        if self.kind == "none":
+            return math.exp(-s)
+        if self.kind == "triangular":
+            return (-math.expm1(-s) / s) ** 2 if s > 0 else 1.0
+        if self.kind == "uniform":
+            return -math.expm1(-2.0 * s) / (2.0 * s) if s > 0 else 1.0
+        if self.kind == "exponential":
+            return 1.0 / (1.0 + s)
+        if self.kind == "gamma":
+            a = float(self.shape)  # type: ignore[arg-type]
+            return math.exp(-a * math.log1p(s / a))
+        return math.exp(-math.sqrt(2.0 * s))
+
+    def _kernel(self) -> tuple[int, float, float, int]:
+        """``(code, shape, factor, cap)`` for :func:`yieldmodels._rng._mixed_count`."""
+        code = {
+            "none": _rng.MIX_NONE,
+            "triangular": _rng.MIX_TRIANGULAR,
+            "uniform": _rng.MIX_UNIFORM,
+            "exponential": _rng.MIX_EXPONENTIAL,
+            "gamma": _rng.MIX_GAMMA,
+            "levy": _rng.MIX_LEVY,
+        }[self.kind]
+        shape = 1.0 if self.shape is None else float(self.shape)
+        # gamma: the rate shape / mean, so alpha-clustering (mean 1) divides by alpha exactly
+        factor = shape / self.scale if self.kind == "gamma" else self.scale
+        cap = -1 if self.max_defects is None else self.max_defects
+        return code, shape, factor, cap
+
+
+def _check_mixing(mixing: object, alpha: object = None) -> Mixing | None:
+    """Resolve the samplers' ``mixing``/``alpha`` pair: None (Poisson) or a Mixing.
+
+    ``alpha`` (finite > 0) means ``Mixing.gamma(alpha)``; giving both is an error.
+    """
+    if alpha is not None:
+        if mixing is not None:
+            raise ParameterError(
+                f"give alpha or mixing, not both (alpha={alpha!r}, mixing={mixing!r})"
+            )
+        return Mixing.gamma(_check_positive("alpha", alpha))
+    if mixing is None or isinstance(mixing, Mixing):
+        return mixing
+    raise ParameterError(
+        "mixing must be None or a Mixing (e.g. get_model('murphy').mixing()), "
+        f"got {mixing!r}"
+    )
+
+
 @njit(cache=True, parallel=True)
-def _count_kernel(key, first_trial, n_trials, mean):  # pragma: no cover - compiled
-    """Pass 1: the Poisson defect count of each trial."""
+def _count_kernel(key, first_trial, n_trials, mean, code, shape, factor, cap):  # pragma: no cover
+    """Pass 1: the (mixed) Poisson defect count of each trial."""
     counts = np.empty(n_trials, dtype=np.int64)
     for i in prange(n_trials):
         state = _trial_state(key, first_trial + i)
-        state, k = _poisson(state, mean)
+        state, k = _mixed_count(state, mean, code, shape, factor, cap)
         counts[i] = k
     return counts
 
 
 @njit(cache=True, parallel=True)
-def _fill_kernel(key, first_trial, mean, n_sites, offsets):  # pragma: no cover - compiled
+def _fill_kernel(
+    key, first_trial, mean, n_sites, offsets, code, shape, factor, cap
+):  # pragma: no cover - compiled
     """Pass 2: replay each trial's stream past its count and draw its sorted sites."""
     n_trials = offsets.size - 1
     sites = np.empty(offsets[n_trials], dtype=np.int64)
     for i in prange(n_trials):
         state = _trial_state(key, first_trial + i)
-        state, k = _poisson(state, mean)
+        state, k = _mixed_count(state, mean, code, shape, factor, cap)
         lo = offsets[i]
         for j in range(k):
             state, s = _randint(state, n_sites)
@@ -161,16 +417,20 @@ def sample_defects(
     seed: int | np.random.SeedSequence | np.random.Generator | None = None,
     *,
     first_trial: int = 0,
+    mixing: Mixing | None = None,
 ) -> DefectBatch:
-    """Sample Poisson point defects on ``n_sites`` sites for a batch of trials.
+    """Sample Poisson (or mixed Poisson) point defects on ``n_sites`` sites for a batch of trials.
 
     Parameters
     ----------
     n_trials : int
         Trials to sample, >= 0.
     mean_defects : float
-        Expected defects per trial (e.g. :func:`expected_defects` of the die),
-        finite and >= 0.
+        The Poisson mean per trial before mixing, finite and >= 0: ``A * D0``
+        (e.g. :func:`expected_defects` of the die). The expected count is
+        ``mean_defects * mixing.mean``: ``mean_defects`` itself without mixing
+        and for every model's mixing except Bose-Einstein (``n * A * D0``,
+        with ``D0`` per layer) and Seeds' exponential (infinite).
     n_sites : int
         Sites per trial, >= 1; defects land uniformly on ``[0, n_sites)``.
     seed : int, SeedSequence, Generator or None, default None
@@ -179,18 +439,23 @@ def sample_defects(
         Global index of the first trial, >= 0. Trial ``t`` depends only on
         ``(seed, t)``, so ``sample_defects(n, ..., first_trial=k)`` equals
         trials ``k .. k+n-1`` of one larger call with the same seed.
+    mixing : Mixing or None, default None, keyword-only
+        None: Poisson counts. A :class:`Mixing`: one multiplier ``X`` per
+        trial and ``K ~ Poisson(mean_defects * X)`` (capped at
+        ``mixing.max_defects`` when set), e.g. a yield model's law
+        ``get_model(name).mixing(...)``.
 
     Returns
     -------
     DefectBatch
-        Per trial, ``K ~ Poisson(mean_defects)`` independent uniform sites,
-        sorted ascending (duplicates possible).
+        Per trial, ``K ~ Poisson(mean_defects)`` (or the mixed count)
+        independent uniform sites, sorted ascending (duplicates possible).
 
     Raises
     ------
     ParameterError
         On a negative, non-integer or non-finite argument, ``n_sites`` < 1
-        or an unsupported seed.
+        an unsupported seed or ``mixing`` not a Mixing.
 
     Notes
     -----
@@ -200,7 +465,11 @@ def sample_defects(
     thread count. Work O(n_trials + D log(D / n_trials)) and memory
     O(n_trials + D), with D the total number of defects; independent of
     ``n_sites``. The fraction of trials with no defect estimates the Poisson
-    yield ``exp(-mean_defects)``.
+    yield ``exp(-mean_defects)``, or with a mixing
+    ``mixing.zero_defect_probability(mean_defects)``: the yield of the model
+    the law comes from. A mixing draw is O(1) per trial and comes first in the
+    trial's stream; without mixing the draws (and results) are those of
+    earlier versions.
 
     Examples
     --------
@@ -212,14 +481,25 @@ def sample_defects(
     >>> np.array_equal(sample_defects(2, 2.0, 1000, seed=7, first_trial=2).sites,
     ...                b.sites[b.offsets[2]:])
     True
+
+    Murphy's model by Monte Carlo (the model's mixing law, then the yield):
+
+    >>> from yieldmodels import get_model, murphy_yield, sample_defects
+    >>> m = sample_defects(40_000, 0.814, 144, seed=1, mixing=get_model("murphy").mixing())
+    >>> y = float(np.mean(m.counts == 0))
+    >>> bool(abs(y - murphy_yield(814.0, 0.1)) < 0.01)
+    True
     """
     n = _check_int("n_trials", n_trials, minimum=0)
     mean = _check_nonnegative("mean_defects", mean_defects, "expected defects per trial")
     sites_n = _check_int("n_sites", n_sites, minimum=1)
     first = _check_int("first_trial", first_trial, minimum=0)
+    mix = _check_mixing(mixing)
+    code, shape, factor, cap = (mix or Mixing.poisson())._kernel()
+    kargs = (np.int64(code), shape, factor, np.int64(cap))
     key = root_key(seed)
-    counts = _count_kernel(key, np.int64(first), np.int64(n), mean)
+    counts = _count_kernel(key, np.int64(first), np.int64(n), mean, *kargs)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    sites = _fill_kernel(key, np.int64(first), mean, np.int64(sites_n), offsets)
+    sites = _fill_kernel(key, np.int64(first), mean, np.int64(sites_n), offsets, *kargs)
     return DefectBatch(offsets, sites)

@@ -5,7 +5,8 @@
 ``row * cols + col``: the wafer's cores). Per trial, it draws
 
 - how many defects: Poisson, or clustered (gamma-mixed Poisson, i.e. negative
-  binomial) at wafer scale or per block of the grid;
+  binomial, or mixed by any :class:`yieldmodels.Mixing` law: the law of a
+  yield model) at wafer scale or per block of the grid;
 - where they land: uniformly (:data:`UNIFORM`), with a density rising toward
   the wafer edge (:class:`RadialProfile`) or following a pattern repeated in
   every reticle (:class:`ReticlePattern`);
@@ -37,7 +38,7 @@ from .errors import (
     _check_positive,
     _is_real_number,
 )
-from .sampling import DefectBatch
+from .sampling import DefectBatch, Mixing, _check_mixing
 
 __all__ = [
     "UNIFORM",
@@ -505,6 +506,7 @@ def sample_grid_defects(
     block: tuple[int, int] | None = None,
     positions: Positions = UNIFORM,
     kinds: DefectKinds | None = None,
+    mixing: Mixing | None = None,
 ) -> DefectBatch:
     """Sample point defects on a grid of sites, optionally clustered, placed and typed.
 
@@ -516,9 +518,12 @@ def sample_grid_defects(
         The sites; site id ``row * cols + col``. Radial positions need a
         grid with pitches (:meth:`DefectGrid.from_die`).
     mean_defects : float
-        Expected defects per trial over the whole grid, finite and >= 0
-        (e.g. die area in cm^2 times D0 in defects per cm^2). Every mode
-        keeps this mean.
+        Poisson mean per trial over the whole grid before mixing, finite and
+        >= 0: ``A * D0`` (die area in cm^2 times D0 in defects per cm^2).
+        The expected count is ``mean_defects * mixing.mean`` in every mode:
+        ``mean_defects`` itself for Poisson, ``alpha`` and every model's
+        mixing except Bose-Einstein (``n * A * D0`` with ``D0`` per layer)
+        and Seeds' exponential (infinite mean).
     seed : int, SeedSequence, Generator or None, default None
         Root of the randomness; see :func:`yieldmodels._rng.root_key`.
     first_trial : int, default 0, keyword-only
@@ -526,9 +531,10 @@ def sample_grid_defects(
         ``(seed, t)``.
     alpha : float or None, default None
         Clustering parameter, finite and > 0 (small: strong clustering;
-        None: Poisson, the ``alpha -> inf`` limit).
+        None: Poisson, the ``alpha -> inf`` limit). Shorthand for
+        ``mixing=Mixing.gamma(alpha)``, with identical results.
     block : (block_rows, block_cols) or None, default None
-        With ``alpha``: the scale of clustering. None: wafer scale, one
+        With ``alpha`` (or a ``mixing``): the scale of clustering. None: wafer scale, one
         gamma multiplier ``G ~ Gamma(alpha, scale=1/alpha)`` (mean 1,
         variance ``1/alpha``) per trial and ``K ~ Poisson(mean_defects * G)``:
         the whole-grid count is negative binomial. A block shape: the grid is
@@ -536,7 +542,9 @@ def sample_grid_defects(
         block has its own independent multiplier, so its count is negative
         binomial with the block's mean ``m_b`` (``mean_defects`` times the
         block's share of the density: of the sites, for uniform positions)
-        and the blocks are independent. Ignored when ``alpha`` is None.
+        and the blocks are independent. Any other mixing law likewise draws
+        one multiplier ``X_b`` per block and ``Poisson(m_b X_b)`` defects.
+        Ignored without ``alpha`` or ``mixing`` (and for ``Mixing.poisson()``).
     positions : 'uniform', RadialProfile or ReticlePattern, default 'uniform'
         Where defects land: each site with probability proportional to its
         relative density (1, :class:`RadialProfile` at its centre, or its
@@ -544,6 +552,11 @@ def sample_grid_defects(
         block, the same density.
     kinds : DefectKinds or None, default None
         When given, each defect also gets a kind (:attr:`DefectBatch.kinds`).
+    mixing : Mixing or None, default None, keyword-only
+        The law of the density multiplier (not with ``alpha``), e.g. a yield
+        model's ``get_model(name).mixing(...)``; its ``max_defects`` caps each
+        count draw (the trial's, or each block's in block mode). None and no
+        ``alpha``: Poisson.
 
     Returns
     -------
@@ -560,7 +573,9 @@ def sample_grid_defects(
     -----
     *Yields.* A die is defect-free with probability ``exp(-m)`` (Poisson)
     or ``(1 + m/alpha)^-alpha`` (negative binomial, Stapper) for its mean
-    ``m``. With wafer-scale clustering, the whole grid's count is negative
+    ``m``; under a mixing law, ``mixing.zero_defect_probability(m)`` (the
+    model's yield) for the whole grid at wafer scale, or for a block of mean
+    ``m`` in block mode. With wafer-scale clustering, the whole grid's count is negative
     binomial: mean ``mean_defects``, variance ``mean + mean^2/alpha``; a
     sub-area's yield is not the NB yield of its own mean since all areas
     share ``G``. With block clustering, a die that is exactly one block has
@@ -589,8 +604,10 @@ def sample_grid_defects(
     *Reproducibility.* Each trial's counter-based stream is consumed in a
     fixed order (counts, positions, kinds), so trial ``t`` depends only on
     ``(seed, t)``. With ``alpha=None`` and uniform positions the sites equal
-    ``sample_defects(n_trials, mean_defects, rows * cols, seed)``'s; adding
-    ``kinds`` never changes the sites.
+    ``sample_defects(n_trials, mean_defects, rows * cols, seed)``'s (and,
+    at wafer scale, with the same ``mixing`` on both); adding ``kinds``
+    never changes the sites. ``alpha=a`` and ``mixing=Mixing.gamma(a)``
+    give identical results, the same as before mixing laws existed.
 
     Examples
     --------
@@ -609,7 +626,7 @@ def sample_grid_defects(
     g = _check_grid(grid)
     mean = _check_nonnegative("mean_defects", mean_defects, "expected defects per trial")
     first = _check_int("first_trial", first_trial, minimum=0)
-    a = None if alpha is None else _check_positive("alpha", alpha)
+    mix = _check_mixing(mixing, alpha)
     blk = _check_block(block)
     pos = _check_positions(positions)
     if kinds is not None and not isinstance(kinds, DefectKinds):
@@ -620,15 +637,23 @@ def sample_grid_defects(
     empty_f = np.zeros(0, dtype=np.float64)
     empty_i = np.zeros(0, dtype=np.int64)
     # counts
-    bp0, bq, bshape, bchunks = empty_f, empty_f, empty_f, empty_i
-    if a is None:
+    bp0, bq, bshape, bchunks, bmean = empty_f, empty_f, empty_f, empty_i, empty_f
+    code, mshape, factor, cap = (mix or Mixing.poisson())._kernel()
+    if mix is None or (mix.kind == "none" and mix.max_defects is None):
         count_mode, blk = _k.COUNT_POISSON, None
-    elif blk is None:
-        count_mode = _k.COUNT_WAFER
-    else:
+        mean = mean * mix.scale if mix is not None else mean
+    elif blk is None or mix.kind == "none":
+        count_mode, blk = _k.COUNT_WAFER, None
+    elif mix.kind == "gamma":
+        # the gamma mixture per block is negative binomial: drawn directly
         count_mode = _k.COUNT_BLOCK
-        bp0, bq, bshape, bchunks = _neg_binomial_params(mean * _block_weights(g, blk, pos), a)
+        bp0, bq, bshape, bchunks = _neg_binomial_params(
+            (mean * mix.scale) * _block_weights(g, blk, pos), mix.shape
+        )
         bshape = np.ascontiguousarray(bshape, dtype=np.float64)
+    else:
+        count_mode = _k.COUNT_BLOCK_MIX
+        bmean = np.ascontiguousarray(mean * _block_weights(g, blk, pos), dtype=np.float64)
     # positions
     rad = np.zeros(8)
     cum, wflat, wmax = np.ones(1), np.ones(1), 1.0
@@ -665,15 +690,17 @@ def sample_grid_defects(
     kcum = kinds._cumulative() if kinds is not None else np.ones(3)
     br, bc = blk if blk is not None else (1, 1)
 
+    mix_args = (np.int64(code), mshape, factor, np.int64(cap))
     counts, states = _k._count_pass(
-        key, np.int64(first), np.int64(n), count_mode, mean, 1.0 if a is None else a,
-        bp0, bq, bshape, bchunks,
+        key, np.int64(first), np.int64(n), count_mode, mean, *mix_args,
+        bp0, bq, bshape, bchunks, bmean,
     )
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     sites, kind_arr = _k._fill_pass(
-        key, np.int64(first), offsets, states, count_mode, bp0, bq, bshape, bchunks,
-        np.int64(rows), np.int64(cols), np.int64(br), np.int64(bc), pos_mode, rad, cum, wflat,
-        np.int64(wc), wmax, row_class, col_class, rows_tab, cols_tab, kinds is not None, kcum,
+        key, np.int64(first), offsets, states, count_mode, bp0, bq, bshape, bchunks, bmean,
+        *mix_args, np.int64(rows), np.int64(cols), np.int64(br), np.int64(bc), pos_mode, rad,
+        cum, wflat, np.int64(wc), wmax, row_class, col_class, rows_tab, cols_tab,
+        kinds is not None, kcum,
     )
     return DefectBatch(offsets, sites, kind_arr if kinds is not None else None)
