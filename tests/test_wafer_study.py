@@ -385,7 +385,7 @@ def test_radial_reticle_study_is_chunk_invariant_and_has_no_closed_form():
     assert_same_result(a, b)
     assert a.repair_closed_form is None
     table = wafer.format_table(wafer.summarize(a))
-    assert "n/a (radial positions)" in table and "density 1 + 3 (r/R)^2" in table
+    assert "n/a (radial positions or router/link faults)" in table and "density 1 + 3 (r/R)^2" in table
 
 
 def test_clustering_errors():
@@ -395,3 +395,30 @@ def test_clustering_errors():
         small_config(radial_edge_excess=-2.0)
     with pytest.raises(wafer.ParameterError, match="dies_x x dies_y"):
         small_config(chiplet=ChipletSpec(dies_x=5, dies_y=2))
+
+
+def test_router_and_link_fractions_reach_the_mappings():
+    cfg = small_config(trials=30, router_fraction=0.3, link_fraction=0.3, d0=10.0)
+    r = run_study(cfg)
+    assert r.repair_closed_form is None
+    # Recompute by hand: kinds sampled, sorted into faults, each trial remapped.
+    spec = cfg.wafer
+    grid = yieldmodels.DefectGrid.from_die(spec.core_rows, spec.core_cols, spec.die_width_mm,
+                                           spec.die_height_mm)
+    batch = yieldmodels.sample_grid_defects(
+        cfg.trials, grid, cfg.mean_defects, cfg.seed, alpha=cfg.alpha, block=cfg.block,
+        kinds=yieldmodels.DefectKinds(core=0.4, router=0.3, link=0.3))
+    f = wafer.faults_from(batch)
+    assert (f.links.counts > 0).any() and (f.routers.counts > 0).any()
+    for t in range(cfg.trials):
+        m = ShiftToSpare.mapping(spec, f.cores.trial(t), f.routers.trial(t), f.links.trial(t))
+        assert r.status[t] == m.status
+        if m.repaired:
+            assert r.metrics["mean_route_extra_hops"][t] == m.metrics().mean_route_extra_hops
+
+
+def test_fault_fraction_errors():
+    with pytest.raises(wafer.ParameterError, match="router_fraction"):
+        small_config(router_fraction=1.5)
+    with pytest.raises(wafer.ParameterError, match="router_fraction \\+ link_fraction"):
+        small_config(router_fraction=0.6, link_fraction=0.6)

@@ -14,7 +14,7 @@ Examples
 
 from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
 from .errors import ParameterError
-from .faults import dead_cores
+from .faults import Faults, dead_cores, faults_from
 from .geometry import WaferSpec
 from .remap import SCHEMES, Mapping, RemapBatch, ShiftToSpare, get_scheme
 from .report import format_table, summarize
@@ -23,5 +23,5 @@ from .study import StudyConfig, StudyResult, run_study
 __all__ = [
     "ChipletResult", "ChipletSpec", "Mapping", "ParameterError", "RemapBatch", "SCHEMES",
     "ShiftToSpare", "StudyConfig", "StudyResult", "WaferSpec", "chiplet_comparison",
-    "dead_cores", "format_table", "get_scheme", "run_study", "summarize",
+    "Faults", "dead_cores", "faults_from", "format_table", "get_scheme", "run_study", "summarize",
 ]

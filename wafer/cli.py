@@ -64,6 +64,10 @@ def _build_parser() -> argparse.ArgumentParser:
     proc.add_argument("--radial-edge-excess", type=float, default=s.radial_edge_excess,
                       help="defect density 1 + E (r/R)^P toward the wafer edge: E (0 = uniform)")
     proc.add_argument("--radial-power", type=float, default=s.radial_power, help="P of the radial profile")
+    proc.add_argument("--router-fraction", type=float, default=s.router_fraction,
+                      help="fraction of defects that kill a router (and its core)")
+    proc.add_argument("--link-fraction", type=float, default=s.link_fraction,
+                      help="fraction of defects that kill a mesh link")
     geo = study.add_argument_group("wafer geometry and repair")
     geo.add_argument("--scheme", default=s.scheme, help=f"remap scheme: {', '.join(SCHEMES)}")
     geo.add_argument("--wafer-diameter", type=float, default=w.wafer_diameter_mm, help="mm")
@@ -169,7 +173,8 @@ def _config(args: argparse.Namespace) -> StudyConfig:
     )
     return StudyConfig(
         wafer=wafer, chiplet=chiplet, d0=args.d0, alpha=args.alpha, clustering=args.clustering,
-        radial_edge_excess=args.radial_edge_excess, radial_power=args.radial_power, trials=args.trials,
+        radial_edge_excess=args.radial_edge_excess, radial_power=args.radial_power,
+        router_fraction=args.router_fraction, link_fraction=args.link_fraction, trials=args.trials,
         seed=args.seed, scheme=args.scheme, chunk_size=args.chunk_size,
     )
 

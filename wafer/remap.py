@@ -27,7 +27,14 @@ import routing
 from yieldmodels import DefectBatch
 
 from ._shift_kernel import OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _p2l
-from .errors import ParameterError, check_count, check_nonnegative, check_positive, unknown_name
+from .errors import (
+    ParameterError,
+    as_wafer_error,
+    check_count,
+    check_nonnegative,
+    check_positive,
+    unknown_name,
+)
 from .geometry import WaferSpec
 
 __all__ = ["Mapping", "RemapBatch", "SCHEMES", "ShiftToSpare", "get_scheme"]
@@ -78,6 +85,11 @@ class Mapping:
     spec : WaferSpec
     dead : array of int
         Dead physical cores (``row * core_cols + col``).
+    routers : array of int, optional
+        Dead routers (their cores count as dead too). With
+        ``spec.router_dies_with_core`` every dead core's router is dead.
+    links : array of int, optional
+        Dead mesh links, each named by one of its channels ``4 * core + port``.
 
     Examples
     --------
@@ -89,12 +101,18 @@ class Mapping:
     [[0, 2, 3], [4, 5, 6]]
     """
 
-    def __init__(self, spec: WaferSpec, dead) -> None:
+    def __init__(self, spec: WaferSpec, dead, routers=None, links=None) -> None:
         self.spec = spec
-        dead = np.unique(np.asarray(dead, dtype=np.int64))
-        if dead.size and (dead[0] < 0 or dead[-1] >= spec.n_cores):
-            raise ParameterError(f"dead must be core ids in [0, {spec.n_cores}), got values outside it")
+        routers = np.unique(np.asarray([] if routers is None else routers, dtype=np.int64))
+        dead = np.union1d(np.asarray(dead, dtype=np.int64), routers)
+        for name, ids in (("dead", dead), ("routers", routers)):
+            if ids.size and (ids[0] < 0 or ids[-1] >= spec.n_cores):
+                raise ParameterError(f"{name} must be core ids in [0, {spec.n_cores}), got values outside it")
         self.dead = dead
+        #: Routers no path may cross.
+        self.blocked = dead if spec.router_dies_with_core else routers
+        #: Dead mesh links, both channels of each.
+        self.links = as_wafer_error(routing.both_directions)(links, spec.core_rows, spec.core_cols)
         status, fill, skew = _check_batch(
             np.array([0, dead.size], dtype=np.int64), dead, spec.core_rows, spec.core_cols,
             spec.segment_width, spec.spares_per_segment, spec.max_skew,
@@ -103,8 +121,8 @@ class Mapping:
         self.max_skew = int(skew[0])
         self.status = int(status[0])
         self._embedding: routing.Embedding | None = None
-        if self.status == OK and spec.router_dies_with_core and dead.size:
-            # Only dead routers can leave logical neighbours unjoined.
+        if self.status == OK and (self.blocked.size or self.links.size):
+            # Only dead routers and links can leave logical neighbours unjoined.
             if not self.embedding_or_none():
                 self.status = NO_PATH
 
@@ -167,21 +185,39 @@ class Mapping:
         """The irregular logical links and their physical paths, or None if a link has no path."""
         if self._embedding is None:
             s = self.spec
-            links = _irregular_links(self.dead, s.core_rows, s.core_cols, s.segment_width, s.spares_per_segment)
+            links = np.union1d(
+                _irregular_links(self.dead, s.core_rows, s.core_cols, s.segment_width, s.spares_per_segment),
+                self._links_on_dead_channels(),
+            )
             lrows, lcols = s.logical_shape
-            src_l = links // 4
-            dst_l = routing.channel_target(links, lrows, lcols)
-            src, dst = self.l2p(src_l), self.l2p(dst_l)
-            multi = ~routing.is_one_hop(src, dst, links % 4, s.core_rows, s.core_cols)
-            if s.diagonal_links:  # vertical neighbours ride their own links
-                multi &= links % 4 < 2
-            blocked = self.dead if s.router_dies_with_core else None
-            paths = routing.window_paths(s.core_rows, s.core_cols, src[multi], dst[multi], blocked, s.bridge_margin)
+            src = self.l2p(links // 4)
+            dst = self.l2p(routing.channel_target(links, lrows, lcols))
+            port = links % 4
+            adjacent = routing.is_one_hop(src, dst, port, s.core_rows, s.core_cols)
+            one_hop = adjacent & ~np.isin(4 * src + port, self.links)
+            # Shifted vertical neighbours ride their own diagonal links.
+            diagonal = s.diagonal_links & (port >= 2) & ~adjacent
+            multi = ~one_hop & ~diagonal
+            paths = routing.window_paths(
+                s.core_rows, s.core_cols, src[multi], dst[multi], self.blocked, s.bridge_margin, self.links
+            )
             if not paths.found.all():
                 return None
             nodes = np.unique(np.concatenate((paths.channels // 4, routing.channel_target(paths.channels, s.core_rows, s.core_cols))))
             self._embedding = routing.Embedding(links[multi], paths, nodes, self.p2l(nodes))
         return self._embedding
+
+    def _links_on_dead_channels(self) -> np.ndarray:
+        """Logical links whose one-hop mesh channel is a dead link."""
+        s = self.spec
+        a = self.links // 4
+        b = routing.channel_target(self.links, s.core_rows, s.core_cols)
+        la, lb = self.p2l(a), self.p2l(b)
+        lrows, lcols = s.logical_shape
+        logical = 4 * la + self.links % 4
+        ok = (la >= 0) & (lb >= 0)
+        ok[ok] = routing.channel_target(logical[ok], lrows, lcols) == lb[ok]
+        return logical[ok]
 
     def metrics(self) -> routing.UniformMetrics:
         """Exact uniform-traffic metrics of the repaired logical mesh.
@@ -296,9 +332,9 @@ class ShiftToSpare:
         return ok**n_blocks
 
     @staticmethod
-    def mapping(spec: WaferSpec, dead) -> Mapping:
-        """The mapping of one wafer with the given dead cores."""
-        return Mapping(spec, dead)
+    def mapping(spec: WaferSpec, dead, routers=None, links=None) -> Mapping:
+        """The mapping of one wafer with the given dead cores, routers and links."""
+        return Mapping(spec, dead, routers, links)
 
 
 def _gamma_expectation(f, shape: float) -> float:

@@ -51,6 +51,8 @@ def summarize(result: StudyResult) -> dict:
             "cluster_block": list(cfg.block) if cfg.block else None,
             "radial_edge_excess": cfg.radial_edge_excess,
             "radial_power": cfg.radial_power,
+            "router_fraction": cfg.router_fraction,
+            "link_fraction": cfg.link_fraction,
             "trials": cfg.trials,
             "seed": cfg.seed,
             "scheme": cfg.scheme,
@@ -112,7 +114,11 @@ def _defect_law(p: dict) -> str:
                  "toward the wafer edge")
     else:
         where = "uniform over the cores"
-    return f"{law}, {where}"
+    kills = ""
+    if p["router_fraction"] or p["link_fraction"]:
+        kills = (f"; {_fmt(p['router_fraction'])} of them kill a router, "
+                 f"{_fmt(p['link_fraction'])} a link")
+    return f"{law}, {where}{kills}"
 
 
 def format_table(summary: dict) -> str:
@@ -152,7 +158,7 @@ def format_table(summary: dict) -> str:
         ("Yield and area", None, None),
         ("working systems per wafer", _ci(w["repair_rate"]), _fmt(cs["good_systems_per_wafer"])),
         ("  closed form", _fmt(w["repair_rate"]["closed_form"]) if w["repair_rate"]["closed_form"]
-         is not None else "n/a (radial positions)", ""),
+         is not None else "n/a (radial positions or router/link faults)", ""),
         ("die yield", "", _fmt(cs["die_yield"])),
         ("dies per wafer (exact count) / passing test", "1 (wafer-scale)",
          f"{_fmt(cs['dies_per_wafer'])} / {_fmt(cs['dies_passing_test_per_wafer'])}"),

@@ -26,9 +26,10 @@ from .errors import (
     check_count,
     check_nonnegative,
     check_positive,
+    check_probability,
     unknown_name,
 )
-from .faults import dead_cores
+from .faults import faults_from
 from .geometry import WaferSpec
 from .remap import get_scheme
 
@@ -73,6 +74,11 @@ class StudyConfig:
     radial_edge_excess, radial_power : float
         Defect density ``1 + e (r / R) ** p`` at radius ``r`` of a wafer of
         radius ``R`` (:class:`yieldmodels.RadialProfile`); 0 for uniform.
+    router_fraction, link_fraction : float
+        Fractions of the defects that kill a router (and so its core) or a
+        mesh link instead of a core, as their critical areas would set them
+        (:class:`yieldmodels.DefectKinds`); 0 and 0 (the default): every
+        defect kills a core.
     trials : int
         Wafers simulated.
     seed : int
@@ -90,6 +96,8 @@ class StudyConfig:
     clustering: str = "reticle"
     radial_edge_excess: float = 0.0
     radial_power: float = 2.0
+    router_fraction: float = 0.0
+    link_fraction: float = 0.0
     trials: int = 300
     seed: int = 2026
     scheme: str = "shift-to-spare"
@@ -117,6 +125,13 @@ class StudyConfig:
                 f" {self.chiplet.dies_x} x {self.chiplet.dies_y}"
             )
         self.positions  # noqa: B018 - builds (and so checks) the radial profile
+        check_probability("router_fraction", self.router_fraction)
+        check_probability("link_fraction", self.link_fraction)
+        if self.router_fraction + self.link_fraction > 1:
+            raise ParameterError(
+                "router_fraction + link_fraction must be <= 1, got"
+                f" {self.router_fraction!r} + {self.link_fraction!r}"
+            )
         check_count("trials", self.trials)
         check_count("seed", self.seed, minimum=0)
         check_count("chunk_size", self.chunk_size)
@@ -143,9 +158,23 @@ class StudyConfig:
             self.radial_edge_excess, self.radial_power, self.wafer.wafer_diameter_mm / 2
         )
 
+    @property
+    def kinds(self) -> yieldmodels.DefectKinds | None:
+        """What each defect kills, or None when every defect kills a core."""
+        if self.router_fraction == 0 and self.link_fraction == 0:
+            return None
+        return yieldmodels.DefectKinds(
+            core=1.0 - self.router_fraction - self.link_fraction,
+            router=self.router_fraction, link=self.link_fraction,
+        )
+
     def repair_closed_form(self) -> float | None:
-        """The scheme's closed-form repair probability, where it has one (uniform positions)."""
-        if self.positions != yieldmodels.UNIFORM:
+        """The scheme's closed-form repair probability, where it has one.
+
+        None with radial positions, and with router or link faults (which
+        may leave neighbours without a path).
+        """
+        if self.positions != yieldmodels.UNIFORM or self.kinds is not None:
             return None
         block = self.block
         if block is not None and block[1] % self.wafer.segment_width:
@@ -239,8 +268,10 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
             batch = yieldmodels.sample_grid_defects(
                 size, grid, config.mean_defects, config.seed, first_trial=start,
                 alpha=config.cluster_alpha, block=config.block, positions=config.positions,
+                kinds=config.kinds,
             )
-            dead = dead_cores(batch)
+            faults = faults_from(batch)
+            dead = faults.cores
             check = scheme.check(spec, dead)
             defects[start : start + size] = batch.counts
             dead_n[start : start + size] = dead.counts
@@ -248,7 +279,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
             for i in np.flatnonzero(check.repaired):
                 # The spare and skew rules passed: build the mapping, which
                 # also finds out whether every logical link has a path.
-                mapping = scheme.mapping(spec, dead.trial(i))
+                mapping = scheme.mapping(spec, dead.trial(i), faults.routers.trial(i), faults.links.trial(i))
                 status[start + i] = mapping.status
                 if mapping.repaired:
                     m = mapping.metrics()
