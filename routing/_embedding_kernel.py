@@ -39,7 +39,6 @@ def _shared_channel_max(
     m = channels.size
     if m == 0:
         return 0
-    owner_flows = np.empty(m, dtype=np.int64)
     per_entry = np.empty(m, dtype=np.int64)
     for i in range(flows.size):
         for j in range(offsets[i], offsets[i + 1]):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import routing
-import yieldmodels
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from routing.reference import reference_uniform_metrics
-from test_wafer_remap import dedicated_links, logical_links, wafers_and_dead
+from test_wafer_remap import dedicated_links, wafers_and_dead
 from yieldmodels import DefectBatch
 
 import wafer

@@ -152,7 +152,7 @@ def format_die_yield(report: dict) -> str:
         "",
         f"Dies per {wafer['diameter_mm']:g} mm wafer (scribe {wafer['scribe_mm']:g} mm, "
         f"edge exclusion {wafer['edge_exclusion_mm']:g} mm):",
-        f"  gross formula  pi (d/2)^2 / S - pi d / sqrt(2 S)   "
+        "  gross formula  pi (d/2)^2 / S - pi d / sqrt(2 S)   "
         + (f"{d['gross']:.1f}" if d["gross"] is not None else "n/a (no whole die fits)"),
         f"  exact count    whole dies on the grid, best offset  {d['exact']}",
         "Good dies per wafer use the exact count.",

@@ -260,7 +260,7 @@ def defect_level(
     c = _check_probability("test_coverage", test_coverage)
     m = _check_model(model)
     if m == "conditional":
-        passed = y + (1.0 - y) * (1.0 - c)
+        passed = kgd_pass_rate(y, c)
         return 0.0 if passed == 0.0 else (1.0 - y) * (1.0 - c) / passed
     if y == 0.0:
         return 0.0 if c == 1.0 else 1.0

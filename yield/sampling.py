@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import _rng
-from ._rng import _mixed_count, _poisson, _randint, _trial_state, root_key
+from ._rng import _mixed_count, _randint, _trial_state, root_key
 from .errors import ParameterError, _check_int, _check_nonnegative, _check_positive
 
 __all__ = ["DefectBatch", "Mixing", "sample_defects"]
