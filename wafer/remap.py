@@ -9,12 +9,13 @@ as reported by WikiChip): every row is cut into segments that end in spare
 cores; the logical cores of a segment occupy its live cores in order, so each
 core past a dead one shifts one position toward the segment's spares. The
 fabric then joins logical neighbours across the shift: horizontal neighbours
-by the run of routers between them (or a detour, where a dead router is in
-the way), vertical neighbours displaced by different amounts by a dedicated
-diagonal link or, without those, by a short detour over the mesh. Repair fails when a segment has more dead
-cores than spares, or when vertical neighbours end up more than
-``max_skew`` columns apart, or (with dead routers) when no path joins two
-logical neighbours within the fabric's reach.
+by the run of routers between them (or a detour, where a dead router or link
+is in the way), vertical neighbours displaced by different amounts by a
+dedicated diagonal link or, without those, by a short detour over the mesh.
+Repair fails when a segment has more dead cores than spares, when vertical
+neighbours end up more than ``max_skew`` columns apart, or (with dead routers
+or links) when no path joins two logical neighbours within the fabric's
+reach.
 """
 
 from __future__ import annotations
@@ -39,14 +40,16 @@ from .geometry import WaferSpec
 
 __all__ = ["Mapping", "RemapBatch", "SCHEMES", "ShiftToSpare", "get_scheme"]
 
+#: Status of a wafer whose logical neighbours cannot all be joined.
+NO_PATH = 3
+
 #: Why a repair failed, by status code.
 FAILURES = {
     OK: "repaired",
     TOO_MANY_DEAD: "a segment has more dead cores than spares",
     TOO_MUCH_SKEW: "vertical neighbours shifted further apart than the fabric bridges",
-    3: "no live path joins two logical neighbours within the fabric's reach",
+    NO_PATH: "no live path joins two logical neighbours within the fabric's reach",
 }
-NO_PATH = 3
 
 
 @dataclass(frozen=True, eq=False)
