@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import _rng
+from ._grid_kernels import _FILL_CHUNK, _SORT_MAX, _sort_keys
 from ._rng import _mixed_count, _randint, _trial_state, root_key
 from .errors import ParameterError, _check_int, _check_nonnegative, _check_positive
 
@@ -399,14 +400,21 @@ def _fill_kernel(
     """Pass 2: replay each trial's stream past its count and draw its sorted sites."""
     n_trials = offsets.size - 1
     sites = np.empty(offsets[n_trials], dtype=np.int64)
-    for i in prange(n_trials):
-        state = _trial_state(key, first_trial + i)
-        state, k = _mixed_count(state, mean, code, shape, factor, cap)
-        lo = offsets[i]
-        for j in range(k):
-            state, s = _randint(state, n_sites)
-            sites[lo + j] = s
-        sites[lo : lo + k].sort()
+    nbits = np.int64(0)
+    while (np.int64(1) << nbits) < n_sites:
+        nbits += 1  # sites < 2**nbits
+    n_chunks = (n_trials + _FILL_CHUNK - 1) // _FILL_CHUNK
+    for ch in prange(n_chunks):
+        tmp = np.empty(_SORT_MAX, dtype=np.int64)  # scratch of the sort, once per chunk
+        cnt = np.empty(_SORT_MAX + 1, dtype=np.int64)
+        for i in range(ch * _FILL_CHUNK, min(n_trials, (ch + 1) * _FILL_CHUNK)):
+            state = _trial_state(key, first_trial + i)
+            state, k = _mixed_count(state, mean, code, shape, factor, cap)
+            lo = offsets[i]
+            for j in range(k):
+                state, s = _randint(state, n_sites)
+                sites[lo + j] = s
+            _sort_keys(sites, lo, lo + k, tmp, cnt, nbits)
     return sites
 
 

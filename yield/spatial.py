@@ -688,19 +688,23 @@ def sample_grid_defects(
                 "positions: the reticle pattern's weights are 0 on every cell the grid covers"
             )
     kcum = kinds._cumulative() if kinds is not None else np.ones(3)
-    br, bc = blk if blk is not None else (1, 1)
+    br, bc = blk if blk is not None else (rows, cols)
 
     mix_args = (np.int64(code), mshape, factor, np.int64(cap))
+    nb_cdf, nb_tail, nb_chunks = _k._nb_tables(bp0, bq, bshape, bchunks)
+    nb_args = (nb_cdf, nb_tail, nb_chunks, bq, bshape, bmean)
     counts, states = _k._count_pass(
-        key, np.int64(first), np.int64(n), count_mode, mean, *mix_args,
-        bp0, bq, bshape, bchunks, bmean,
+        key, np.int64(first), np.int64(n), count_mode, mean, *mix_args, *nb_args,
     )
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
+    rect, rect_inv_w = _k._block_rects(np.int64(rows), np.int64(cols), np.int64(br), np.int64(bc))
+    rinv, cinv = 1.0 / rows_tab[1], 1.0 / cols_tab[1]
+    max_key = rows * cols * (4 if kinds is not None else 1) - 1
     sites, kind_arr = _k._fill_pass(
-        key, np.int64(first), offsets, states, count_mode, bp0, bq, bshape, bchunks, bmean,
-        *mix_args, np.int64(rows), np.int64(cols), np.int64(br), np.int64(bc), pos_mode, rad,
-        cum, wflat, np.int64(wc), wmax, row_class, col_class, rows_tab, cols_tab,
-        kinds is not None, kcum,
+        key, np.int64(first), offsets, states, count_mode, *nb_args,
+        *mix_args, np.int64(rows), np.int64(cols), rect, rect_inv_w, pos_mode, rad,
+        cum, wflat, np.int64(wc), wmax, row_class, col_class, rows_tab, cols_tab, rinv, cinv,
+        kinds is not None, kcum, np.int64(max(max_key, 1).bit_length()),
     )
     return DefectBatch(offsets, sites, kind_arr if kinds is not None else None)
