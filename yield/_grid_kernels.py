@@ -39,6 +39,7 @@ from numba import njit, prange
 
 from ._rng import (
     _mixed_count,
+    _nb_search,
     _poisson,
     _randint,
     _trial_state,
@@ -98,15 +99,8 @@ def _nb_tables(p0, q, shape, n_chunks):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def _nb_tail(u, p, cdf, q, shape):  # pragma: no cover - compiled
-    """The inversion loop of ``_rng._neg_binomial`` resumed at ``k = _NB_TAB - 1``."""
-    k = np.int64(_NB_TAB - 1)
-    while u > cdf:
-        p *= q * (k + shape) / (k + 1)
-        k += 1
-        if cdf + p == cdf and k > (shape - 1.0) * q / (1.0 - q):
-            break
-        cdf += p
-    return k
+    """The inversion search of ``_rng._neg_binomial`` resumed at ``k = _NB_TAB - 1``."""
+    return _nb_search(u, np.int64(_NB_TAB - 1), p, cdf, q, shape)
 
 
 @njit(cache=True)

@@ -253,18 +253,25 @@ def _neg_binomial(state, p0, q, shape, n_chunks):  # pragma: no cover - compiled
         return state, total
     for _ in range(n_chunks):
         state, u = _uniform01(state)
-        k = 0
-        p = p0
-        cdf = p0
-        while u > cdf:
-            p *= q * (k + shape) / (k + 1)
-            k += 1
-            # past the mode floor((shape - 1) q / (1 - q)), a stalled sum ends the tail
-            if cdf + p == cdf and k > (shape - 1.0) * q / (1.0 - q):
-                break
-            cdf += p
-        total += k
+        total += _nb_search(u, np.int64(0), p0, p0, q, shape)
     return state, total
+
+
+@njit(cache=True)
+def _nb_search(u, k, p, cdf, q, shape):  # pragma: no cover - compiled
+    """The negative-binomial inversion search for ``u`` from term ``k``.
+
+    ``p`` is ``P(k)`` and ``cdf`` is ``P(<= k)``; returns the smallest count
+    whose cumulative probability reaches ``u``. Past the mode
+    ``floor((shape - 1) q / (1 - q))``, a stalled sum ends the tail.
+    """
+    while u > cdf:
+        p *= q * (k + shape) / (k + 1)
+        k += 1
+        if cdf + p == cdf and k > (shape - 1.0) * q / (1.0 - q):
+            break
+        cdf += p
+    return k
 
 
 # Kernel codes of the mixing laws (:class:`yieldmodels.Mixing`). A mixing

@@ -106,3 +106,25 @@ def _check_array(
         first = arr[bad].flat[0]
         raise ParameterError(f"{name} must be {allowed}, got {float(first)!r}")
     return arr
+
+
+def _check_int_array(name: str, value: object, *, minimum: int) -> np.ndarray:
+    """``value`` as an int64 array of integers >= ``minimum``.
+
+    Booleans, floats (even integral ones such as 3.0) and strings are rejected,
+    as :func:`yieldmodels.errors._check_int` does for scalars.
+    """
+    allowed = f"an integer >= {minimum}"
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be {allowed}, got {value!r}") from None
+    if arr.dtype.kind not in "iu":
+        shown = arr.flat[0].item() if arr.dtype.kind in "fb" and arr.size else value
+        if arr.dtype.kind == "f" and arr.size:
+            nonint = arr[~(np.isfinite(arr) & (arr == np.round(arr)))]
+            shown = float(nonint.flat[0]) if nonint.size else float(arr.flat[0])
+        raise ParameterError(f"{name} must be {allowed}, got {shown!r}")
+    if (arr < minimum).any():
+        raise ParameterError(f"{name} must be {allowed}, got {int(arr[arr < minimum].flat[0])!r}")
+    return arr.astype(np.int64, copy=False)
