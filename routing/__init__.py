@@ -13,7 +13,7 @@ Examples
 from .dense import Embedding, embed_dense
 from .dies import die_grid_uniform_metrics
 from .embedding import UniformMetrics, embedded_uniform_metrics
-from .errors import ParameterError
+from paramcheck import ParameterError
 from .mesh import EAST, NORTH, SOUTH, WEST, both_directions, channel_target, is_one_hop, mesh_graph
 from .paths import PathSet, window_paths
 from .reference import reference_uniform_metrics

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .errors import ParameterError, check_count
+from paramcheck import ParameterError, check_int
 from .mesh import both_directions, channel_target, is_one_hop
 from .paths import PathSet, window_paths
 
@@ -67,8 +67,8 @@ def embed_dense(
     if l2p.ndim != 2 or l2p.size == 0:
         raise ParameterError(f"l2p must be a non-empty 2-D array, got shape {l2p.shape}")
     lrows, lcols = l2p.shape
-    prows = check_count("physical rows", physical_shape[0])
-    pcols = check_count("physical cols", physical_shape[1])
+    prows = check_int("physical rows", physical_shape[0])
+    pcols = check_int("physical cols", physical_shape[1])
     flat = l2p.ravel()
     if flat.min() < 0 or flat.max() >= prows * pcols or np.unique(flat).size != flat.size:
         raise ParameterError("l2p must map logical nodes to distinct physical nodes of the mesh")

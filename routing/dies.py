@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .embedding import UniformMetrics
-from .errors import ParameterError, check_count, check_nonnegative, check_positive
+from paramcheck import ParameterError, check_int, check_nonnegative, check_positive
 from .xy import uniform_max_flows, uniform_mean_hops
 
 __all__ = ["die_grid_uniform_metrics"]
@@ -59,8 +59,8 @@ def die_grid_uniform_metrics(
     >>> round(m.bandwidth_fraction, 3), m.max_route_extra_hops
     (0.5, 2.0)
     """
-    rows, cols = check_count("rows", rows), check_count("cols", cols)
-    die_rows, die_cols = check_count("die_rows", die_rows), check_count("die_cols", die_cols)
+    rows, cols = check_int("rows", rows), check_int("cols", cols)
+    die_rows, die_cols = check_int("die_rows", die_rows), check_int("die_cols", die_cols)
     if rows % die_rows or cols % die_cols:
         raise ParameterError(
             f"the mesh ({rows} x {cols}) must be a whole number of dies ({die_rows} x {die_cols})"

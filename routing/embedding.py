@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._embedding_kernel import _shared_channel_max, _worst_route_extra
-from .errors import ParameterError, check_count
+from paramcheck import ParameterError, check_int
 from .paths import PathSet
 from .xy import uniform_flows, uniform_max_flows, uniform_mean_hops
 
@@ -112,10 +112,10 @@ def embedded_uniform_metrics(
     >>> m.max_link_extra_hops, m.mean_route_extra_hops, m.bandwidth_fraction
     (1.0, 0.5, 1.0)
     """
-    lrows, lcols = (check_count("logical rows", logical_shape[0]),
-                    check_count("logical cols", logical_shape[1]))
-    check_count("physical rows", physical_shape[0])
-    pcols = check_count("physical cols", physical_shape[1])
+    lrows, lcols = (check_int("logical rows", logical_shape[0]),
+                    check_int("logical cols", logical_shape[1]))
+    check_int("physical rows", physical_shape[0])
+    pcols = check_int("physical cols", physical_shape[1])
     if lrows * lcols < 2:
         raise ParameterError(f"the logical mesh must have at least 2 nodes, got {lrows} x {lcols}")
     links = np.ascontiguousarray(links, dtype=np.int64)

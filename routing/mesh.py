@@ -11,7 +11,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from .errors import check_count
+from paramcheck import check_int
 
 __all__ = [
     "EAST", "WEST", "SOUTH", "NORTH", "PORT_NAMES",
@@ -65,7 +65,7 @@ def both_directions(channels, rows: int, cols: int) -> np.ndarray:
     >>> both_directions([0], 1, 2).tolist()   # 0 -E-> 1, and 1 -W-> 0
     [0, 5]
     """
-    from .errors import ParameterError
+    from paramcheck import ParameterError
 
     channels = np.asarray([] if channels is None else channels, dtype=np.int64).ravel()
     target = channel_target(channels, rows, cols)
@@ -105,8 +105,8 @@ def mesh_graph(
     >>> mesh_graph(2, 2, dead_links=np.array([0])).number_of_edges()
     6
     """
-    rows = check_count("rows", rows)
-    cols = check_count("cols", cols)
+    rows = check_int("rows", rows)
+    cols = check_int("cols", cols)
     dead = set() if blocked is None else {int(b) for b in blocked}
     cut = set(both_directions(dead_links, rows, cols).tolist())
     g = nx.DiGraph()

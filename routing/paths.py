@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._paths_kernel import _window_paths
-from .errors import ParameterError, check_count
+from paramcheck import ParameterError, check_int
 from .mesh import both_directions
 
 __all__ = ["PathSet", "window_paths"]
@@ -97,9 +97,9 @@ def window_paths(
     >>> window_paths(3, 3, np.array([3]), np.array([5]), dead_links=np.array([12])).hops.tolist()
     [4]
     """
-    rows = check_count("rows", rows)
-    cols = check_count("cols", cols)
-    margin = check_count("margin", margin, minimum=0)
+    rows = check_int("rows", rows)
+    cols = check_int("cols", cols)
+    margin = check_int("margin", margin, minimum=0)
     srcs = np.ascontiguousarray(srcs, dtype=np.int64)
     dsts = np.ascontiguousarray(dsts, dtype=np.int64)
     if srcs.shape != dsts.shape or srcs.ndim != 1:

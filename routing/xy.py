@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ParameterError, check_count, check_positive
+from paramcheck import ParameterError, check_int, check_positive
 from .mesh import EAST, NORTH, SOUTH, WEST
 
 __all__ = [
@@ -80,8 +80,8 @@ def uniform_flows(channels: np.ndarray, rows: int, cols: int) -> np.ndarray:
     >>> uniform_flows(np.array([0, 4 * 1 + 0, 4 * 1 + 2]), 2, 3)  # E at x=0, E at x=1, S at (1, 0)
     array([4, 4, 3])
     """
-    rows = check_count("rows", rows)
-    cols = check_count("cols", cols)
+    rows = check_int("rows", rows)
+    cols = check_int("cols", cols)
     channels = np.asarray(channels, dtype=np.int64)
     node, port = np.divmod(channels, 4)
     y, x = np.divmod(node, cols)
@@ -103,8 +103,8 @@ def uniform_max_flows(rows: int, cols: int) -> int:
     >>> uniform_max_flows(8, 8) / 64
     2.0
     """
-    rows = check_count("rows", rows)
-    cols = check_count("cols", cols)
+    rows = check_int("rows", rows)
+    cols = check_int("cols", cols)
     hx = (cols // 2) * (cols - cols // 2) * rows
     vy = (rows // 2) * (rows - rows // 2) * cols
     return int(max(hx, vy))
@@ -120,8 +120,8 @@ def uniform_mean_hops(rows: int, cols: int) -> float:
     >>> round(uniform_mean_hops(8, 8), 4)
     5.25
     """
-    rows = check_count("rows", rows)
-    cols = check_count("cols", cols)
+    rows = check_int("rows", rows)
+    cols = check_int("cols", cols)
     return (cols * cols - 1) / (3 * cols) + (rows * rows - 1) / (3 * rows)
 
 

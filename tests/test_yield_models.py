@@ -106,7 +106,7 @@ def test_get_model_suggests(typo, suggestion):
     msg = str(info.value)
     assert msg.startswith("model must be one of 'poisson', 'murphy'")
     assert f"got '{typo}'" in msg
-    assert msg.endswith(suggestion)
+    assert msg.endswith(f"({suggestion})")
     assert "\n" not in msg
 
 

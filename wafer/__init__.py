@@ -12,8 +12,9 @@ Examples
 (True, (4, 6), 1.0)
 """
 
+from paramcheck import ParameterError
+
 from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
-from .errors import ParameterError
 from .faults import Faults, dead_cores, faults_from
 from .geometry import WaferSpec
 from .remap import SCHEMES, Mapping, RemapBatch, ShiftToSpare, get_scheme

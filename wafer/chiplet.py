@@ -35,10 +35,9 @@ from dataclasses import dataclass
 import routing
 import yieldmodels
 
-from .errors import (
+from paramcheck import (
     ParameterError,
-    as_wafer_error,
-    check_count,
+    check_int,
     check_nonnegative,
     check_positive,
     check_probability,
@@ -88,13 +87,13 @@ class ChipletSpec:
     edge_exclusion_mm: float = 5.0
 
     def __post_init__(self) -> None:
-        check_count("dies_x", self.dies_x)
-        check_count("dies_y", self.dies_y)
+        check_int("dies_x", self.dies_x)
+        check_int("dies_y", self.dies_y)
         self.package  # noqa: B018 - resolves (and so checks) the packaging name
         check_probability("test_coverage", self.test_coverage)
         check_positive("d2d_gbps_per_mm", self.d2d_gbps_per_mm)
         check_nonnegative("d2d_latency_ns", self.d2d_latency_ns)
-        check_count("link_bits", self.link_bits)
+        check_int("link_bits", self.link_bits)
         check_positive("clock_ghz", self.clock_ghz)
         check_nonnegative("scribe_mm", self.scribe_mm)
         check_nonnegative("edge_exclusion_mm", self.edge_exclusion_mm)
@@ -102,7 +101,7 @@ class ChipletSpec:
     @property
     def package(self) -> yieldmodels.Packaging:
         """The packaging technology, from the parameter set."""
-        return as_wafer_error(_packaging)(self.parameter_set, self.packaging)
+        return _packaging(self.parameter_set, self.packaging)
 
     @property
     def n_dies(self) -> int:
@@ -201,7 +200,7 @@ def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: fl
     die_h = wafer.die_height_mm / spec.dies_y
     pk = spec.package
     carrier_area = (pk.carrier_area_factor or 1.0) * spec.n_dies * die_w * die_h if pk.has_carrier else 0.0
-    system = as_wafer_error(yieldmodels.chiplet_system)(
+    system = yieldmodels.chiplet_system(
         None, spec.n_dies, d0, alpha,
         die_width_mm=die_w, die_height_mm=die_h, wafer_diameter_mm=wafer.wafer_diameter_mm,
         scribe_mm=spec.scribe_mm, edge_exclusion_mm=spec.edge_exclusion_mm,

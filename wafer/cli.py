@@ -12,9 +12,10 @@ import json
 import sys
 from collections.abc import Sequence
 
+from paramcheck import ParameterError
+
 from .chiplet import ChipletSpec, chiplet_comparison
 from .dieyield import die_yield_report, format_die_yield
-from .errors import USER_ERRORS
 from .geometry import WaferSpec
 from .remap import SCHEMES
 from .report import format_table, summarize
@@ -191,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         text = _study(args) if args.command == "study" else _die_yield(args)
-    except USER_ERRORS as exc:
+    except ParameterError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
     try:

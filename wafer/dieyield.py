@@ -13,7 +13,7 @@ import math
 
 import yieldmodels
 
-from .errors import ParameterError, as_wafer_error, check_count, check_nonnegative, check_positive
+from paramcheck import ParameterError, check_int, check_nonnegative, check_positive
 
 __all__ = ["die_yield_report", "format_die_yield"]
 
@@ -89,12 +89,12 @@ def die_yield_report(
     else:
         area = check_positive("area_mm2", area_mm2)
         w = h = math.sqrt(area)
-    models = as_wafer_error(yieldmodels.all_yields)(
+    models = yieldmodels.all_yields(
         area, d0, alpha=alpha, critical_layers=critical_layers,
         critical_area_ratio=critical_area_ratio,
     )
     geometry = dict(scribe_mm=scribe_mm, edge_exclusion_mm=edge_exclusion_mm)
-    exact = as_wafer_error(yieldmodels.exact_dies_per_wafer)(w, h, wafer_diameter_mm, **geometry)
+    exact = yieldmodels.exact_dies_per_wafer(w, h, wafer_diameter_mm, **geometry)
     # The gross formula means nothing for a die larger than the wafer; the
     # exact count is then simply 0.
     gross = yieldmodels.gross_dies_per_wafer(w, h, wafer_diameter_mm, **geometry) if exact else None
@@ -109,13 +109,13 @@ def die_yield_report(
     if (units is None) != (needed is None):
         raise ParameterError("units and needed must be given together, got one of them")
     if units is not None:
-        n = check_count("units", units)
-        k = check_count("needed", needed)
+        n = check_int("units", units)
+        k = check_int("needed", needed)
         shared = check_nonnegative("shared_area_mm2", shared_area_mm2)
         if shared > area:
             raise ParameterError(f"shared_area_mm2 must be <= the die area ({area:g}), got {shared!r}")
         unit_area = (area - shared) / n * critical_area_ratio
-        k_of_n = as_wafer_error(yieldmodels.k_of_n_yield)
+        k_of_n = yieldmodels.k_of_n_yield
         report["redundancy"] = {
             "units": n, "needed": k, "unit_area_mm2": unit_area,
             "shared_area_mm2": shared * critical_area_ratio,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .errors import ParameterError, check_count, check_positive
+from paramcheck import ParameterError, check_int, check_positive
 
 __all__ = ["WaferSpec"]
 
@@ -83,12 +83,12 @@ class WaferSpec:
         check_positive("wafer_diameter_mm", self.wafer_diameter_mm)
         check_positive("die_width_mm", self.die_width_mm)
         check_positive("die_height_mm", self.die_height_mm)
-        check_count("core_rows", self.core_rows)
-        check_count("core_cols", self.core_cols)
-        check_count("segment_width", self.segment_width)
-        check_count("spares_per_segment", self.spares_per_segment, minimum=0)
-        check_count("max_skew", self.max_skew, minimum=0)
-        check_count("bridge_margin", self.bridge_margin, minimum=0)
+        check_int("core_rows", self.core_rows)
+        check_int("core_cols", self.core_cols)
+        check_int("segment_width", self.segment_width)
+        check_int("spares_per_segment", self.spares_per_segment, minimum=0)
+        check_int("max_skew", self.max_skew, minimum=0)
+        check_int("bridge_margin", self.bridge_margin, minimum=0)
         for name in ("diagonal_links", "router_dies_with_core"):
             if not isinstance(getattr(self, name), bool):
                 raise ParameterError(f"{name} must be true or false, got {getattr(self, name)!r}")

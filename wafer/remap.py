@@ -27,15 +27,15 @@ import numpy as np
 import routing
 from yieldmodels import DefectBatch
 
-from ._shift_kernel import OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _p2l
-from .errors import (
+from paramcheck import (
     ParameterError,
-    as_wafer_error,
-    check_count,
+    check_int,
     check_nonnegative,
     check_positive,
     unknown_name,
 )
+
+from ._shift_kernel import OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _p2l
 from .geometry import WaferSpec
 
 __all__ = ["Mapping", "RemapBatch", "SCHEMES", "ShiftToSpare", "get_scheme"]
@@ -115,7 +115,7 @@ class Mapping:
         #: Routers no path may cross.
         self.blocked = dead if spec.router_dies_with_core else routers
         #: Dead mesh links, both channels of each.
-        self.links = as_wafer_error(routing.both_directions)(links, spec.core_rows, spec.core_cols)
+        self.links = routing.both_directions(links, spec.core_rows, spec.core_cols)
         status, fill, skew = _check_batch(
             np.array([0, dead.size], dtype=np.int64), dead, spec.core_rows, spec.core_cols,
             spec.segment_width, spec.spares_per_segment, spec.max_skew,
@@ -322,8 +322,8 @@ class ShiftToSpare:
         shape = check_positive("alpha", alpha)
         if block is None:
             return _gamma_expectation(lambda g: math.exp(segments * log_segment_ok(g)), shape)
-        b_rows = check_count("block rows", block[0])
-        b_cols = check_count("block cols", block[1])
+        b_rows = check_int("block rows", block[0])
+        b_cols = check_int("block cols", block[1])
         if spec.core_rows % b_rows or spec.core_cols % b_cols or b_cols % w:
             raise ParameterError(
                 f"block must tile the core grid ({spec.core_rows} x {spec.core_cols}) in whole"

@@ -20,10 +20,9 @@ import yieldmodels
 from tqdm import tqdm
 
 from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
-from .errors import (
+from paramcheck import (
     ParameterError,
-    as_wafer_error,
-    check_count,
+    check_int,
     check_nonnegative,
     check_positive,
     check_probability,
@@ -132,9 +131,9 @@ class StudyConfig:
                 "router_fraction + link_fraction must be <= 1, got"
                 f" {self.router_fraction!r} + {self.link_fraction!r}"
             )
-        check_count("trials", self.trials)
-        check_count("seed", self.seed, minimum=0)
-        check_count("chunk_size", self.chunk_size)
+        check_int("trials", self.trials)
+        check_int("seed", self.seed, minimum=0)
+        check_int("chunk_size", self.chunk_size)
         get_scheme(self.scheme)
 
     @property
@@ -154,7 +153,7 @@ class StudyConfig:
         """Where defects land: uniform, or a radial profile."""
         if self.radial_edge_excess == 0:
             return yieldmodels.UNIFORM
-        return as_wafer_error(yieldmodels.RadialProfile)(
+        return yieldmodels.RadialProfile(
             self.radial_edge_excess, self.radial_power, self.wafer.wafer_diameter_mm / 2
         )
 

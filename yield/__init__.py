@@ -57,7 +57,7 @@ from .closed_form import (
     seeds_hyperbolic_yield,
 )
 from .dies import exact_dies_per_wafer, gross_dies_per_wafer
-from .errors import ParameterError
+from paramcheck import ParameterError
 from .models import YIELD_MODELS, YieldModel, all_yields, get_model
 from .parameters import (
     Packaging,

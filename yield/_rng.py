@@ -22,7 +22,7 @@ import numbers
 import numpy as np
 from numba import njit
 
-from .errors import ParameterError
+from paramcheck import ParameterError
 
 __all__ = ["root_key"]
 

@@ -32,12 +32,13 @@ from typing import TYPE_CHECKING
 
 from .closed_form import negative_binomial_yield, poisson_yield
 from .dies import exact_dies_per_wafer
-from .errors import (
+from paramcheck import (
     ParameterError,
-    _check_int,
-    _check_nonnegative,
-    _check_positive,
-    _check_probability,
+    check_choice,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_probability,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,8 +103,8 @@ def system_yield(n_dies: int, bond_yield: float = 1.0) -> float:
     >>> system_yield(4)
     1.0
     """
-    n = _check_int("n_dies", n_dies, minimum=1)
-    b = _check_probability("bond_yield", bond_yield)
+    n = check_int("n_dies", n_dies, minimum=1)
+    b = check_probability("bond_yield", bond_yield)
     return b**n
 
 
@@ -144,8 +145,8 @@ def good_systems_per_wafer(
     >>> round(good_systems_per_wafer(100.0, 25, 0.98), 6)
     2.413859
     """
-    g = _check_nonnegative("good_dies_per_wafer", good_dies_per_wafer)
-    n = _check_int("n_dies", n_dies, minimum=1)
+    g = check_nonnegative("good_dies_per_wafer", good_dies_per_wafer)
+    n = check_int("n_dies", n_dies, minimum=1)
     return g / n * system_yield(n, bond_yield)
 
 
@@ -153,14 +154,7 @@ def good_systems_per_wafer(
 
 
 def _check_model(model: object) -> str:
-    if model not in DEFECT_LEVEL_MODELS:
-        import difflib
-
-        close = difflib.get_close_matches(model, DEFECT_LEVEL_MODELS, n=1) if isinstance(model, str) else []
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        listed = ", ".join(repr(m) for m in DEFECT_LEVEL_MODELS)
-        raise ParameterError(f"model must be one of {listed}, got {model!r}{hint}")
-    return model  # type: ignore[return-value]
+    return check_choice("model", model, DEFECT_LEVEL_MODELS)
 
 
 def kgd_pass_rate(die_yield: float, test_coverage: float = 1.0) -> float:
@@ -196,8 +190,8 @@ def kgd_pass_rate(die_yield: float, test_coverage: float = 1.0) -> float:
     >>> kgd_pass_rate(0.8)
     0.8
     """
-    y = _check_probability("die_yield", die_yield)
-    c = _check_probability("test_coverage", test_coverage)
+    y = check_probability("die_yield", die_yield)
+    c = check_probability("test_coverage", test_coverage)
     return y + (1.0 - y) * (1.0 - c)
 
 
@@ -256,8 +250,8 @@ def defect_level(
     >>> defect_level(0.8, 1.0), round(defect_level(0.8, 0.0), 12)
     (0.0, 0.2)
     """
-    y = _check_probability("die_yield", die_yield)
-    c = _check_probability("test_coverage", test_coverage)
+    y = check_probability("die_yield", die_yield)
+    c = check_probability("test_coverage", test_coverage)
     m = _check_model(model)
     if m == "conditional":
         passed = kgd_pass_rate(y, c)
@@ -312,8 +306,8 @@ def kgd_yield(
     >>> kgd_yield(0.5)
     1.0
     """
-    y = _check_probability("die_yield", die_yield)
-    c = _check_probability("test_coverage", test_coverage)
+    y = check_probability("die_yield", die_yield)
+    c = check_probability("test_coverage", test_coverage)
     m = _check_model(model)
     if m == "conditional":
         passed = y + (1.0 - y) * (1.0 - c)
@@ -369,11 +363,11 @@ def carrier_yield(area_mm2: float, d0: float, alpha: float | None = None) -> flo
     >>> carrier_yield(0.0, 0.05, 3.0)
     1.0
     """
-    a = _check_nonnegative("area_mm2", area_mm2, "mm^2")
-    d = _check_nonnegative("d0", d0, "defects per cm^2")
+    a = check_nonnegative("area_mm2", area_mm2, "mm^2")
+    d = check_nonnegative("d0", d0, "defects per cm^2")
     if alpha is None:
         return float(poisson_yield(a, d))
-    al = _check_positive("alpha", alpha)
+    al = check_positive("alpha", alpha)
     return float(negative_binomial_yield(a, d, al))
 
 
@@ -424,10 +418,10 @@ def package_yield(
     >>> round(package_yield(4, bond_yield=0.95, kgd_escape=0.01, carrier_yield=0.9), 6)
     0.70417
     """
-    n = _check_int("n_dies", n_dies, minimum=1)
-    b = _check_probability("bond_yield", bond_yield)
-    e = _check_probability("kgd_escape", kgd_escape)
-    cy = _check_probability("carrier_yield", carrier_yield)
+    n = check_int("n_dies", n_dies, minimum=1)
+    b = check_probability("bond_yield", bond_yield)
+    e = check_probability("kgd_escape", kgd_escape)
+    cy = check_probability("carrier_yield", carrier_yield)
     return b**n * (1.0 - e) ** n * cy
 
 
@@ -610,7 +604,7 @@ class ChipletSystem:
                         " (it has a carrier yield but no carrier_area_factor), got None"
                     )
                 area, _, _ = _die_shape(die_area_mm2, die_width_mm, die_height_mm)
-                n = _check_int("n_dies", n_dies, minimum=1)
+                n = check_int("n_dies", n_dies, minimum=1)
                 carrier_area_mm2 = pk.carrier_area_factor * n * area
             carrier_d0, carrier_alpha = pk.carrier_d0, pk.carrier_alpha
         else:
@@ -630,8 +624,8 @@ def _die_shape(
     die_area_mm2: float | None, die_width_mm: float | None, die_height_mm: float | None
 ) -> tuple[float, float, float]:
     """Return (area, width, height) from any consistent combination; square by default."""
-    w = None if die_width_mm is None else _check_positive("die_width_mm", die_width_mm, "mm")
-    h = None if die_height_mm is None else _check_positive("die_height_mm", die_height_mm, "mm")
+    w = None if die_width_mm is None else check_positive("die_width_mm", die_width_mm, "mm")
+    h = None if die_height_mm is None else check_positive("die_height_mm", die_height_mm, "mm")
     if die_area_mm2 is None:
         if w is None or h is None:
             raise ParameterError(
@@ -639,7 +633,7 @@ def _die_shape(
                 " die_height_mm are both given, got None"
             )
         return w * h, w, h
-    a = _check_positive("die_area_mm2", die_area_mm2, "mm^2")
+    a = check_positive("die_area_mm2", die_area_mm2, "mm^2")
     if w is None and h is None:
         side = math.sqrt(a)
         return a, side, side
@@ -751,16 +745,16 @@ def chiplet_system(
     459.97
     """
     area, w, h = _die_shape(die_area_mm2, die_width_mm, die_height_mm)
-    n = _check_int("n_dies", n_dies, minimum=1)
-    dens = _check_nonnegative("d0", d0, "defects per cm^2")
-    al = _check_positive("alpha", alpha)
-    c = _check_probability("test_coverage", test_coverage)
+    n = check_int("n_dies", n_dies, minimum=1)
+    dens = check_nonnegative("d0", d0, "defects per cm^2")
+    al = check_positive("alpha", alpha)
+    c = check_probability("test_coverage", test_coverage)
     model = _check_model(defect_level_model)
-    b = _check_probability("bond_yield", bond_yield)
-    ca = _check_nonnegative("carrier_area_mm2", carrier_area_mm2, "mm^2")
-    cd = _check_nonnegative("carrier_d0", carrier_d0, "defects per cm^2")
-    cal = None if carrier_alpha is None else _check_positive("carrier_alpha", carrier_alpha)
-    cb = _check_probability("carrier_bond_yield", carrier_bond_yield)
+    b = check_probability("bond_yield", bond_yield)
+    ca = check_nonnegative("carrier_area_mm2", carrier_area_mm2, "mm^2")
+    cd = check_nonnegative("carrier_d0", carrier_d0, "defects per cm^2")
+    cal = None if carrier_alpha is None else check_positive("carrier_alpha", carrier_alpha)
+    cb = check_probability("carrier_bond_yield", carrier_bond_yield)
 
     dpw = exact_dies_per_wafer(
         w, h, wafer_diameter_mm, scribe_mm=scribe_mm, edge_exclusion_mm=edge_exclusion_mm

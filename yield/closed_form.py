@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .errors import ParameterError, _check_array, _check_int_array
+from paramcheck import ParameterError, check_real_array, check_int_array
 
 __all__ = [
     "bose_einstein_yield",
@@ -89,8 +89,8 @@ def _prepare(
     the broadcast ``extra`` arrays in order, and every checked input (for
     :func:`_result`).
     """
-    a = _check_array("area_mm2", area_mm2, unit="mm^2")
-    d = _check_array(d0_name, d0, unit="defects per cm^2")
+    a = check_real_array("area_mm2", area_mm2, unit="mm^2")
+    d = check_real_array(d0_name, d0, unit="defects per cm^2")
     r = _check_ratio(critical_area_ratio)
     arrays = {"area_mm2": a, d0_name: d, "critical_area_ratio": r, **extra}
     a_b, d_b, r_b, *rest = _broadcast(**arrays)
@@ -137,8 +137,8 @@ def expected_defects(area_mm2: ArrayLike, d0: ArrayLike) -> float | np.ndarray:
     >>> expected_defects([100.0, 46225.0], 0.1)
     array([ 0.1  , 46.225])
     """
-    a = _check_array("area_mm2", area_mm2, unit="mm^2")
-    d = _check_array("d0", d0, unit="defects per cm^2")
+    a = check_real_array("area_mm2", area_mm2, unit="mm^2")
+    d = check_real_array("d0", d0, unit="defects per cm^2")
     a_b, d_b = _broadcast(area_mm2=a, d0=d)
     return _result(a_b / _MM2_PER_CM2 * d_b, a, d)
 
@@ -254,7 +254,7 @@ def negative_binomial_yield(
     >>> negative_binomial_yield(100.0, 0.1, [1.0, 1e6])
     array([0.90909091, 0.90483742])
     """
-    al = _check_array("alpha", alpha, positive=True)
+    al = check_real_array("alpha", alpha, positive=True)
     lam, (al_b,), inputs = _prepare(area_mm2, d0, critical_area_ratio, alpha=al)
     return _result(np.exp(-al_b * np.log1p(lam / al_b)), *inputs)
 
@@ -535,7 +535,7 @@ def bose_einstein_yield(
     >>> bose_einstein_yield(814.0, 0.1, [1, 3])
     array([0.55126792, 0.16752829])
     """
-    n = _check_int_array("critical_layers", critical_layers, minimum=1)
+    n = check_int_array("critical_layers", critical_layers, minimum=1)
     lam, (n_b,), inputs = _prepare(
         area_mm2, d0_per_layer, critical_area_ratio, d0_name="d0_per_layer", critical_layers=n
     )

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .errors import ParameterError, _check_nonnegative, _check_positive
+from paramcheck import ParameterError, check_nonnegative, check_positive
 
 __all__ = ["exact_dies_per_wafer", "gross_dies_per_wafer"]
 
@@ -28,11 +28,11 @@ def _checked_geometry(
     edge_exclusion_mm: float,
 ) -> tuple[float, float, float, float]:
     """Validate inputs; return (w, h, scribe, usable radius)."""
-    w = _check_positive("die_w_mm", die_w_mm, "mm")
-    h = _check_positive("die_h_mm", die_h_mm, "mm")
-    d = _check_positive("wafer_diameter_mm", wafer_diameter_mm, "mm")
-    s = _check_nonnegative("scribe_mm", scribe_mm, "mm")
-    e = _check_nonnegative("edge_exclusion_mm", edge_exclusion_mm, "mm")
+    w = check_positive("die_w_mm", die_w_mm, "mm")
+    h = check_positive("die_h_mm", die_h_mm, "mm")
+    d = check_positive("wafer_diameter_mm", wafer_diameter_mm, "mm")
+    s = check_nonnegative("scribe_mm", scribe_mm, "mm")
+    e = check_nonnegative("edge_exclusion_mm", edge_exclusion_mm, "mm")
     if e >= d / 2.0:
         raise ParameterError(
             f"edge_exclusion_mm must be < wafer radius {d / 2.0!r} (mm), got {e!r}"

@@ -16,7 +16,6 @@ Monte Carlo when given that law.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,7 +29,7 @@ from .closed_form import (
     seeds_exponential_yield,
     seeds_hyperbolic_yield,
 )
-from .errors import ParameterError, _check_int, _check_nonnegative, _check_positive
+from paramcheck import ParameterError, check_int, check_nonnegative, check_positive, unknown_name
 from .sampling import Mixing
 
 __all__ = ["YIELD_MODELS", "YieldModel", "all_yields", "get_model"]
@@ -136,12 +135,12 @@ def _seeds_hyperbolic_mixing(*, max_defects: int | None = None) -> Mixing:
 
 
 def _bose_einstein_mixing(critical_layers: int, *, max_defects: int | None = None) -> Mixing:
-    n = _check_int("critical_layers", critical_layers, minimum=1)
+    n = check_int("critical_layers", critical_layers, minimum=1)
     return Mixing.gamma(float(n), float(n), max_defects=max_defects)
 
 
 def _negative_binomial_mixing(alpha: float, *, max_defects: int | None = None) -> Mixing:
-    return Mixing.gamma(_check_positive("alpha", alpha), max_defects=max_defects)
+    return Mixing.gamma(check_positive("alpha", alpha), max_defects=max_defects)
 
 
 YIELD_MODELS: dict[str, YieldModel] = {
@@ -246,22 +245,11 @@ def get_model(name: str) -> YieldModel:
     ...     get_model("murhpy")
     ... except ParameterError as exc:
     ...     print(exc)  # doctest: +ELLIPSIS
-    model must be one of ..., got 'murhpy'; did you mean 'murphy'?
+    model must be one of ..., got 'murhpy' (did you mean 'murphy'?)
     """
-    known = ", ".join(repr(k) for k in YIELD_MODELS)
-    if not isinstance(name, str):
-        raise ParameterError(f"model must be one of {known}, got {name!r}")
-    key = _normalise(name)
-    if key in YIELD_MODELS:
-        return YIELD_MODELS[key]
-    guesses = [k for k in YIELD_MODELS if key and k.startswith(key)]
-    guesses += [
-        k for k in difflib.get_close_matches(key, YIELD_MODELS, n=2, cutoff=0.6) if k not in guesses
-    ]
-    hint = ""
-    if guesses:
-        hint = "; did you mean " + " or ".join(repr(g) for g in guesses) + "?"
-    raise ParameterError(f"model must be one of {known}, got {name!r}{hint}")
+    if isinstance(name, str) and _normalise(name) in YIELD_MODELS:
+        return YIELD_MODELS[_normalise(name)]
+    raise unknown_name("model", name, YIELD_MODELS, normalise=_normalise)
 
 
 def all_yields(
@@ -317,11 +305,11 @@ def all_yields(
     >>> [name for name, v in ys.items() if v["yield"] > 0.5]
     ['seeds-hyperbolic', 'bose-einstein']
     """
-    area = _check_nonnegative("area_mm2", area_mm2, "mm^2")
-    dens = _check_nonnegative("d0", d0, "defects per cm^2")
+    area = check_nonnegative("area_mm2", area_mm2, "mm^2")
+    dens = check_nonnegative("d0", d0, "defects per cm^2")
     values = {
-        "alpha": _check_positive("alpha", alpha),
-        "critical_layers": _check_int("critical_layers", critical_layers, minimum=1),
+        "alpha": check_positive("alpha", alpha),
+        "critical_layers": check_int("critical_layers", critical_layers, minimum=1),
     }
     ratio_arr = _check_ratio(critical_area_ratio)  # same message as the closed forms
     if ratio_arr.ndim != 0:

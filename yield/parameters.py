@@ -32,7 +32,6 @@ File schema (every key below; any other key is an error)::
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -42,11 +41,14 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from .errors import (
+from paramcheck import (
     ParameterError,
-    _check_nonnegative,
-    _check_positive,
-    _check_probability,
+    check_nonnegative,
+    check_positive,
+    check_probability,
+    check_str,
+    did_you_mean,
+    unknown_name,
 )
 
 __all__ = [
@@ -61,27 +63,10 @@ __all__ = [
 _D0_UNIT = "defects per cm^2"
 
 
-def _unknown_name(kind: str, name: object, known: list[str]) -> ParameterError:
-    """A one-line error for a name missing from ``known``, with a "did you mean"."""
-    listed = ", ".join(repr(k) for k in known) or "(none)"
-    close = []
-    if isinstance(name, str):
-        lowered = {k.lower(): k for k in known}
-        close = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=1)]
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return ParameterError(f"{kind} must be one of {listed}, got {name!r}{hint}")
-
-
-def _check_str(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise ParameterError(f"{name} must be a string, got {value!r}")
-    return value
-
-
 def _check_node(prefix: str, d0: object, alpha: object) -> tuple[float, float]:
     return (
-        _check_nonnegative(f"{prefix}d0", d0, _D0_UNIT),
-        _check_positive(f"{prefix}alpha", alpha),
+        check_nonnegative(f"{prefix}d0", d0, _D0_UNIT),
+        check_positive(f"{prefix}alpha", alpha),
     )
 
 
@@ -93,7 +78,7 @@ def _check_packaging(
     carrier_area_factor: object,
     carrier_bond_yield: object,
 ) -> tuple[float, float | None, float | None, float | None, float]:
-    b = _check_probability(f"{prefix}bond_yield", bond_yield)
+    b = check_probability(f"{prefix}bond_yield", bond_yield)
     if (carrier_d0 is None) != (carrier_alpha is None):
         missing, given = (
             ("carrier_alpha", "carrier_d0") if carrier_alpha is None else ("carrier_d0", "carrier_alpha")
@@ -101,23 +86,23 @@ def _check_packaging(
         raise ParameterError(
             f"{prefix}{missing} must be given together with {prefix}{given}, got None"
         )
-    d = None if carrier_d0 is None else _check_nonnegative(f"{prefix}carrier_d0", carrier_d0, _D0_UNIT)
-    a = None if carrier_alpha is None else _check_positive(f"{prefix}carrier_alpha", carrier_alpha)
+    d = None if carrier_d0 is None else check_nonnegative(f"{prefix}carrier_d0", carrier_d0, _D0_UNIT)
+    a = None if carrier_alpha is None else check_positive(f"{prefix}carrier_alpha", carrier_alpha)
     f = (
         None
         if carrier_area_factor is None
-        else _check_positive(f"{prefix}carrier_area_factor", carrier_area_factor)
+        else check_positive(f"{prefix}carrier_area_factor", carrier_area_factor)
     )
-    cb = _check_probability(f"{prefix}carrier_bond_yield", carrier_bond_yield)
+    cb = check_probability(f"{prefix}carrier_bond_yield", carrier_bond_yield)
     return b, d, a, f, cb
 
 
 def _check_wafer(
     prefix: str, diameter_mm: object, scribe_mm: object, edge_exclusion_mm: object
 ) -> tuple[float, float, float]:
-    d = _check_positive(f"{prefix}diameter_mm", diameter_mm, "mm")
-    s = _check_nonnegative(f"{prefix}scribe_mm", scribe_mm, "mm")
-    e = _check_nonnegative(f"{prefix}edge_exclusion_mm", edge_exclusion_mm, "mm")
+    d = check_positive(f"{prefix}diameter_mm", diameter_mm, "mm")
+    s = check_nonnegative(f"{prefix}scribe_mm", scribe_mm, "mm")
+    e = check_nonnegative(f"{prefix}edge_exclusion_mm", edge_exclusion_mm, "mm")
     if e >= d / 2.0:
         raise ParameterError(
             f"{prefix}edge_exclusion_mm must be < wafer radius {d / 2.0!r} (mm), got {e!r}"
@@ -152,8 +137,8 @@ class ProcessNode:
     source: str = ""
 
     def __post_init__(self) -> None:
-        _check_str("name", self.name)
-        _check_str("source", self.source)
+        check_str("name", self.name)
+        check_str("source", self.source)
         d0, alpha = _check_node("", self.d0, self.alpha)
         object.__setattr__(self, "d0", d0)
         object.__setattr__(self, "alpha", alpha)
@@ -202,8 +187,8 @@ class Packaging:
     carrier_bond_yield: float = 1.0
 
     def __post_init__(self) -> None:
-        _check_str("name", self.name)
-        _check_str("source", self.source)
+        check_str("name", self.name)
+        check_str("source", self.source)
         b, d, a, f, cb = _check_packaging(
             "",
             self.bond_yield,
@@ -243,7 +228,7 @@ class WaferDefaults:
     source: str = ""
 
     def __post_init__(self) -> None:
-        _check_str("source", self.source)
+        check_str("source", self.source)
         d, s, e = _check_wafer("", self.diameter_mm, self.scribe_mm, self.edge_exclusion_mm)
         object.__setattr__(self, "diameter_mm", d)
         object.__setattr__(self, "scribe_mm", s)
@@ -284,8 +269,8 @@ class ParameterSet:
     path: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        _check_str("name", self.name)
-        _check_str("source", self.source)
+        check_str("name", self.name)
+        check_str("source", self.source)
         for kind, table, cls in [
             ("nodes", self.nodes, ProcessNode),
             ("packagings", self.packagings, Packaging),
@@ -315,7 +300,7 @@ class ParameterSet:
         try:
             return self.nodes[name]
         except (KeyError, TypeError):
-            raise _unknown_name("node", name, list(self.nodes)) from None
+            raise unknown_name("node", name, list(self.nodes)) from None
 
     def packaging(self, name: str) -> Packaging:
         """The packaging technology ``name``; an unknown name gets a "did you mean".
@@ -328,7 +313,7 @@ class ParameterSet:
         try:
             return self.packagings[name]
         except (KeyError, TypeError):
-            raise _unknown_name("packaging", name, list(self.packagings)) from None
+            raise unknown_name("packaging", name, list(self.packagings)) from None
 
 
 # --------------------------------------------------------------------------- loading
@@ -384,8 +369,8 @@ def _check_keys(where: str, table: object, allowed: set[str], required: set[str]
     unknown = sorted(set(table) - allowed)
     if unknown:
         key = f"{where}.{unknown[0]}" if where else unknown[0]
-        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        close = did_you_mean(unknown[0], sorted(allowed))
+        hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
         raise ParameterError(
             f"{key} is not a known key; allowed in {label}: "
             + ", ".join(sorted(allowed))
@@ -400,8 +385,8 @@ def _check_keys(where: str, table: object, allowed: set[str], required: set[str]
 
 def _parse(data: dict, path: str) -> ParameterSet:
     top = _check_keys("", data, _TOP_KEYS, {"name", "source"})
-    name = _check_str("name", top["name"])
-    source = _check_str("source", top["source"])
+    name = check_str("name", top["name"])
+    source = check_str("source", top["source"])
 
     wafer = None
     if "wafer" in top:
@@ -412,14 +397,14 @@ def _parse(data: dict, path: str) -> ParameterSet:
             w.get("scribe_mm", 0.0),
             w.get("edge_exclusion_mm", 0.0),
         )
-        wafer = WaferDefaults(d, s, e, _check_str("wafer.source", w.get("source", source)))
+        wafer = WaferDefaults(d, s, e, check_str("wafer.source", w.get("source", source)))
 
     nodes: dict[str, ProcessNode] = {}
     for key, table in _check_table("nodes", top.get("nodes", {})).items():
         prefix = f"nodes.{key}."
         t = _check_keys(f"nodes.{key}", table, _NODE_KEYS, {"d0", "alpha"})
         d0, alpha = _check_node(prefix, t["d0"], t["alpha"])
-        nodes[key] = ProcessNode(key, d0, alpha, _check_str(prefix + "source", t.get("source", source)))
+        nodes[key] = ProcessNode(key, d0, alpha, check_str(prefix + "source", t.get("source", source)))
 
     packagings: dict[str, Packaging] = {}
     for key, table in _check_table("packagings", top.get("packagings", {})).items():
@@ -434,7 +419,7 @@ def _parse(data: dict, path: str) -> ParameterSet:
             t.get("carrier_bond_yield", 1.0),
         )
         packagings[key] = Packaging(
-            key, b, cd, ca, _check_str(prefix + "source", t.get("source", source)), cf, cb
+            key, b, cd, ca, check_str(prefix + "source", t.get("source", source)), cf, cb
         )
     return ParameterSet(name, source, nodes, packagings, wafer, path)
 
@@ -522,6 +507,6 @@ def load_parameter_set(name_or_path: str | os.PathLike[str]) -> ParameterSet:
         return _load_text(text, str(path))
     known = parameter_sets()
     if name_or_path not in known:
-        raise _unknown_name("parameter set", name_or_path, known)
+        raise unknown_name("parameter set", name_or_path, known)
     return _load_shipped(name_or_path)
 

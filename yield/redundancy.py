@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike
 from scipy import integrate, special
 
 from .closed_form import _MM2_PER_CM2, _broadcast, _result
-from .errors import ParameterError, _check_array, _check_int
+from paramcheck import ParameterError, check_real_array, check_int
 
 __all__ = ["k_of_n_yield"]
 
@@ -238,20 +238,20 @@ def k_of_n_yield(
     >>> k_of_n_yield(4, 4, 25.0, 0.1) == math.exp(-0.1)  # K = N: plain die yield
     True
     """
-    n = _check_int("n_units", n_units, minimum=1)
-    k = _check_int("k_needed", k_needed, minimum=1)
+    n = check_int("n_units", n_units, minimum=1)
+    k = check_int("k_needed", k_needed, minimum=1)
     if k > n:
         raise ParameterError(f"k_needed must be an integer in [1, n_units = {n}], got {k}")
-    a = _check_array("unit_area_mm2", unit_area_mm2, unit="mm^2")
-    d = _check_array("d0", d0, unit="defects per cm^2")
-    s = _check_array("shared_area_mm2", shared_area_mm2, unit="mm^2")
+    a = check_real_array("unit_area_mm2", unit_area_mm2, unit="mm^2")
+    d = check_real_array("d0", d0, unit="defects per cm^2")
+    s = check_real_array("shared_area_mm2", shared_area_mm2, unit="mm^2")
     r = n - k
     if alpha is None:
         a_b, d_b, s_b = _broadcast(unit_area_mm2=a, d0=d, shared_area_mm2=s)
         q = -np.expm1(-(a_b / _MM2_PER_CM2) * d_b)
         tail = _binomial_tail(r, n, q)
         return _result(tail * np.exp(-(s_b / _MM2_PER_CM2) * d_b), a, d, s)
-    al = _check_array("alpha", alpha, positive=True)
+    al = check_real_array("alpha", alpha, positive=True)
     a_b, d_b, s_b, al_b = _broadcast(unit_area_mm2=a, d0=d, shared_area_mm2=s, alpha=al)
     m_unit = a_b / _MM2_PER_CM2 * d_b
     m_shared = s_b / _MM2_PER_CM2 * d_b

@@ -12,7 +12,6 @@ sites.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 from typing import ClassVar
@@ -23,7 +22,7 @@ from numba import njit, prange
 from . import _rng
 from ._grid_kernels import _FILL_CHUNK, _SORT_MAX, _sort_keys
 from ._rng import _mixed_count, _randint, _trial_state, root_key
-from .errors import ParameterError, _check_int, _check_nonnegative, _check_positive
+from paramcheck import ParameterError, check_choice, check_int, check_nonnegative, check_positive
 
 __all__ = ["DefectBatch", "Mixing", "sample_defects"]
 
@@ -118,7 +117,7 @@ class DefectBatch:
 
     def trial(self, t: int) -> np.ndarray:
         """Sorted defect sites of trial ``t`` (0-based within the batch), a read-only view."""
-        t = _check_int("t", t, minimum=0)
+        t = check_int("t", t, minimum=0)
         if t >= self.n_trials:
             raise ParameterError(f"t must be an integer < n_trials = {self.n_trials}, got {t}")
         return self.sites[self.offsets[t] : self.offsets[t + 1]]
@@ -130,7 +129,7 @@ class DefectBatch:
         """
         if self.kinds is None:
             raise ParameterError("kinds were not sampled for this batch (kinds is None)")
-        t = _check_int("t", t, minimum=0)
+        t = check_int("t", t, minimum=0)
         if t >= self.n_trials:
             raise ParameterError(f"t must be an integer < n_trials = {self.n_trials}, got {t}")
         return self.kinds[self.offsets[t] : self.offsets[t + 1]]
@@ -243,23 +242,16 @@ class Mixing:
     )
 
     def __post_init__(self) -> None:
-        if not isinstance(self.kind, str) or self.kind not in self.KINDS:
-            known = ", ".join(repr(k) for k in self.KINDS)
-            close = (
-                difflib.get_close_matches(self.kind, self.KINDS, n=1)
-                if isinstance(self.kind, str) else []
-            )
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ParameterError(f"mixing kind must be one of {known}, got {self.kind!r}{hint}")
+        check_choice("mixing kind", self.kind, self.KINDS)
         if self.kind == "gamma":
             if self.shape is None:
                 raise ParameterError("shape must be given (a finite number > 0) for gamma mixing")
-            object.__setattr__(self, "shape", _check_positive("shape", self.shape))
+            object.__setattr__(self, "shape", check_positive("shape", self.shape))
         elif self.shape is not None:
             raise ParameterError(
                 f"shape must be None for {self.kind!r} mixing (gamma only), got {self.shape!r}"
             )
-        object.__setattr__(self, "scale", _check_positive("scale", self.scale))
+        object.__setattr__(self, "scale", check_positive("scale", self.scale))
         if self.max_defects is None:
             if self.kind == "levy":
                 raise ParameterError(
@@ -268,7 +260,7 @@ class Mixing:
                 )
         else:
             object.__setattr__(
-                self, "max_defects", _check_int("max_defects", self.max_defects, minimum=1)
+                self, "max_defects", check_int("max_defects", self.max_defects, minimum=1)
             )
 
     # ---------------------------------------------------------- constructors
@@ -332,7 +324,7 @@ class Mixing:
 
         Exact for capped laws too (the cap never turns a count into 0).
         """
-        s = _check_nonnegative("mean_defects", mean_defects) * self.scale
+        s = check_nonnegative("mean_defects", mean_defects) * self.scale
         if self.kind == "none":
             return math.exp(-s)
         if self.kind == "triangular":
@@ -373,7 +365,7 @@ def _check_mixing(mixing: object, alpha: object = None) -> Mixing | None:
             raise ParameterError(
                 f"give alpha or mixing, not both (alpha={alpha!r}, mixing={mixing!r})"
             )
-        return Mixing.gamma(_check_positive("alpha", alpha))
+        return Mixing.gamma(check_positive("alpha", alpha))
     if mixing is None or isinstance(mixing, Mixing):
         return mixing
     raise ParameterError(
@@ -498,10 +490,10 @@ def sample_defects(
     >>> bool(abs(y - murphy_yield(814.0, 0.1)) < 0.01)
     True
     """
-    n = _check_int("n_trials", n_trials, minimum=0)
-    mean = _check_nonnegative("mean_defects", mean_defects, "expected defects per trial")
-    sites_n = _check_int("n_sites", n_sites, minimum=1)
-    first = _check_int("first_trial", first_trial, minimum=0)
+    n = check_int("n_trials", n_trials, minimum=0)
+    mean = check_nonnegative("mean_defects", mean_defects, "expected defects per trial")
+    sites_n = check_int("n_sites", n_sites, minimum=1)
+    first = check_int("first_trial", first_trial, minimum=0)
     mix = _check_mixing(mixing)
     code, shape, factor, cap = (mix or Mixing.poisson())._kernel()
     kargs = (np.int64(code), shape, factor, np.int64(cap))

@@ -21,9 +21,7 @@ number of worker processes.
 
 from __future__ import annotations
 
-import difflib
 import functools
-import math
 from dataclasses import dataclass
 from typing import ClassVar, Union
 
@@ -31,13 +29,15 @@ import numpy as np
 
 from . import _grid_kernels as _k
 from ._rng import _neg_binomial_params, root_key
-from .errors import (
+from paramcheck import (
     ParameterError,
-    _check_int,
-    _check_nonnegative,
-    _check_positive,
-    _is_real_number,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_real,
+    did_you_mean,
 )
+from paramcheck.checks import shown
 from .sampling import DefectBatch, Mixing, _check_mixing
 
 __all__ = [
@@ -53,12 +53,6 @@ __all__ = [
 UNIFORM = "uniform"
 
 _MAX_SITES = 2**60  # site * 4 + kind must fit an int64
-
-
-def _check_real(name: str, value: object, allowed: str, ok) -> float:
-    if not _is_real_number(value) or not math.isfinite(float(value)) or not ok(float(value)):
-        raise ParameterError(f"{name} must be {allowed}, got {value!r}")
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -101,8 +95,8 @@ class DefectGrid:
     centre_y_mm: float = 0.0
 
     def __post_init__(self) -> None:
-        rows = _check_int("rows", self.rows, minimum=1)
-        cols = _check_int("cols", self.cols, minimum=1)
+        rows = check_int("rows", self.rows, minimum=1)
+        cols = check_int("cols", self.cols, minimum=1)
         if rows * cols > _MAX_SITES:
             raise ParameterError(f"rows * cols must be <= 2**60, got {rows} * {cols}")
         object.__setattr__(self, "rows", rows)
@@ -110,11 +104,11 @@ class DefectGrid:
         for name in ("row_pitch_mm", "col_pitch_mm"):
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, _check_positive(name, value, "mm"))
+                object.__setattr__(self, name, check_positive(name, value, "mm"))
         for name in ("centre_x_mm", "centre_y_mm"):
             value = getattr(self, name)
             object.__setattr__(
-                self, name, _check_real(name, value, "a finite number (mm)", lambda v: True)
+                self, name, check_real(name, value, unit="mm")
             )
 
     @classmethod
@@ -128,10 +122,10 @@ class DefectGrid:
         centre_y_mm: float = 0.0,
     ) -> DefectGrid:
         """The grid of a ``width_mm x height_mm`` die cut into ``rows x cols`` sites."""
-        width = _check_positive("width_mm", width_mm, "mm")
-        height = _check_positive("height_mm", height_mm, "mm")
-        rows = _check_int("rows", rows, minimum=1)
-        cols = _check_int("cols", cols, minimum=1)
+        width = check_positive("width_mm", width_mm, "mm")
+        height = check_positive("height_mm", height_mm, "mm")
+        rows = check_int("rows", rows, minimum=1)
+        cols = check_int("cols", cols, minimum=1)
         return cls(rows, cols, height / rows, width / cols, centre_x_mm, centre_y_mm)
 
     @property
@@ -201,13 +195,11 @@ class RadialProfile:
         object.__setattr__(
             self,
             "edge_excess",
-            _check_real(
-                "edge_excess", self.edge_excess, "a finite number >= -1", lambda v: v >= -1
-            ),
+            check_real("edge_excess", self.edge_excess, lower=-1.0),
         )
-        object.__setattr__(self, "power", _check_positive("power", self.power))
+        object.__setattr__(self, "power", check_positive("power", self.power))
         object.__setattr__(
-            self, "wafer_radius_mm", _check_positive("wafer_radius_mm", self.wafer_radius_mm, "mm")
+            self, "wafer_radius_mm", check_positive("wafer_radius_mm", self.wafer_radius_mm, "mm")
         )
 
     def density(self, r_mm) -> np.ndarray:
@@ -257,8 +249,8 @@ class ReticlePattern:
     weights: tuple
 
     def __post_init__(self) -> None:
-        rr = _check_int("reticle_rows", self.reticle_rows, minimum=1)
-        rc = _check_int("reticle_cols", self.reticle_cols, minimum=1)
+        rr = check_int("reticle_rows", self.reticle_rows, minimum=1)
+        rc = check_int("reticle_cols", self.reticle_cols, minimum=1)
         try:
             w = np.asarray(self.weights, dtype=np.float64)
         except (TypeError, ValueError):
@@ -302,8 +294,8 @@ class ReticlePattern:
         cells : int, default 5
             Cells per side, >= 1 and <= the reticle's size in sites.
         """
-        ew = _check_nonnegative("edge_weight", edge_weight)
-        n = _check_int("cells", cells, minimum=1)
+        ew = check_nonnegative("edge_weight", edge_weight)
+        n = check_int("cells", cells, minimum=1)
         w = np.full((n, n), ew)
         if n > 2:
             w[1:-1, 1:-1] = 1.0
@@ -372,7 +364,7 @@ class DefectKinds:
 
     def __post_init__(self) -> None:
         for name in ("core", "router", "link"):
-            value = _check_nonnegative(f"kinds.{name}", getattr(self, name), "critical area")
+            value = check_nonnegative(f"kinds.{name}", getattr(self, name), "critical area")
             object.__setattr__(self, name, value)
         if self.core + self.router + self.link <= 0.0:
             raise ParameterError("kinds weights (core, router, link) must not all be 0")
@@ -409,17 +401,12 @@ def _check_grid(grid: object) -> DefectGrid:
 def _check_positions(positions: object) -> Positions:
     if isinstance(positions, (RadialProfile, ReticlePattern)):
         return positions
-    if isinstance(positions, str):
-        if positions == UNIFORM:
-            return UNIFORM
-        close = difflib.get_close_matches(positions, [UNIFORM], n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ParameterError(
-            f"positions must be 'uniform', a RadialProfile or a ReticlePattern, "
-            f"got {positions!r}{hint}"
-        )
+    if positions == UNIFORM:
+        return UNIFORM
+    close = did_you_mean(positions, [UNIFORM])
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ParameterError(
-        f"positions must be 'uniform', a RadialProfile or a ReticlePattern, got {positions!r}"
+        f"positions must be 'uniform', a RadialProfile or a ReticlePattern, got {shown(positions)}{hint}"
     )
 
 
@@ -429,8 +416,8 @@ def _check_block(block: object) -> tuple[int, int] | None:
     if not isinstance(block, (tuple, list)) or len(block) != 2:
         raise ParameterError(f"block must be None or (block_rows, block_cols), got {block!r}")
     return (
-        _check_int("block rows (block[0])", block[0], minimum=1),
-        _check_int("block cols (block[1])", block[1], minimum=1),
+        check_int("block rows (block[0])", block[0], minimum=1),
+        check_int("block cols (block[1])", block[1], minimum=1),
     )
 
 
@@ -622,10 +609,10 @@ def sample_grid_defects(
     >>> len(r)
     10
     """
-    n = _check_int("n_trials", n_trials, minimum=0)
+    n = check_int("n_trials", n_trials, minimum=0)
     g = _check_grid(grid)
-    mean = _check_nonnegative("mean_defects", mean_defects, "expected defects per trial")
-    first = _check_int("first_trial", first_trial, minimum=0)
+    mean = check_nonnegative("mean_defects", mean_defects, "expected defects per trial")
+    first = check_int("first_trial", first_trial, minimum=0)
     mix = _check_mixing(mixing, alpha)
     blk = _check_block(block)
     pos = _check_positions(positions)
