@@ -179,7 +179,7 @@ def check_int(name: str, value: object, *, minimum: int = 1, maximum: int | None
 
 
 def check_bool(name: str, value: object) -> bool:
-    """``value``, raising ParameterError unless it is True or False.
+    """``value``, raising ParameterError unless it is True or False (a Python bool).
 
     Examples
     --------
@@ -188,9 +188,9 @@ def check_bool(name: str, value: object) -> bool:
     ...
     paramcheck.errors.ParameterError: diagonal_links must be true or false, got 1
     """
-    if not isinstance(value, (bool, np.bool_)):
+    if not isinstance(value, bool):
         raise ParameterError(f"{name} must be true or false, got {shown(value)}")
-    return bool(value)
+    return value
 
 
 def check_str(name: str, value: object) -> str:

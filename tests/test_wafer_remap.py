@@ -39,7 +39,7 @@ def small_wafers(draw, max_rows: int = 6, max_segments: int = 3, max_segment_wid
     assume(rows * n_seg * (seg_w - spares) >= 2)
     size = st.floats(0.5, 50.0, allow_nan=False, allow_infinity=False)
     return WaferSpec(
-        wafer_diameter_mm=draw(st.floats(50.0, 450.0)),
+        wafer_diameter_mm=draw(st.floats(75.0, 450.0)),  # a 50 x 50 mm die fits 71 mm
         die_width_mm=draw(size),
         die_height_mm=draw(size),
         core_rows=rows,

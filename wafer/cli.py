@@ -1,16 +1,28 @@
 """The ``wafer`` command line.
 
 ``wafer study`` runs the Monte Carlo wafer-vs-chiplet study and prints its
-table; ``wafer yield`` is a die-yield calculator. Both take ``--json``. Bad
-input gets one line on stderr and exit status 2.
+table; ``wafer yield`` is a die-yield calculator. Both take ``--json``.
+
+Every option is declared once, in :data:`STUDY_OPTIONS` or
+:data:`YIELD_OPTIONS`: its flag, the dataclass field (or keyword) it sets, its
+type, help and group. The parser, the dataclasses and the error messages are
+all built from those tables, so a new option is one line, and an error names
+the flag the user typed (``--die-width``), not the field behind it.
+
+Bad input gets one line on stderr and exit status 2; Ctrl-C stops with one
+line and exit status 130. The progress bar goes to stderr, only when stderr is
+a terminal, and never with ``--json`` or ``--quiet``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from paramcheck import ParameterError
 
@@ -18,31 +30,213 @@ from .chiplet import ChipletSpec, chiplet_comparison
 from .dieyield import die_yield_report, format_die_yield
 from .geometry import WaferSpec
 from .remap import SCHEMES
-from .report import format_table, summarize
+from .report import format_table, json_ready, summarize
 from .study import CLUSTERING, StudyConfig, run_study
 
-__all__ = ["main"]
+__all__ = ["STUDY_OPTIONS", "YIELD_OPTIONS", "Option", "main"]
+
+#: Exit status on bad input, and after Ctrl-C (128 + SIGINT).
+EXIT_BAD_INPUT, EXIT_INTERRUPTED = 2, 130
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit status 2."""
+def _real(text: str) -> float:
+    """A finite number (argparse refuses the rest with the flag's name)."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}") from None
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return x
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message}\n")
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
 
 
 def _dies(text: str) -> tuple[int, int]:
     try:
         x, y = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected COLSxROWS such as 12x7, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be COLSxROWS such as 12x7, got {text!r}") from None
     return x, y
+
+
+@dataclass(frozen=True)
+class Option:
+    """One command-line option and the field it sets.
+
+    Parameters
+    ----------
+    flag : str
+        The option as typed, e.g. ``"--die-width"``.
+    target : str
+        What the value goes into: ``"wafer"`` (:class:`WaferSpec`),
+        ``"chiplet"`` (:class:`ChipletSpec`), ``"study"``
+        (:class:`StudyConfig`), ``"report"`` (a keyword of
+        :func:`die_yield_report`) or ``"run"`` (the command itself).
+    field : str or tuple of str
+        The field (or keyword) it sets; a tuple for an option that sets
+        several (``--dies`` sets ``dies_x`` and ``dies_y``).
+    help : str
+    type : callable, optional
+        Parses the text; None for a switch.
+    switch : bool or None
+        For a switch: the value it sets when given (the field's default is
+        the opposite).
+    group : str
+        Heading in ``--help``.
+    aliases : tuple of str
+        Other spellings of the flag.
+    default : object
+        Default where the target has none of its own (``report``, ``run``).
+    """
+
+    flag: str
+    target: str
+    field: str | tuple[str, ...]
+    help: str
+    type: Callable[[str], object] | None = None
+    switch: bool | None = None
+    group: str = "options"
+    aliases: tuple[str, ...] = ()
+    default: object = None
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.field if isinstance(self.field, tuple) else (self.field,)
+
+
+_TARGETS = {"wafer": WaferSpec, "chiplet": ChipletSpec, "study": StudyConfig}
+
+#: The options of ``wafer study``.
+STUDY_OPTIONS = (
+    Option("--trials", "study", "trials", "wafers to simulate", _int, group="run"),
+    Option("--seed", "study", "seed", "root seed (same seed, same numbers)", _int, group="run"),
+    Option("--chunk-size", "study", "chunk_size", "wafers sampled per batch (memory only)", _int, group="run"),
+    Option("--json", "run", "json", "print the results as JSON", switch=True, group="run", default=False),
+    Option("--quiet", "run", "quiet", "no progress bar", switch=True, group="run",
+           aliases=("--no-progress", "-q"), default=False),
+    Option("--d0", "study", "d0", "defect density, defects per cm^2", _real, group="process"),
+    Option("--alpha", "study", "alpha", "negative-binomial clustering of the defects (wafer and chiplet dies)",
+           _real, group="process"),
+    Option("--clustering", "study", "clustering", f"how wafer defects cluster: {', '.join(CLUSTERING)}",
+           str, group="process"),
+    Option("--radial-edge-excess", "study", "radial_edge_excess",
+           "defect density 1 + E (r/R)^P toward the wafer edge: E (0 = uniform)", _real, group="process"),
+    Option("--radial-power", "study", "radial_power", "P of the radial profile", _real, group="process"),
+    Option("--router-fraction", "study", "router_fraction",
+           "fraction of defects that kill a router (and its core)", _real, group="process"),
+    Option("--link-fraction", "study", "link_fraction", "fraction of defects that kill a mesh link",
+           _real, group="process"),
+    Option("--scheme", "study", "scheme", f"remap scheme: {', '.join(SCHEMES)}", str, group="wafer"),
+    Option("--wafer-diameter", "wafer", "wafer_diameter_mm", "wafer diameter, mm", _real, group="wafer"),
+    Option("--die-width", "wafer", "die_width_mm", "wafer-scale die width, mm", _real, group="wafer"),
+    Option("--die-height", "wafer", "die_height_mm", "wafer-scale die height, mm", _real, group="wafer"),
+    Option("--core-rows", "wafer", "core_rows", "physical core rows", _int, group="wafer"),
+    Option("--core-cols", "wafer", "core_cols", "physical core columns", _int, group="wafer"),
+    Option("--segment-width", "wafer", "segment_width", "physical cores per row segment (divides --core-cols)",
+           _int, group="wafer"),
+    Option("--spares", "wafer", "spares_per_segment", "spare cores per segment", _int, group="wafer"),
+    Option("--max-skew", "wafer", "max_skew",
+           "largest column offset the fabric bridges between vertical neighbours", _int, group="wafer"),
+    Option("--no-diagonal-links", "wafer", "diagonal_links",
+           "join shifted vertical neighbours over mesh channels, not dedicated links", switch=False,
+           group="wafer"),
+    Option("--router-dies-with-core", "wafer", "router_dies_with_core",
+           "a dead core's router dies too; paths go around it", switch=True, group="wafer"),
+    Option("--bridge-margin", "wafer", "bridge_margin",
+           "how far a joining path may leave its neighbours' bounding box", _int, group="wafer"),
+    Option("--dies", "chiplet", ("dies_x", "dies_y"), "die grid COLSxROWS over the wafer-scale die", _dies,
+           group="chiplets"),
+    Option("--packaging", "chiplet", "packaging",
+           "packaging technology of the parameter set (bond and carrier yield)", str, group="chiplets"),
+    Option("--parameter-set", "chiplet", "parameter_set",
+           "shipped parameter set or TOML file the packaging comes from", str, group="chiplets"),
+    Option("--test-coverage", "chiplet", "test_coverage", "fault coverage of known-good-die test, 0..1",
+           _real, group="chiplets"),
+    Option("--d2d-gbps-per-mm", "chiplet", "d2d_gbps_per_mm",
+           "die-to-die shoreline bandwidth, GB/s per mm (both directions)", _real, group="chiplets"),
+    Option("--d2d-latency-ns", "chiplet", "d2d_latency_ns", "latency a die-to-die crossing adds, ns",
+           _real, group="chiplets"),
+    Option("--link-bits", "chiplet", "link_bits", "on-die link width, bits per cycle", _int, group="chiplets"),
+    Option("--clock-ghz", "chiplet", "clock_ghz", "fabric clock, GHz", _real, group="chiplets"),
+    Option("--scribe", "chiplet", "scribe_mm", "scribe lane between chiplet dies, mm (Chiplet Actuary)",
+           _real, group="chiplets"),
+    Option("--edge-exclusion", "chiplet", "edge_exclusion_mm",
+           "unusable wafer rim for chiplet dies, mm (Chiplet Actuary)", _real, group="chiplets"),
+)
+
+#: The options of ``wafer yield`` (keywords of :func:`die_yield_report`).
+YIELD_OPTIONS = (
+    Option("--area", "report", "area_mm2", "die area, mm^2 (a square die)", _real),
+    Option("--die-width", "report", "die_width_mm", "die width, mm (with --die-height)", _real),
+    Option("--die-height", "report", "die_height_mm", "die height, mm (with --die-width)", _real),
+    Option("--d0", "report", "d0", "defect density, defects per cm^2 (per critical layer for Bose-Einstein)",
+           _real, default=0.1),
+    Option("--alpha", "report", "alpha", "negative-binomial clustering", _real, default=3.0),
+    Option("--critical-layers", "report", "critical_layers", "Bose-Einstein critical layers", _int, default=1),
+    Option("--critical-area-ratio", "report", "critical_area_ratio",
+           "fraction of the die area that is critical, (0, 1]", _real, default=1.0),
+    Option("--wafer-diameter", "report", "wafer_diameter_mm", "mm", _real, default=300.0),
+    Option("--scribe", "report", "scribe_mm", "scribe lane, mm (Chiplet Actuary)", _real, default=0.2),
+    Option("--edge-exclusion", "report", "edge_exclusion_mm", "unusable wafer rim, mm (Chiplet Actuary)",
+           _real, default=5.0),
+    Option("--units", "report", "units", "redundant units on the die, e.g. 144 SMs", _int),
+    Option("--needed", "report", "needed", "units that must work, e.g. 132", _int),
+    Option("--shared-area", "report", "shared_area_mm2",
+           "die area outside the units that must be defect-free, mm^2", _real, default=0.0),
+    Option("--json", "run", "json", "print the results as JSON", switch=True, default=False),
+)
+
+#: Names the library's messages use for what an option sets, besides the
+#: fields themselves (arguments of the functions the commands call).
+_ALSO = {
+    "study": {"dies_x x dies_y": "--dies", "edge_excess": "--radial-edge-excess",
+              "power": "--radial-power", "wafer_radius_mm": "--wafer-diameter"},
+    "yield": {"die_w_mm": "--die-width", "die_h_mm": "--die-height", "n_units": "--units",
+              "k_needed": "--needed"},
+}
+
+
+def _default(option: Option) -> object:
+    if option.target not in _TARGETS:
+        return option.default
+    base = _TARGETS[option.target]()
+    values = tuple(getattr(base, f) for f in option.fields)
+    return values if len(values) > 1 else values[0]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _add(parser: argparse.ArgumentParser, options: Sequence[Option]) -> None:
+    groups: dict[str, argparse._ArgumentGroup] = {}
+    for o in options:
+        group = groups.setdefault(o.group, parser.add_argument_group(o.group))
+        flags = (o.flag, *o.aliases)
+        if o.switch is None:
+            group.add_argument(*flags, dest=o.dest, type=o.type, default=_default(o), help=o.help,
+                               metavar=o.fields[0].upper() if o.type is not _dies else "COLSxROWS")
+        else:
+            group.add_argument(*flags, dest=o.dest, default=not o.switch,
+                               action="store_true" if o.switch else "store_false", help=o.help)
 
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="wafer", description="Wafer-scale fault tolerance and routing emulator.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    w, c, s = WaferSpec(), ChipletSpec(), StudyConfig()
     study = sub.add_parser(
         "study",
         help="Monte Carlo study: wafer-scale repair and network vs the same silicon as chiplets",
@@ -50,57 +244,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "same silicon split into chiplets. Prints a table with 95%% confidence intervals.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    run = study.add_argument_group("run")
-    run.add_argument("--trials", type=int, default=s.trials, help="wafers to simulate")
-    run.add_argument("--seed", type=int, default=s.seed, help="root seed (same seed, same numbers)")
-    run.add_argument("--json", action="store_true", help="print the results as JSON")
-    run.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    run.add_argument("--chunk-size", type=int, default=s.chunk_size, help="wafers sampled per batch")
-    proc = study.add_argument_group("process")
-    proc.add_argument("--d0", type=float, default=s.d0, help="defect density, defects per cm^2")
-    proc.add_argument("--alpha", type=float, default=s.alpha,
-                      help="negative-binomial clustering of the defects (wafer and chiplet dies)")
-    proc.add_argument("--clustering", default=s.clustering,
-                      help=f"how wafer defects cluster: {', '.join(CLUSTERING)}")
-    proc.add_argument("--radial-edge-excess", type=float, default=s.radial_edge_excess,
-                      help="defect density 1 + E (r/R)^P toward the wafer edge: E (0 = uniform)")
-    proc.add_argument("--radial-power", type=float, default=s.radial_power, help="P of the radial profile")
-    proc.add_argument("--router-fraction", type=float, default=s.router_fraction,
-                      help="fraction of defects that kill a router (and its core)")
-    proc.add_argument("--link-fraction", type=float, default=s.link_fraction,
-                      help="fraction of defects that kill a mesh link")
-    geo = study.add_argument_group("wafer geometry and repair")
-    geo.add_argument("--scheme", default=s.scheme, help=f"remap scheme: {', '.join(SCHEMES)}")
-    geo.add_argument("--wafer-diameter", type=float, default=w.wafer_diameter_mm, help="mm")
-    geo.add_argument("--die-width", type=float, default=w.die_width_mm, help="wafer-scale die width, mm")
-    geo.add_argument("--die-height", type=float, default=w.die_height_mm, help="wafer-scale die height, mm")
-    geo.add_argument("--core-rows", type=int, default=w.core_rows, help="physical core rows")
-    geo.add_argument("--core-cols", type=int, default=w.core_cols, help="physical core columns")
-    geo.add_argument("--segment-width", type=int, default=w.segment_width,
-                     help="physical cores per row segment (divides --core-cols)")
-    geo.add_argument("--spares", type=int, default=w.spares_per_segment, help="spare cores per segment")
-    geo.add_argument("--max-skew", type=int, default=w.max_skew,
-                     help="largest column offset the fabric bridges between vertical neighbours")
-    geo.add_argument("--no-diagonal-links", action="store_true",
-                     help="join shifted vertical neighbours over mesh channels, not dedicated links")
-    geo.add_argument("--router-dies-with-core", action="store_true",
-                     help="a dead core's router dies too; paths go around it")
-    geo.add_argument("--bridge-margin", type=int, default=w.bridge_margin,
-                     help="how far a joining path may leave its neighbours' bounding box")
-    chip = study.add_argument_group("chiplets")
-    chip.add_argument("--dies", type=_dies, default=(c.dies_x, c.dies_y),
-                      help="die grid COLSxROWS over the wafer-scale die")
-    chip.add_argument("--packaging", default=c.packaging,
-                      help="packaging technology of the parameter set (bond and carrier yield)")
-    chip.add_argument("--parameter-set", default=c.parameter_set,
-                      help="shipped parameter set or TOML file the packaging comes from")
-    chip.add_argument("--test-coverage", type=float, default=c.test_coverage,
-                      help="fault coverage of known-good-die test, 0..1")
-    chip.add_argument("--d2d-gbps-per-mm", type=float, default=c.d2d_gbps_per_mm,
-                      help="die-to-die shoreline bandwidth, GB/s per mm (both directions)")
-    chip.add_argument("--d2d-latency-ns", type=float, default=c.d2d_latency_ns,
-                      help="latency a die-to-die crossing adds, ns")
-    chip.add_argument("--clock-ghz", type=float, default=c.clock_ghz, help="fabric clock, GHz")
+    _add(study, STUDY_OPTIONS)
     dy = sub.add_parser(
         "yield",
         help="die-yield calculator: every yield model, dies per wafer, good dies, redundancy",
@@ -108,76 +252,70 @@ def _build_parser() -> argparse.ArgumentParser:
         "exact dies per wafer, good dies per wafer (exact count x yield) and K-of-N redundancy.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    dy.add_argument("--area", type=float, help="die area, mm^2 (a square die)")
-    dy.add_argument("--die-width", type=float, help="die width, mm (with --die-height)")
-    dy.add_argument("--die-height", type=float, help="die height, mm (with --die-width)")
-    dy.add_argument("--d0", type=float, default=0.1,
-                    help="defect density, defects per cm^2 (per critical layer for Bose-Einstein)")
-    dy.add_argument("--alpha", type=float, default=3.0, help="negative-binomial clustering")
-    dy.add_argument("--critical-layers", type=int, default=1, help="Bose-Einstein critical layers")
-    dy.add_argument("--critical-area-ratio", type=float, default=1.0,
-                    help="fraction of the die area that is critical, (0, 1]")
-    dy.add_argument("--wafer-diameter", type=float, default=300.0, help="mm")
-    dy.add_argument("--scribe", type=float, default=0.2, help="scribe lane, mm (Chiplet Actuary)")
-    dy.add_argument("--edge-exclusion", type=float, default=5.0,
-                    help="unusable wafer rim, mm (Chiplet Actuary)")
-    dy.add_argument("--units", type=int, help="redundant units on the die, e.g. 144 SMs")
-    dy.add_argument("--needed", type=int, help="units that must work, e.g. 132")
-    dy.add_argument("--shared-area", type=float, default=0.0,
-                    help="die area outside the units that must be defect-free, mm^2")
-    dy.add_argument("--json", action="store_true", help="print the results as JSON")
+    _add(dy, YIELD_OPTIONS)
     return parser
 
 
-def _die_yield(args: argparse.Namespace) -> str:
-    report = die_yield_report(
-        args.area, die_width_mm=args.die_width, die_height_mm=args.die_height, d0=args.d0,
-        alpha=args.alpha, critical_layers=args.critical_layers,
-        critical_area_ratio=args.critical_area_ratio, wafer_diameter_mm=args.wafer_diameter,
-        scribe_mm=args.scribe, edge_exclusion_mm=args.edge_exclusion, units=args.units,
-        needed=args.needed, shared_area_mm2=args.shared_area,
+def _values(args: argparse.Namespace, options: Sequence[Option], target: str) -> dict:
+    """The keyword arguments of ``target`` that ``args`` sets."""
+    out = {}
+    for o in options:
+        if o.target != target:
+            continue
+        value = getattr(args, o.dest)
+        out.update(zip(o.fields, value) if len(o.fields) > 1 else [(o.field, value)])
+    return out
+
+
+def _config(args: argparse.Namespace) -> StudyConfig:
+    return StudyConfig(
+        wafer=WaferSpec(**_values(args, STUDY_OPTIONS, "wafer")),
+        chiplet=ChipletSpec(**_values(args, STUDY_OPTIONS, "chiplet")),
+        **_values(args, STUDY_OPTIONS, "study"),
     )
-    return json.dumps(report, indent=2, allow_nan=False) if args.json else format_die_yield(report)
 
 
 def _study(args: argparse.Namespace) -> str:
     config = _config(args)
     # The chiplet side is checked up front so that bad input fails before the run.
     chiplet_comparison(config.wafer, config.chiplet, config.d0, config.alpha)
-    summary = summarize(run_study(config, progress=not args.no_progress))
-    return json.dumps(summary, indent=2, allow_nan=False) if args.json else format_table(summary)
+    progress = not (args.json or args.quiet) and sys.stderr.isatty()
+    summary = summarize(run_study(config, progress=progress))
+    return _dump(summary) if args.json else format_table(summary)
 
 
-def _config(args: argparse.Namespace) -> StudyConfig:
-    wafer = WaferSpec(
-        wafer_diameter_mm=args.wafer_diameter,
-        die_width_mm=args.die_width,
-        die_height_mm=args.die_height,
-        core_rows=args.core_rows,
-        core_cols=args.core_cols,
-        segment_width=args.segment_width,
-        spares_per_segment=args.spares,
-        max_skew=args.max_skew,
-        diagonal_links=not args.no_diagonal_links,
-        router_dies_with_core=args.router_dies_with_core,
-        bridge_margin=args.bridge_margin,
-    )
-    chiplet = ChipletSpec(
-        dies_x=args.dies[0],
-        dies_y=args.dies[1],
-        parameter_set=args.parameter_set,
-        packaging=args.packaging,
-        test_coverage=args.test_coverage,
-        d2d_gbps_per_mm=args.d2d_gbps_per_mm,
-        d2d_latency_ns=args.d2d_latency_ns,
-        clock_ghz=args.clock_ghz,
-    )
-    return StudyConfig(
-        wafer=wafer, chiplet=chiplet, d0=args.d0, alpha=args.alpha, clustering=args.clustering,
-        radial_edge_excess=args.radial_edge_excess, radial_power=args.radial_power,
-        router_fraction=args.router_fraction, link_fraction=args.link_fraction, trials=args.trials,
-        seed=args.seed, scheme=args.scheme, chunk_size=args.chunk_size,
-    )
+def _die_yield(args: argparse.Namespace) -> str:
+    report = die_yield_report(**_values(args, YIELD_OPTIONS, "report"))
+    return _dump(report) if args.json else format_die_yield(report)
+
+
+def _dump(data: dict) -> str:
+    return json.dumps(json_ready(data), indent=2, allow_nan=False)
+
+
+def flag_names(message: str, command: str) -> str:
+    """``message`` with each field name replaced by the flag that sets it.
+
+    Examples
+    --------
+    >>> flag_names("die_width_mm must be a finite number > 0 (mm), got 0.0", "study")
+    '--die-width must be a finite number > 0 (mm), got 0.0'
+    >>> flag_names("dies_x x dies_y must divide the core grid for reticle clustering", "study")
+    '--dies must divide the core grid for reticle clustering'
+    >>> flag_names("packagings.x.bond_yield must be ... (in /tmp/d0/set.toml)", "study")
+    'packagings.x.bond_yield must be ... (in /tmp/d0/set.toml)'
+    """
+    options = STUDY_OPTIONS if command == "study" else YIELD_OPTIONS
+    names = {f: o.flag for o in options for f in o.fields} | _ALSO.get(command, {})
+
+    def pattern(keys) -> str:
+        return "|".join(re.escape(n) for n in sorted(keys, key=len, reverse=True))
+
+    # A name that is a plain word ("trials", "clustering") is renamed only as
+    # the message's subject; elsewhere it may be prose.
+    message = re.sub(rf"^({pattern(names)})(?![\w/-])", lambda m: names[m.group(1)], message)
+    fieldlike = [n for n in names if re.search(r"[_\d]", n)]
+    return re.sub(rf"(?<![\w./-])({pattern(fieldlike)})(?![\w/-])", lambda m: names[m.group(1)], message)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,12 +327,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     parser = _build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
         text = _study(args) if args.command == "study" else _die_yield(args)
     except ParameterError as exc:
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
-        return 2
+        print(f"{parser.prog} {args.command}: error: {flag_names(str(exc), args.command)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     try:
         print(text)
     except BrokenPipeError:  # e.g. piped into `head`: not an error of ours

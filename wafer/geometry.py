@@ -11,9 +11,13 @@ Spare layout (shift-to-spare): every row is cut into segments of
 segment are spares. With the defaults, one spare per 82 cores (1.2%, inside the
 1-1.5% Cerebras gave for WSE-1 at Hot Chips 31).
 
-Note that a 215 mm square's diagonal (304 mm) exceeds a 300 mm wafer: the
-published WSE figures are used as they are, and the square is not checked
-against the wafer circle.
+Note that a 215 mm square's diagonal (304 mm) exceeds a 300 mm wafer: its
+corners, 0.036% of its area, lie past the wafer's edge. The published WSE
+figures are used as they are; a die is refused when more than
+:data:`MAX_OFF_WAFER` of its area would lie off the wafer.
+
+Limits: at most :data:`MAX_CORES` physical cores (the study's per-wafer work
+and memory grow with the rows and segments of the grid).
 """
 
 from __future__ import annotations
@@ -21,9 +25,39 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from paramcheck import ParameterError, check_int, check_positive
+from paramcheck import ParameterError, check_bool, check_int, check_positive
 
-__all__ = ["WaferSpec"]
+__all__ = ["MAX_CORES", "MAX_OFF_WAFER", "WaferSpec", "area_on_wafer_mm2"]
+
+#: Most physical cores a wafer may have: 2^24, about 17 WSE-3s.
+MAX_CORES = 2**24
+
+#: Largest fraction of the die's area that may lie off the wafer disc.
+MAX_OFF_WAFER = 0.01
+
+
+def area_on_wafer_mm2(width_mm: float, height_mm: float, wafer_diameter_mm: float) -> float:
+    """Area of a centred ``width x height`` rectangle that lies on the wafer disc, mm^2.
+
+    Exact: four times the quadrant integral of ``min(w/2, sqrt(R^2 - y^2))``
+    over ``0 <= y <= h/2``.
+
+    Examples
+    --------
+    >>> area_on_wafer_mm2(100.0, 100.0, 300.0)
+    10000.0
+    >>> round(1 - area_on_wafer_mm2(215.0, 215.0, 300.0) / 215.0**2, 5)
+    0.00036
+    """
+    a, b, r = width_mm / 2, height_mm / 2, wafer_diameter_mm / 2
+
+    def chord(y: float) -> float:  # integral of sqrt(R^2 - t^2) from 0 to y (y <= R)
+        return 0.5 * (y * math.sqrt(max(r * r - y * y, 0.0)) + r * r * math.asin(min(y / r, 1.0)))
+
+    y0 = math.sqrt(max(r * r - a * a, 0.0))  # where the circle's half-chord falls below a
+    y_flat = min(b, y0)
+    y_end = min(b, r)
+    return 4.0 * (a * y_flat + max(0.0, chord(y_end) - chord(y_flat)))
 
 
 @dataclass(frozen=True)
@@ -80,26 +114,34 @@ class WaferSpec:
     bridge_margin: int = 2
 
     def __post_init__(self) -> None:
-        check_positive("wafer_diameter_mm", self.wafer_diameter_mm)
-        check_positive("die_width_mm", self.die_width_mm)
-        check_positive("die_height_mm", self.die_height_mm)
-        check_int("core_rows", self.core_rows)
-        check_int("core_cols", self.core_cols)
-        check_int("segment_width", self.segment_width)
-        check_int("spares_per_segment", self.spares_per_segment, minimum=0)
+        check_positive("wafer_diameter_mm", self.wafer_diameter_mm, "mm")
+        check_positive("die_width_mm", self.die_width_mm, "mm")
+        check_positive("die_height_mm", self.die_height_mm, "mm")
+        off = 1.0 - area_on_wafer_mm2(self.die_width_mm, self.die_height_mm, self.wafer_diameter_mm) / (
+            self.die_width_mm * self.die_height_mm
+        )
+        if off > MAX_OFF_WAFER:
+            raise ParameterError(
+                f"die_width_mm x die_height_mm must lie on the wafer (wafer_diameter_mm ="
+                f" {self.wafer_diameter_mm:g}) with at most {MAX_OFF_WAFER:.0%} of the die off its edge,"
+                f" got {self.die_width_mm:g} x {self.die_height_mm:g} mm with {off:.1%} off"
+            )
+        check_int("core_rows", self.core_rows, maximum=MAX_CORES)
+        check_int("core_cols", self.core_cols, maximum=MAX_CORES)
+        if self.core_rows * self.core_cols > MAX_CORES:
+            raise ParameterError(
+                f"core_rows x core_cols must be at most {MAX_CORES:,} cores, got {self.core_rows} x"
+                f" {self.core_cols} = {self.core_rows * self.core_cols:,}"
+            )
+        check_int("segment_width", self.segment_width, maximum=self.core_cols)
+        check_int("spares_per_segment", self.spares_per_segment, minimum=0, maximum=self.segment_width - 1)
         check_int("max_skew", self.max_skew, minimum=0)
-        check_int("bridge_margin", self.bridge_margin, minimum=0)
-        for name in ("diagonal_links", "router_dies_with_core"):
-            if not isinstance(getattr(self, name), bool):
-                raise ParameterError(f"{name} must be true or false, got {getattr(self, name)!r}")
+        check_int("bridge_margin", self.bridge_margin, minimum=0, maximum=MAX_CORES)
+        check_bool("diagonal_links", self.diagonal_links)
+        check_bool("router_dies_with_core", self.router_dies_with_core)
         if self.core_cols % self.segment_width:
             raise ParameterError(
                 f"segment_width must divide core_cols ({self.core_cols}), got {self.segment_width}"
-            )
-        if self.spares_per_segment >= self.segment_width:
-            raise ParameterError(
-                f"spares_per_segment must be < segment_width ({self.segment_width}),"
-                f" got {self.spares_per_segment}"
             )
         if self.n_logical < 2:
             raise ParameterError(

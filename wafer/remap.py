@@ -29,9 +29,11 @@ from yieldmodels import DefectBatch
 
 from paramcheck import (
     ParameterError,
+    check_ids,
     check_int,
     check_nonnegative,
     check_positive,
+    shown,
     unknown_name,
 )
 
@@ -105,17 +107,16 @@ class Mapping:
     """
 
     def __init__(self, spec: WaferSpec, dead, routers=None, links=None) -> None:
+        if not isinstance(spec, WaferSpec):
+            raise ParameterError(f"spec must be a WaferSpec, got {shown(spec)}")
         self.spec = spec
-        routers = np.unique(np.asarray([] if routers is None else routers, dtype=np.int64))
-        dead = np.union1d(np.asarray(dead, dtype=np.int64), routers)
-        for name, ids in (("dead", dead), ("routers", routers)):
-            if ids.size and (ids[0] < 0 or ids[-1] >= spec.n_cores):
-                raise ParameterError(f"{name} must be core ids in [0, {spec.n_cores}), got values outside it")
+        routers = np.unique(check_ids("routers", [] if routers is None else routers, spec.n_cores, what="core ids"))
+        dead = np.union1d(check_ids("dead", dead, spec.n_cores, what="core ids"), routers)
         self.dead = dead
         #: Routers no path may cross.
         self.blocked = dead if spec.router_dies_with_core else routers
         #: Dead mesh links, both channels of each.
-        self.links = routing.both_directions(links, spec.core_rows, spec.core_cols)
+        self.links = routing.both_directions([] if links is None else links, spec.core_rows, spec.core_cols)
         status, fill, skew = _check_batch(
             np.array([0, dead.size], dtype=np.int64), dead, spec.core_rows, spec.core_cols,
             spec.segment_width, spec.spares_per_segment, spec.max_skew,
@@ -260,6 +261,7 @@ class ShiftToSpare:
         >>> b.status.tolist(), b.max_fill.tolist()
         ([0, 0, 1], [0, 1, 2])
         """
+        dead = _checked_batch(spec, dead)
         status, fill, skew = _check_batch(
             dead.offsets, dead.sites, spec.core_rows, spec.core_cols,
             spec.segment_width, spec.spares_per_segment, spec.max_skew,
@@ -338,6 +340,22 @@ class ShiftToSpare:
     def mapping(spec: WaferSpec, dead, routers=None, links=None) -> Mapping:
         """The mapping of one wafer with the given dead cores, routers and links."""
         return Mapping(spec, dead, routers, links)
+
+
+def _checked_batch(spec: WaferSpec, dead: object) -> DefectBatch:
+    """``dead`` if it is a batch of core ids of ``spec``, sorted within each trial (O(dead cores))."""
+    if not isinstance(spec, WaferSpec):
+        raise ParameterError(f"spec must be a WaferSpec, got {shown(spec)}")
+    if not isinstance(dead, DefectBatch):
+        raise ParameterError(f"dead must be a yieldmodels.DefectBatch, got {shown(dead)}")
+    sites = dead.sites
+    if sites.size and (sites.min() < 0 or sites.max() >= spec.n_cores):
+        bad = sites[(sites < 0) | (sites >= spec.n_cores)][0]
+        raise ParameterError(f"dead must be core ids in [0, {spec.n_cores:,}), got {bad}")
+    falls = np.flatnonzero(np.diff(sites) < 0) + 1  # positions where the ids go down
+    if not np.isin(falls, dead.offsets).all():
+        raise ParameterError("dead must be sorted within each trial, got a trial whose core ids go down")
+    return dead
 
 
 def _gamma_expectation(f, shape: float) -> float:

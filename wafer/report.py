@@ -7,10 +7,11 @@ from dataclasses import asdict
 
 import numpy as np
 
+from .remap import FAILURES
 from .stats import mean_ci, proportion_ci
 from .study import TRIAL_METRICS, StudyResult
 
-__all__ = ["summarize", "format_table"]
+__all__ = ["format_table", "json_ready", "summarize"]
 
 
 def _est(mean: float, lo: float, hi: float, **extra) -> dict:
@@ -21,6 +22,29 @@ def _est(mean: float, lo: float, hi: float, **extra) -> dict:
 
 def _num(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
+
+
+def json_ready(data):
+    """``data`` with every non-finite float (NaN, inf) replaced by None, for JSON.
+
+    An undefined figure (a mean over no repaired wafer, the silicon per good
+    system when no system is good) becomes ``null``, never ``NaN`` or
+    ``Infinity``, which strict JSON does not have.
+
+    Examples
+    --------
+    >>> json_ready({"a": [1.0, float("inf")], "b": float("nan"), "c": "x"})
+    {'a': [1.0, None], 'b': None, 'c': 'x'}
+    """
+    if isinstance(data, dict):
+        return {k: json_ready(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [json_ready(v) for v in data]
+    if isinstance(data, (float, np.floating)):
+        return float(data) if math.isfinite(data) else None
+    if isinstance(data, np.integer):
+        return int(data)
+    return data
 
 
 def summarize(result: StudyResult) -> dict:
@@ -35,6 +59,8 @@ def summarize(result: StudyResult) -> dict:
     n = result.status.size
     ok = result.repaired
     rate = proportion_ci(int(ok.sum()), n)
+    codes, counts = np.unique(result.status[~ok], return_counts=True)
+    failures = {FAILURES[int(c)]: int(k) for c, k in zip(codes, counts)}
     n_logical = spec.n_logical
     usable_area = n_logical * spec.core_area_mm2
     network = {name: _est(*mean_ci(result.metrics[name])) for name in TRIAL_METRICS}
@@ -63,6 +89,7 @@ def summarize(result: StudyResult) -> dict:
             "defects_per_wafer": _est(*mean_ci(result.defects), closed_form=cfg.mean_defects),
             "dead_cores_per_wafer": _est(*mean_ci(result.dead)),
             "repair_rate": _est(*rate, closed_form=result.repair_closed_form),
+            "failures": failures,
             "logical_shape": list(spec.logical_shape),
             "logical_cores": n_logical,
             "usable_cores_per_wafer": _est(*(r * n_logical for r in rate)),
@@ -121,6 +148,12 @@ def _defect_law(p: dict) -> str:
     return f"{law}, {where}{kills}"
 
 
+def _failure_rows(failures: dict, trials: int) -> list[tuple[str, str, str]]:
+    """One row per reason repair failed, with its share of the wafers."""
+    ranked = sorted(failures.items(), key=lambda item: -item[1])
+    return [(f"  failed: {reason}", f"{k / trials:.3g} ({k:,} wafers)", "") for reason, k in ranked]
+
+
 def format_table(summary: dict) -> str:
     """The wafer-vs-chiplet comparison as a text table.
 
@@ -159,6 +192,7 @@ def format_table(summary: dict) -> str:
         ("working systems per wafer", _ci(w["repair_rate"]), _fmt(cs["good_systems_per_wafer"])),
         ("  closed form", _fmt(w["repair_rate"]["closed_form"]) if w["repair_rate"]["closed_form"]
          is not None else "n/a (radial positions or router/link faults)", ""),
+        *_failure_rows(w["failures"], p["trials"]),
         ("die yield", "", _fmt(cs["die_yield"])),
         ("dies per wafer (exact count) / passing test", "1 (wafer-scale)",
          f"{_fmt(cs['dies_per_wafer'])} / {_fmt(cs['dies_passing_test_per_wafer'])}"),

@@ -11,23 +11,25 @@ measured exactly under uniform traffic. Trial ``t`` depends only on
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 import routing
 import yieldmodels
-from tqdm import tqdm
-
-from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
 from paramcheck import (
     ParameterError,
+    check_choice,
     check_int,
     check_nonnegative,
     check_positive,
     check_probability,
-    unknown_name,
+    check_real,
 )
+from tqdm import tqdm
+
+from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
 from .faults import faults_from
 from .geometry import WaferSpec
 from .remap import get_scheme
@@ -39,6 +41,17 @@ CLUSTERING = ("reticle", "wafer", "none")
 
 #: Largest expected number of defects per wafer a study accepts.
 MAX_DEFECTS_PER_WAFER = 1_000_000
+
+#: Most wafers one study runs: per-trial results stay in memory (65 bytes a
+#: wafer, 650 MB at the limit).
+MAX_TRIALS = 10_000_000
+
+#: Most wafers sampled in one batch (``chunk_size``).
+MAX_CHUNK = 100_000
+
+#: Defects a batch may be expected to hold; a batch of many defect-rich wafers
+#: is cut smaller (results do not depend on the batch size).
+MAX_BATCH_DEFECTS = 2**24
 
 #: Per-trial network metrics (fields of routing.UniformMetrics), NaN where
 #: repair failed.
@@ -79,13 +92,15 @@ class StudyConfig:
         (:class:`yieldmodels.DefectKinds`); 0 and 0 (the default): every
         defect kills a core.
     trials : int
-        Wafers simulated.
+        Wafers simulated, at most :data:`MAX_TRIALS`.
     seed : int
-        Root seed; the same seed gives the same numbers.
+        Root seed, in [0, 2**63); the same seed gives the same numbers.
     scheme : str
         Remap scheme, a key of :data:`wafer.remap.SCHEMES`.
     chunk_size : int
-        Trials sampled per batch (memory only; results do not depend on it).
+        Trials sampled per batch, at most :data:`MAX_CHUNK` (memory only;
+        results do not depend on it). Batches expected to hold more than
+        :data:`MAX_BATCH_DEFECTS` defects are cut smaller.
     """
 
     wafer: WaferSpec = field(default_factory=WaferSpec)
@@ -113,8 +128,10 @@ class StudyConfig:
                 f" (<= {limit:.4g} defects/cm^2 here), got {self.d0!r}"
             )
         check_positive("alpha", self.alpha)
-        if self.clustering not in CLUSTERING:
-            raise unknown_name("clustering", self.clustering, list(CLUSTERING))
+        check_choice("clustering", self.clustering, CLUSTERING)
+        # Both always, so a bad value never hides behind a uniform profile.
+        check_real("radial_edge_excess", self.radial_edge_excess, lower=-1.0)
+        check_positive("radial_power", self.radial_power)
         if self.clustering == "reticle" and (
             self.wafer.core_rows % self.chiplet.dies_y or self.wafer.core_cols % self.chiplet.dies_x
         ):
@@ -131,9 +148,9 @@ class StudyConfig:
                 "router_fraction + link_fraction must be <= 1, got"
                 f" {self.router_fraction!r} + {self.link_fraction!r}"
             )
-        check_int("trials", self.trials)
+        check_int("trials", self.trials, maximum=MAX_TRIALS)
         check_int("seed", self.seed, minimum=0)
-        check_int("chunk_size", self.chunk_size)
+        check_int("chunk_size", self.chunk_size, maximum=MAX_CHUNK)
         get_scheme(self.scheme)
 
     @property
@@ -229,7 +246,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     ----------
     config : StudyConfig
     progress : bool
-        Show a progress bar on stderr.
+        Show a progress bar (rate and time left) on stderr.
 
     Returns
     -------
@@ -261,9 +278,10 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     grid = yieldmodels.DefectGrid.from_die(
         spec.core_rows, spec.core_cols, spec.die_width_mm, spec.die_height_mm
     )
+    step = max(1, min(config.chunk_size, MAX_BATCH_DEFECTS // max(1, math.ceil(config.mean_defects))))
     with tqdm(total=n, disable=not progress, file=sys.stderr, unit="wafer", desc="wafers") as bar:
-        for start in range(0, n, config.chunk_size):
-            size = min(config.chunk_size, n - start)
+        for start in range(0, n, step):
+            size = min(step, n - start)
             batch = yieldmodels.sample_grid_defects(
                 size, grid, config.mean_defects, config.seed, first_trial=start,
                 alpha=config.cluster_alpha, block=config.block, positions=config.positions,

@@ -1,0 +1,105 @@
+"""Bad values by kind of parameter, and the harness the bad-input API tests share.
+
+Each package's API test (``test_*_bad_input.py``) lists, for every public
+callable, a valid call and the kind of each parameter; hypothesis then swaps
+one parameter for a bad value of its kind and requires the project's
+:class:`paramcheck.ParameterError`: never a foreign exception (numba's
+TypingError, OverflowError, AttributeError ...), never a silent answer.
+:func:`uncovered` lists the public callables that have no case, so a new
+public function without one fails its package's test.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from hypothesis import strategies as st
+from paramcheck import ParameterError
+
+_NOT_A_NUMBER = ["1.0", b"1", object(), 1 + 2j, (1.0,), {"a": 1}]
+_NON_FINITE = [math.nan, math.inf, -math.inf, np.float64("nan")]
+
+#: Bad values for each kind of parameter: bad for *every* parameter of that kind.
+BAD = {
+    # any finite real number is fine
+    "real": _NON_FINITE + _NOT_A_NUMBER + [True, 10**400],
+    "positive": _NON_FINITE + _NOT_A_NUMBER + [True, 0, 0.0, -1.0, -1e-300, 10**400],
+    "nonnegative": _NON_FINITE + _NOT_A_NUMBER + [True, -1, -1e-300, 10**400],
+    "probability": _NON_FINITE + _NOT_A_NUMBER + [True, -0.1, 1.1, 2],
+    # integers >= 1 / >= 0
+    "count": [0, -1, 1.5, 2.0, math.nan, "3", True, None, 2**63, 10**30, -(2**64), np.float64(3)],
+    "index": [-1, 1.5, 2.0, math.nan, "3", True, None, 2**63, 10**30, -(2**64)],
+    "bool": [1, 0, "yes", None, 1.0],
+    "name": ["", "no-such-name", 3, None, b"x", ["a"]],
+    # 1-D arrays of integer ids in a range the case gives
+    "ids": [[-1], [10**12], [1.5], [[1, 2]], ["a"], [2**64], [True, False], [math.nan]],
+    # arrays of finite non-negative reals
+    "array": [[math.nan], [math.inf], [-1.0], ["a"], [[1.0], [2.0, 3.0]], [None], [1 + 2j]],
+}
+
+
+@dataclass
+class Case:
+    """A valid call of ``func`` and the kind of each parameter that can be made bad.
+
+    ``kinds`` maps a parameter name (keyword) or position (int) to a key of
+    :data:`BAD`, or to a list of values bad for that parameter in particular.
+    """
+
+    func: Callable
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    kinds: dict = field(default_factory=dict)
+
+    def call(self, param=None, value=None):
+        args, kwargs = list(self.args), dict(self.kwargs)
+        if isinstance(param, int):
+            args[param] = value
+        elif param is not None:
+            kwargs[param] = value
+        return self.func(*args, **kwargs)
+
+    @property
+    def name(self) -> str:
+        return getattr(self.func, "__qualname__", repr(self.func))
+
+
+def mutations(cases: list[Case]) -> st.SearchStrategy:
+    """``(case, param, bad value)`` triples drawn over every case and parameter."""
+    triples = []
+    for case in cases:
+        for param, kind in case.kinds.items():
+            values = BAD[kind] if isinstance(kind, str) else kind
+            triples += [(case, param, v) for v in values]
+    return st.sampled_from(triples)
+
+
+def require_project_error(case: Case, param, value) -> ParameterError:
+    """Call ``case`` with ``param`` set to ``value``; it must raise ParameterError, one line."""
+    try:
+        case.call(param, value)
+    except ParameterError as exc:
+        message = str(exc)
+        assert message and "\n" not in message, f"{case.name}({param}={value!r}): {message!r}"
+        return exc
+    except Exception as exc:  # noqa: BLE001 - the point: nothing else may escape
+        raise AssertionError(
+            f"{case.name}({param}={value!r}) raised {type(exc).__name__}: {exc}"
+        ) from exc
+    raise AssertionError(f"{case.name}({param}={value!r}) accepted a bad value")
+
+
+def uncovered(module, cases: list[Case], exempt: dict[str, str]) -> set[str]:
+    """Public callables of ``module`` (its ``__all__``) with neither a case nor an exemption."""
+    covered = {getattr(c.func, "__name__", None) for c in cases}
+    covered |= {c.func.__qualname__.split(".")[0] for c in cases if hasattr(c.func, "__qualname__")}
+    public = {
+        name for name in module.__all__
+        if callable(getattr(module, name)) and not inspect.isclass(getattr(module, name))
+        or inspect.isclass(getattr(module, name)) and not issubclass(getattr(module, name), BaseException)
+    }
+    return public - covered - set(exempt)
