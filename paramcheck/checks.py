@@ -26,6 +26,7 @@ __all__ = [
     "INT64_MAX",
     "check_bool",
     "check_ids",
+    "check_instance",
     "check_int",
     "check_int_array",
     "check_nonnegative",
@@ -190,6 +191,21 @@ def check_bool(name: str, value: object) -> bool:
     """
     if not isinstance(value, bool):
         raise ParameterError(f"{name} must be true or false, got {shown(value)}")
+    return value
+
+
+def check_instance(name: str, value: object, cls: type, what: str | None = None):
+    """``value``, raising ParameterError unless it is an instance of ``cls``.
+
+    Examples
+    --------
+    >>> check_instance("spec", 3, dict)
+    Traceback (most recent call last):
+    ...
+    paramcheck.errors.ParameterError: spec must be a dict, got 3
+    """
+    if not isinstance(value, cls):
+        raise ParameterError(f"{name} must be {what or 'a ' + cls.__name__}, got {shown(value)}")
     return value
 
 

@@ -221,3 +221,84 @@ def test_nan_never_reaches_json(capsys):
     data = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
     assert data["wafer"]["defects_per_wafer"]["ci95"] == [None, None]
     assert not math.isnan(data["wafer"]["repair_rate"]["ci95"][0])
+
+
+# --------------------------------------------------------------------------
+# Progress, Ctrl-C, and the regressions of issue 6
+# --------------------------------------------------------------------------
+
+
+def _as_terminal(monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+
+
+def test_progress_bar_on_a_terminal_with_rate_and_eta(capsys, monkeypatch):
+    _as_terminal(monkeypatch)
+    code, _, err = call_main(["study", "--trials", "3", *SMALL], capsys)
+    assert code == 0
+    assert "wafers" in err and "wafer/s" in err and "<" in err  # rate and time left
+
+
+@pytest.mark.parametrize("flag", ["--json", "--quiet", "-q", "--no-progress"])
+def test_no_progress_bar_with_json_or_quiet(flag, capsys, monkeypatch):
+    _as_terminal(monkeypatch)
+    code, out, err = call_main(["study", "--trials", "3", *SMALL, flag], capsys)
+    assert code == 0 and err == ""
+    if flag == "--json":
+        json.loads(out)
+
+
+def test_no_progress_bar_into_a_pipe():
+    p = run_cli("study", "--trials", "3", "--json", *SMALL)
+    assert p.returncode == 0 and p.stderr == ""
+    p = run_cli("study", "--trials", "3", *SMALL)
+    assert p.returncode == 0 and p.stderr == ""  # stderr is a pipe, not a terminal
+
+
+def test_ctrl_c_stops_a_study_with_one_line_and_status_130():
+    import signal
+    import time
+
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.Popen([sys.executable, "-m", "wafer", "study", "--trials", "1000000", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    time.sleep(6)  # past the imports, into the run
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert out == ""
+    assert err.splitlines() == ["wafer: interrupted; nothing was written"]
+
+
+def test_failed_repairs_say_why(capsys):
+    code, out, _ = call_main(["study", "--trials", "3", "--quiet", "--d0", "20000", *SMALL], capsys)
+    assert code == 0
+    assert "failed: a segment has more dead cores than spares" in out
+    code, out, _ = call_main(["study", "--trials", "3", "--quiet", "--json", "--d0", "20000", *SMALL], capsys)
+    assert json.loads(out)["wafer"]["failures"] == {"a segment has more dead cores than spares": 3}
+
+
+def test_one_die_system_that_never_fits_gives_null_not_infinity(capsys):
+    """--dies 1x1 made a 215 mm chiplet: no good system, infinite silicon per one."""
+    code, out, err = call_main(["study", "--trials", "2", "--quiet", "--json", "--dies", "1x1"], capsys)
+    assert code == 0, err
+    system = json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))["chiplet"]["system"]
+    assert system["good_systems_per_wafer"] == 0.0
+    assert system["silicon_per_good_system_mm2"] is None
+
+
+@pytest.mark.parametrize("extra, flag", [
+    (["--radial-power", "nan"], "--radial-power"),
+    (["--max-skew", str(10**30)], "--max-skew"),
+    (["--trials", str(2**63)], "--trials"),
+    (["--trials", str(10**9)], "--trials"),
+    (["--die-width", "400", "--die-height", "400"], "--die-width"),
+])
+def test_issue_6_study_cases(extra, flag, capsys):
+    code, out, err = call_main(["study", *SMALL, *extra], capsys)
+    _assert_one_line_error(code, out, err, flag)
+
+
+def test_huge_core_grid_is_refused_before_allocation(capsys):
+    code, out, err = call_main(["study", "--core-rows", "98000", "--core-cols", "98400", "--quiet"], capsys)
+    _assert_one_line_error(code, out, err, "--core-rows x --core-cols must be at most 16,777,216 cores")

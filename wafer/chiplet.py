@@ -34,17 +34,22 @@ from dataclasses import dataclass
 
 import routing
 import yieldmodels
-
 from paramcheck import (
     ParameterError,
+    check_instance,
     check_int,
     check_nonnegative,
     check_positive,
     check_probability,
+    check_str,
 )
-from .geometry import WaferSpec
 
-__all__ = ["ChipletSpec", "ChipletResult", "chiplet_comparison"]
+from .geometry import MAX_CORES, WaferSpec
+
+__all__ = ["ChipletSpec", "ChipletResult", "MAX_LINK_BITS", "chiplet_comparison"]
+
+#: Widest on-die link a chiplet spec takes, bits per cycle.
+MAX_LINK_BITS = 4096
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ class ChipletSpec:
     d2d_latency_ns : float
         Latency a die-to-die crossing adds over an on-die hop, ns.
     link_bits : int
-        On-die link width, bits per cycle.
+        On-die link width, bits per cycle (at most :data:`MAX_LINK_BITS`).
     clock_ghz : float
         Fabric clock, GHz (one on-die hop per cycle).
     scribe_mm, edge_exclusion_mm : float
@@ -87,13 +92,15 @@ class ChipletSpec:
     edge_exclusion_mm: float = 5.0
 
     def __post_init__(self) -> None:
-        check_int("dies_x", self.dies_x)
-        check_int("dies_y", self.dies_y)
+        check_int("dies_x", self.dies_x, maximum=MAX_CORES)
+        check_int("dies_y", self.dies_y, maximum=MAX_CORES)
+        check_str("parameter_set", self.parameter_set)
+        check_str("packaging", self.packaging)
         self.package  # noqa: B018 - resolves (and so checks) the packaging name
         check_probability("test_coverage", self.test_coverage)
         check_positive("d2d_gbps_per_mm", self.d2d_gbps_per_mm)
         check_nonnegative("d2d_latency_ns", self.d2d_latency_ns)
-        check_int("link_bits", self.link_bits)
+        check_int("link_bits", self.link_bits, maximum=MAX_LINK_BITS)
         check_positive("clock_ghz", self.clock_ghz)
         check_nonnegative("scribe_mm", self.scribe_mm)
         check_nonnegative("edge_exclusion_mm", self.edge_exclusion_mm)
@@ -113,6 +120,22 @@ class ChipletSpec:
         """Bandwidth of one on-die link in one direction, GB/s."""
         return self.link_bits / 8 * self.clock_ghz
 
+    def die_cores(self, wafer: WaferSpec) -> tuple[int, int]:
+        """(rows, cols) of cores on one die of ``wafer``'s grid; the dies must tile it.
+
+        Examples
+        --------
+        >>> ChipletSpec().die_cores(WaferSpec())
+        (140, 82)
+        """
+        check_instance("wafer", wafer, WaferSpec)
+        if wafer.core_cols % self.dies_x or wafer.core_rows % self.dies_y:
+            raise ParameterError(
+                f"dies_x x dies_y must divide the core grid core_cols x core_rows ({wafer.core_cols} x"
+                f" {wafer.core_rows}), got {self.dies_x} x {self.dies_y}"
+            )
+        return wafer.core_rows // self.dies_y, wafer.core_cols // self.dies_x
+
     def d2d_bandwidth(self, wafer: WaferSpec) -> float:
         """Bandwidth of a die-to-die link in on-die link bandwidths (at most 1).
 
@@ -120,6 +143,7 @@ class ChipletSpec:
         shoreline, half of it per direction; the link is never faster than
         the on-die link it replaces.
         """
+        check_instance("wafer", wafer, WaferSpec)
         pitch = min(wafer.die_width_mm / wafer.core_cols, wafer.die_height_mm / wafer.core_rows)
         return min(1.0, self.d2d_gbps_per_mm / 2 * pitch / self.on_die_gbps)
 
@@ -130,7 +154,11 @@ class ChipletSpec:
 
 
 def _packaging(parameter_set: str, name: str) -> yieldmodels.Packaging:
-    return yieldmodels.load_parameter_set(parameter_set).packaging(name)
+    try:
+        loaded = yieldmodels.load_parameter_set(parameter_set)
+    except ParameterError as exc:
+        raise ParameterError(f"parameter_set: {exc}") from None
+    return loaded.packaging(name)
 
 
 @dataclass(frozen=True)
@@ -191,11 +219,8 @@ def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: fl
     >>> r.system.n_dies, round(r.system.die_yield, 3), r.system.dies_per_wafer
     (84, 0.585, 99)
     """
-    if wafer.core_cols % spec.dies_x or wafer.core_rows % spec.dies_y:
-        raise ParameterError(
-            f"dies_x x dies_y must divide the core grid ({wafer.core_cols} x {wafer.core_rows}),"
-            f" got {spec.dies_x} x {spec.dies_y}"
-        )
+    check_instance("spec", spec, ChipletSpec)
+    die_rows, die_cols = spec.die_cores(wafer)
     die_w = wafer.die_width_mm / spec.dies_x
     die_h = wafer.die_height_mm / spec.dies_y
     pk = spec.package
@@ -211,7 +236,7 @@ def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: fl
     b = spec.d2d_bandwidth(wafer)
     network = routing.die_grid_uniform_metrics(
         wafer.core_rows, wafer.core_cols,
-        wafer.core_rows // spec.dies_y, wafer.core_cols // spec.dies_x,
+        die_rows, die_cols,
         b, spec.d2d_extra_hops,
     )
     usable = system.good_systems_per_wafer * spec.n_dies * system.die_area_mm2

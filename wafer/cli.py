@@ -311,9 +311,12 @@ def flag_names(message: str, command: str) -> str:
     def pattern(keys) -> str:
         return "|".join(re.escape(n) for n in sorted(keys, key=len, reverse=True))
 
-    # A name that is a plain word ("trials", "clustering") is renamed only as
-    # the message's subject; elsewhere it may be prose.
-    message = re.sub(rf"^({pattern(names)})(?![\w/-])", lambda m: names[m.group(1)], message)
+    # A name that is a plain word ("trials", "clustering") is renamed only in
+    # the message's subject ("units and needed must ..."); elsewhere it may be prose.
+    subject = re.match(rf"^(?:(?:{pattern(names)})(?: and | x | or |, |$| ))+", message)
+    if subject:
+        head = re.sub(rf"\b({pattern(names)})\b", lambda m: names[m.group(1)], subject.group(0))
+        message = head + message[subject.end():]
     fieldlike = [n for n in names if re.search(r"[_\d]", n)]
     return re.sub(rf"(?<![\w./-])({pattern(fieldlike)})(?![\w/-])", lambda m: names[m.group(1)], message)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
+from paramcheck import check_instance
 from yieldmodels import DefectBatch, DefectKinds
 
 __all__ = ["Faults", "dead_cores", "faults_from"]
@@ -62,6 +63,7 @@ def dead_cores(defects: DefectBatch) -> DefectBatch:
     >>> dead_cores(DefectBatch(np.array([0, 3, 4]), np.array([2, 2, 5, 1]))).sites
     array([2, 5, 1])
     """
+    _check_batch(defects)
     offsets, sites = _dedupe(defects.offsets, defects.sites)
     return DefectBatch(offsets, sites)
 
@@ -96,6 +98,7 @@ def faults_from(defects: DefectBatch) -> Faults:
     >>> f.cores.sites.tolist(), f.routers.sites.tolist(), f.links.sites.tolist()
     ([1, 6], [1], [16])
     """
+    _check_batch(defects)
     kinds = defects.kinds
     if kinds is None:
         return Faults(dead_cores(defects), _empty(defects.n_trials), _empty(defects.n_trials))
@@ -108,6 +111,10 @@ def faults_from(defects: DefectBatch) -> Faults:
         dead_cores(_select(defects.n_trials, trial, defects.sites, kinds == _ROUTER)),
         dead_cores(_select(defects.n_trials, trial, 4 * defects.sites + port, link)),
     )
+
+
+def _check_batch(defects: object) -> None:
+    check_instance("defects", defects, DefectBatch)
 
 
 def _select(n_trials: int, trial: np.ndarray, values: np.ndarray, mask: np.ndarray) -> DefectBatch:

@@ -29,12 +29,13 @@ from yieldmodels import DefectBatch
 
 from paramcheck import (
     ParameterError,
+    check_instance,
+    check_choice,
     check_ids,
     check_int,
     check_nonnegative,
     check_positive,
     shown,
-    unknown_name,
 )
 
 from ._shift_kernel import OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _p2l
@@ -107,8 +108,7 @@ class Mapping:
     """
 
     def __init__(self, spec: WaferSpec, dead, routers=None, links=None) -> None:
-        if not isinstance(spec, WaferSpec):
-            raise ParameterError(f"spec must be a WaferSpec, got {shown(spec)}")
+        check_instance("spec", spec, WaferSpec)
         self.spec = spec
         routers = np.unique(check_ids("routers", [] if routers is None else routers, spec.n_cores, what="core ids"))
         dead = np.union1d(check_ids("dead", dead, spec.n_cores, what="core ids"), routers)
@@ -166,18 +166,13 @@ class Mapping:
 
     def l2p(self, logical) -> np.ndarray:
         """Physical core of each logical core id (``row * logical_cols + col``)."""
-        logical = np.ascontiguousarray(logical, dtype=np.int64)
-        n = self.spec.n_logical
-        if logical.size and (logical.min() < 0 or logical.max() >= n):
-            raise ParameterError(f"logical must be ids in [0, {n}), got values outside it")
+        logical = check_ids("logical", logical, self.spec.n_logical, what="logical core ids")
         s = self.spec
         return _l2p(self.dead, s.core_cols, s.segment_width, s.spares_per_segment, logical)
 
     def p2l(self, physical) -> np.ndarray:
         """Logical core on each physical core id, -1 for dead and unused spare cores."""
-        physical = np.ascontiguousarray(physical, dtype=np.int64)
-        if physical.size and (physical.min() < 0 or physical.max() >= self.spec.n_cores):
-            raise ParameterError(f"physical must be ids in [0, {self.spec.n_cores}), got values outside it")
+        physical = check_ids("physical", physical, self.spec.n_cores, what="core ids")
         s = self.spec
         return _p2l(self.dead, s.core_cols, s.segment_width, s.spares_per_segment, physical)
 
@@ -309,14 +304,19 @@ class ShiftToSpare:
         ...                                       block=(140, 82)), 4)
         0.9063
         """
+        from scipy import special
+
+        check_instance("spec", spec, WaferSpec)
         mean = check_nonnegative("mean_defects", mean_defects)
         rate = mean / spec.n_cores
         w, sp = spec.segment_width, spec.spares_per_segment
 
         def log_segment_ok(g: float) -> float:
+            # log P(Binomial(w, q) <= sp), from the upper tail so that a
+            # tail far below 1e-16 still counts.
             q = -math.expm1(-rate * g)
-            ok = sum(math.comb(w, k) * q**k * (1 - q) ** (w - k) for k in range(sp + 1))
-            return math.log(ok) if ok > 0 else -math.inf
+            tail = float(special.bdtrc(sp, w, q))
+            return math.log1p(-tail) if tail < 1.0 else -math.inf
 
         segments = spec.core_rows * spec.n_segments
         if alpha is None:
@@ -324,6 +324,8 @@ class ShiftToSpare:
         shape = check_positive("alpha", alpha)
         if block is None:
             return _gamma_expectation(lambda g: math.exp(segments * log_segment_ok(g)), shape)
+        if not isinstance(block, tuple) or len(block) != 2:
+            raise ParameterError(f"block must be None or (rows, cols), got {shown(block)}")
         b_rows = check_int("block rows", block[0])
         b_cols = check_int("block cols", block[1])
         if spec.core_rows % b_rows or spec.core_cols % b_cols or b_cols % w:
@@ -344,10 +346,8 @@ class ShiftToSpare:
 
 def _checked_batch(spec: WaferSpec, dead: object) -> DefectBatch:
     """``dead`` if it is a batch of core ids of ``spec``, sorted within each trial (O(dead cores))."""
-    if not isinstance(spec, WaferSpec):
-        raise ParameterError(f"spec must be a WaferSpec, got {shown(spec)}")
-    if not isinstance(dead, DefectBatch):
-        raise ParameterError(f"dead must be a yieldmodels.DefectBatch, got {shown(dead)}")
+    check_instance("spec", spec, WaferSpec)
+    check_instance("dead", dead, DefectBatch)
     sites = dead.sites
     if sites.size and (sites.min() < 0 or sites.max() >= spec.n_cores):
         bad = sites[(sites < 0) | (sites >= spec.n_cores)][0]
@@ -382,7 +382,4 @@ def get_scheme(name: str):
     >>> get_scheme("shift-to-spare").name
     'shift-to-spare'
     """
-    try:
-        return SCHEMES[name]
-    except KeyError:
-        raise unknown_name("scheme", name, list(SCHEMES)) from None
+    return SCHEMES[check_choice("scheme", name, SCHEMES)]

@@ -6,6 +6,7 @@ import math
 from dataclasses import asdict
 
 import numpy as np
+from paramcheck import ParameterError, check_instance, shown
 
 from .remap import FAILURES
 from .stats import mean_ci, proportion_ci
@@ -54,6 +55,7 @@ def summarize(result: StudyResult) -> dict:
     (Wilson for rates, normal for means; network metrics over the repaired
     wafers); chiplet-side figures are closed forms.
     """
+    check_instance("result", result, StudyResult)
     cfg = result.config
     spec = cfg.wafer
     n = result.status.size
@@ -168,6 +170,8 @@ def format_table(summary: dict) -> str:
     >>> print(format_table(summarize(run_study(cfg))).splitlines()[0])
     Wafer vs chiplets: d0 = 50 defects/cm^2, 20 trials, seed 1
     """
+    if not isinstance(summary, dict) or set(summary) != {"parameters", "wafer", "chiplet"}:
+        raise ParameterError(f"summary must be a dict made by summarize(), got {shown(summary)}")
     p = summary["parameters"]
     w = summary["wafer"]
     c = summary["chiplet"]

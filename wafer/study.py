@@ -20,12 +20,15 @@ import routing
 import yieldmodels
 from paramcheck import (
     ParameterError,
+    check_instance,
     check_choice,
     check_int,
     check_nonnegative,
     check_positive,
     check_probability,
+    check_bool,
     check_real,
+    check_str,
 )
 from tqdm import tqdm
 
@@ -118,6 +121,9 @@ class StudyConfig:
     chunk_size: int = 64
 
     def __post_init__(self) -> None:
+        check_instance("wafer", self.wafer, WaferSpec)
+        check_instance("chiplet", self.chiplet, ChipletSpec)
+        check_str("scheme", self.scheme)
         check_nonnegative("d0", self.d0)
         # Far beyond every wafer being dead; the sparse sampler would only
         # spend memory (8 bytes a defect) on more.
@@ -132,14 +138,7 @@ class StudyConfig:
         # Both always, so a bad value never hides behind a uniform profile.
         check_real("radial_edge_excess", self.radial_edge_excess, lower=-1.0)
         check_positive("radial_power", self.radial_power)
-        if self.clustering == "reticle" and (
-            self.wafer.core_rows % self.chiplet.dies_y or self.wafer.core_cols % self.chiplet.dies_x
-        ):
-            raise ParameterError(
-                f"dies_x x dies_y must divide the core grid ({self.wafer.core_cols} x"
-                f" {self.wafer.core_rows}) for reticle clustering, got"
-                f" {self.chiplet.dies_x} x {self.chiplet.dies_y}"
-            )
+        self.chiplet.die_cores(self.wafer)  # checks that the dies tile the core grid
         self.positions  # noqa: B018 - builds (and so checks) the radial profile
         check_probability("router_fraction", self.router_fraction)
         check_probability("link_fraction", self.link_fraction)
@@ -156,9 +155,7 @@ class StudyConfig:
     @property
     def block(self) -> tuple[int, int] | None:
         """Clustering block in cores (rows, cols), or None."""
-        if self.clustering != "reticle":
-            return None
-        return self.wafer.core_rows // self.chiplet.dies_y, self.wafer.core_cols // self.chiplet.dies_x
+        return self.chiplet.die_cores(self.wafer) if self.clustering == "reticle" else None
 
     @property
     def cluster_alpha(self) -> float | None:
@@ -268,6 +265,8 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     >>> r.defects.size, bool(r.repaired.any())
     (20, True)
     """
+    check_instance("config", config, StudyConfig)
+    check_bool("progress", progress)
     spec = config.wafer
     scheme = get_scheme(config.scheme)
     n = config.trials
