@@ -269,6 +269,11 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     check_bool("progress", progress)
     spec = config.wafer
     scheme = get_scheme(config.scheme)
+    # What is the same on every wafer, first: so that bad input fails before
+    # any trial, and nothing is computed twice.
+    chiplet = chiplet_comparison(spec, config.chiplet, config.d0, config.alpha)
+    fault_free = scheme.mapping(spec, []).metrics()
+    repair_closed_form = config.repair_closed_form()
     n = config.trials
     defects = np.zeros(n, dtype=np.int64)
     dead_n = np.zeros(n, dtype=np.int64)
@@ -309,7 +314,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
         dead=dead_n,
         status=status,
         metrics=metrics,
-        fault_free=scheme.mapping(spec, []).metrics(),
-        repair_closed_form=config.repair_closed_form(),
-        chiplet=chiplet_comparison(spec, config.chiplet, config.d0, config.alpha),
+        fault_free=fault_free,
+        repair_closed_form=repair_closed_form,
+        chiplet=chiplet,
     )
