@@ -57,7 +57,9 @@ def _shared_channel_max(
         node, port = c // 4, c % 4
         x, y = _step(node % pcols, node // pcols, port)
         la = _lookup(node_keys, node_logical, node)
-        lb = _lookup(node_keys, node_logical, x + pcols * y)
+        # A port leaving the mesh sideways would wrap to the next row; a
+        # row off the mesh has no node in node_keys.
+        lb = _lookup(node_keys, node_logical, x + pcols * y) if 0 <= x < pcols else -1
         if la >= 0 and lb >= 0:
             lx, ly = _step(la % lcols, la // lcols, port)
             if 0 <= lx < lcols and 0 <= ly < lrows and lx + lcols * ly == lb:

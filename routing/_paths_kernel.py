@@ -111,11 +111,16 @@ def _window_paths(rows, cols, blocked, dead, srcs, dsts, margin):
     A pair with no path gets an empty path and ``ok[i] = False``.
     """
     m = srcs.size
+    # A path in a window visits each of its cells at most once, so the
+    # windows' cells (clipped to the mesh, as _window_path clips them) bound
+    # the channels written.
     bound = 0
     for i in range(m):
         sy, sx = srcs[i] // cols, srcs[i] % cols
         ty, tx = dsts[i] // cols, dsts[i] % cols
-        bound += (abs(sx - tx) + 2 * margin + 1) * (abs(sy - ty) + 2 * margin + 1)
+        w = min(max(sx, tx) + margin, cols - 1) - max(min(sx, tx) - margin, 0) + 1
+        h = min(max(sy, ty) + margin, rows - 1) - max(min(sy, ty) - margin, 0) + 1
+        bound += w * h
     channels = np.empty(bound, dtype=np.int64)
     offsets = np.zeros(m + 1, dtype=np.int64)
     ok = np.ones(m, dtype=np.bool_)

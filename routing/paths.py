@@ -7,6 +7,10 @@ bounding box of the two routers grown by ``margin`` rows and columns, and of
 all such paths, the one whose port sequence is smallest in the order
 E < W < S < N. Straight runs through live routers are the unique shortest
 paths, so they are always taken as they are.
+
+Limits: the windows of one call hold at most :data:`MAX_WINDOW_CELLS` routers
+in all (each window clipped to the mesh), which bounds both the search and
+the memory it needs.
 """
 
 from __future__ import annotations
@@ -14,30 +18,86 @@ from __future__ import annotations
 import numpy as np
 
 from ._paths_kernel import _window_paths
-from paramcheck import ParameterError, check_int
-from .mesh import both_directions
+from paramcheck import ParameterError, check_ids, check_int, shown
+from .mesh import MAX_NODES, _check_mesh, _nodes, both_directions
 
-__all__ = ["PathSet", "window_paths"]
+__all__ = ["MAX_WINDOW_CELLS", "PathSet", "window_paths"]
+
+#: Most window cells (routers) the paths of one :func:`window_paths` call may
+#: search in all: 2**25, about 35 whole WSE-3 meshes, 16 bytes of search
+#: state per cell of a window and at most 8 bytes of output per cell. A
+#: WSE-3 wafer with ~46 defects and ``margin`` 2 asks for about 10**6.
+MAX_WINDOW_CELLS = 2**25
 
 
 class PathSet:
     """Paths as CSR arrays: path ``i`` is ``channels[offsets[i]:offsets[i + 1]]``.
 
+    Parameters
+    ----------
+    offsets : 1-D array of int, shape (n + 1,)
+        Starts with 0, never decreases, ends with ``channels.size``.
+    channels : 1-D array of int
+        Channel ids ``4 * node + port`` of the physical mesh (``< 4 * MAX_NODES``).
+    found : 1-D array of bool, shape (n,)
+        False where no path exists inside the window (the path is then empty).
+
     Attributes
     ----------
-    offsets : ndarray of int64, shape (n + 1,)
-    channels : ndarray of int64
-        Channel ids ``4 * node + port`` of the physical mesh.
-    found : ndarray of bool, shape (n,)
-        False where no path exists inside the window (the path is then empty).
+    offsets, channels : ndarray of int64
+    found : ndarray of bool
+
+    Examples
+    --------
+    >>> ps = PathSet([0, 2, 2], [0, 4], [True, False])
+    >>> len(ps), ps.hops.tolist(), ps.path(0).tolist()
+    (2, [2, 0], [0, 4])
+    >>> PathSet([0, 1], [0, 4], [True])
+    Traceback (most recent call last):
+    ...
+    paramcheck.errors.ParameterError: offsets must end with the number of channels (2), got 1
     """
 
     __slots__ = ("offsets", "channels", "found")
 
     def __init__(self, offsets: np.ndarray, channels: np.ndarray, found: np.ndarray):
+        channels = np.ascontiguousarray(check_ids("channels", channels, 4 * MAX_NODES, what="channel ids"))
+        offsets = np.ascontiguousarray(
+            check_ids("offsets", offsets, channels.size + 1, what="offsets into channels")
+        )
+        if offsets.size == 0 or offsets[0] != 0:
+            raise ParameterError(f"offsets must start with 0 (one more entry than paths), got {shown(offsets)}")
+        if offsets[-1] != channels.size:
+            raise ParameterError(
+                f"offsets must end with the number of channels ({channels.size}), got {int(offsets[-1])}"
+            )
+        hops = np.diff(offsets)
+        if (hops < 0).any():
+            i = int(np.flatnonzero(hops < 0)[0])
+            raise ParameterError(f"offsets must never decrease, got {int(offsets[i])} then {int(offsets[i + 1])}")
+        try:
+            flags = np.asarray(found)
+        except (TypeError, ValueError, OverflowError):
+            flags = None
+        if flags is not None and flags.size == 0:
+            flags = np.zeros(0, dtype=bool)
+        if flags is None or flags.dtype != np.bool_ or flags.ndim != 1:
+            raise ParameterError(f"found must be a 1-D array of booleans, got {shown(found)}")
+        if flags.size != hops.size:
+            raise ParameterError(f"found must hold one flag per path ({hops.size}), got {flags.size}")
+        self._set(offsets, channels, np.ascontiguousarray(flags))
+
+    def _set(self, offsets, channels, found) -> None:
         self.offsets = offsets
         self.channels = channels
         self.found = found
+
+    @classmethod
+    def _trusted(cls, offsets: np.ndarray, channels: np.ndarray, found: np.ndarray) -> PathSet:
+        """A PathSet of arrays already known valid (a kernel's output), unchecked."""
+        ps = cls.__new__(cls)
+        ps._set(offsets, channels, found)
+        return ps
 
     def __len__(self) -> int:
         return self.offsets.size - 1
@@ -48,8 +108,69 @@ class PathSet:
         return np.diff(self.offsets)
 
     def path(self, i: int) -> np.ndarray:
-        """Channels of path ``i``."""
+        """Channels of path ``i``, an integer in ``[0, len(self))``.
+
+        Examples
+        --------
+        >>> PathSet([0, 1], [8], [True]).path(1)
+        Traceback (most recent call last):
+        ...
+        paramcheck.errors.ParameterError: i must be an integer in [0, 0], got 1
+        """
+        if len(self) == 0:
+            raise ParameterError(f"i must be the index of a path, got {shown(i)}: the PathSet holds none")
+        i = check_int("i", i, minimum=0, maximum=len(self) - 1)
         return self.channels[self.offsets[i] : self.offsets[i + 1]]
+
+
+def _pairs(srcs: object, dsts: object, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """``srcs`` and ``dsts`` as two 1-D router-id arrays of one length (a scalar is one pair)."""
+    shapes = []
+    for name, value in (("srcs", srcs), ("dsts", dsts)):
+        try:
+            shapes.append(np.shape(value))
+        except (TypeError, ValueError, OverflowError):
+            raise ParameterError(f"{name} must be a 1-D array of router ids, got {shown(value)}") from None
+    shapes = [(1,) if s == () else s for s in shapes]
+    if shapes[0] != shapes[1] or len(shapes[0]) != 1:
+        raise ParameterError(
+            f"srcs and dsts must be 1-D arrays of one length, got shapes {shapes[0]} and {shapes[1]}"
+        )
+    return tuple(
+        _nodes(name, [value] if np.shape(value) == () else value, rows, cols, "router ids")
+        for name, value in (("srcs", srcs), ("dsts", dsts))
+    )
+
+
+def _window_cells(rows: int, cols: int, srcs: np.ndarray, dsts: np.ndarray, margin: int) -> np.ndarray:
+    """Routers in the window (clipped to the mesh) of each pair, int64."""
+    sy, sx = np.divmod(srcs, cols)
+    ty, tx = np.divmod(dsts, cols)
+    w = np.minimum(np.maximum(sx, tx) + margin, cols - 1) - np.maximum(np.minimum(sx, tx) - margin, 0) + 1
+    h = np.minimum(np.maximum(sy, ty) + margin, rows - 1) - np.maximum(np.minimum(sy, ty) - margin, 0) + 1
+    return w * h
+
+
+def _find_paths(rows, cols, srcs, dsts, blocked, dead, margin, asked_by: str) -> PathSet:
+    """The kernel behind :func:`window_paths`, on checked arrays.
+
+    ``blocked`` and ``dead`` are sorted; ``asked_by`` names the caller's
+    parameters in the message when the windows are too large.
+    """
+    # Windows are clipped to the mesh, so a larger margin changes nothing
+    # (and cannot overflow the kernel's int64 arithmetic).
+    margin = min(margin, max(rows, cols))
+    cells = _window_cells(rows, cols, srcs, dsts, margin)
+    # Every window holds 1 to MAX_NODES cells, so more windows than the limit
+    # are over it, and the sum of fewer cannot overflow int64.
+    if cells.size > MAX_WINDOW_CELLS or int(cells.sum()) > MAX_WINDOW_CELLS:
+        got = f"{int(cells.sum()):,}" if cells.size <= MAX_WINDOW_CELLS else f"more than {cells.size:,}"
+        raise ParameterError(
+            f"{asked_by} must ask for path windows of at most {MAX_WINDOW_CELLS:,} routers in all"
+            f" (MAX_WINDOW_CELLS), got {got}"
+        )
+    offsets, channels, found = _window_paths(rows, cols, blocked, dead, srcs, dsts, margin)
+    return PathSet._trusted(offsets, channels, found)
 
 
 def window_paths(
@@ -66,15 +187,16 @@ def window_paths(
     Parameters
     ----------
     rows, cols : int
-        Physical mesh shape.
-    srcs, dsts : array of int
-        Source and destination routers (``x + cols * y``), both live.
-    blocked : array of int, optional
+        Physical mesh shape, at most :data:`routing.mesh.MAX_NODES` nodes.
+    srcs, dsts : 1-D array of int
+        Source and destination routers (``x + cols * y``), both live; one
+        length (a scalar is one pair).
+    blocked : 1-D array of int, optional
         Dead routers, which no path may cross.
     margin : int
         How far, in rows and columns, a path may leave the bounding box of its
         two routers.
-    dead_links : array of int, optional
+    dead_links : 1-D array of int, optional
         Dead links, which no path may use, each named by either of its two
         channels.
 
@@ -85,7 +207,9 @@ def window_paths(
     Notes
     -----
     One breadth-first search per pair over its window:
-    O(sum of window areas * log(len(blocked) + len(dead_links))).
+    O(sum of window areas * log(len(blocked) + len(dead_links))). The
+    windows, clipped to the mesh, may hold at most :data:`MAX_WINDOW_CELLS`
+    routers in all.
 
     Examples
     --------
@@ -97,22 +221,11 @@ def window_paths(
     >>> window_paths(3, 3, np.array([3]), np.array([5]), dead_links=np.array([12])).hops.tolist()
     [4]
     """
-    rows = check_int("rows", rows)
-    cols = check_int("cols", cols)
+    rows, cols = _check_mesh(rows, cols)
     margin = check_int("margin", margin, minimum=0)
-    srcs = np.ascontiguousarray(srcs, dtype=np.int64)
-    dsts = np.ascontiguousarray(dsts, dtype=np.int64)
-    if srcs.shape != dsts.shape or srcs.ndim != 1:
-        raise ParameterError(
-            f"srcs and dsts must be 1-D arrays of one length, got shapes {srcs.shape} and {dsts.shape}"
-        )
-    n = rows * cols
-    for name, arr in (("srcs", srcs), ("dsts", dsts)):
-        if arr.size and (arr.min() < 0 or arr.max() >= n):
-            raise ParameterError(f"{name} must be router ids in [0, {n}), got values outside it")
-    blocked = np.unique(np.asarray([] if blocked is None else blocked, dtype=np.int64))
+    srcs, dsts = _pairs(srcs, dsts, rows, cols)
+    blocked = np.unique(_nodes("blocked", [] if blocked is None else blocked, rows, cols, "router ids"))
     if blocked.size and (np.isin(srcs, blocked).any() or np.isin(dsts, blocked).any()):
         raise ParameterError("srcs and dsts must be live routers, got a blocked one")
     dead = both_directions(dead_links, rows, cols)
-    offsets, channels, found = _window_paths(rows, cols, blocked, dead, srcs, dsts, margin)
-    return PathSet(offsets, channels, found)
+    return _find_paths(rows, cols, srcs, dsts, blocked, dead, margin, "srcs, dsts and margin")

@@ -9,10 +9,18 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from .mesh import mesh_graph
+from paramcheck import ParameterError, check_int, shown
+from .dense import _check_l2p
+from .mesh import _check_shape, _nodes, both_directions, mesh_graph
+from .embedding import _check_links
 from .xy import xy_route
 
-__all__ = ["reference_link_path", "reference_uniform_metrics"]
+__all__ = ["REFERENCE_MAX_NODES", "reference_link_path", "reference_uniform_metrics"]
+
+#: Most physical nodes :func:`reference_uniform_metrics` takes (a 32 x 32
+#: mesh). It routes all ``N**2`` flows of the logical mesh (``N`` at most the
+#: physical nodes) one by one in Python: about 10 s at the limit.
+REFERENCE_MAX_NODES = 1024
 
 
 def reference_link_path(
@@ -48,14 +56,54 @@ def reference_uniform_metrics(
     :func:`reference_link_path` on the mesh without ``blocked`` routers and
     ``dead_links``.
 
-    Returns a dict with ``channel_flows`` ({physical channel: flows}),
-    ``max_flows``, ``mean_link_extra_hops``, ``max_link_extra_hops``,
-    ``mean_route_extra_hops`` and ``max_route_extra_hops``, or None if a logical
-    link has no physical path.
+    Parameters
+    ----------
+    l2p : ndarray of int, shape (rows, cols)
+        Physical node of each logical node; distinct, live routers.
+    physical_shape : (rows, cols)
+        At most :data:`REFERENCE_MAX_NODES` nodes.
+    blocked : 1-D array of int, optional
+        Dead routers.
+    margin : int
+        Window margin of the physical paths.
+    dedicated : iterable of int
+        Logical links (channel ids of the logical mesh) that ride a link of
+        their own; None for none.
+    dead_links : 1-D array of int, optional
+        Dead links, each named by either of its channels.
+
+    Returns
+    -------
+    dict or None
+        ``channel_flows`` ({physical channel: flows}), ``max_flows``,
+        ``mean_link_extra_hops``, ``max_link_extra_hops``,
+        ``mean_route_extra_hops`` and ``max_route_extra_hops``; None if a
+        logical link has no physical path.
+
+    Notes
+    -----
+    O(N**2 * hops) in plain Python for ``N`` logical nodes, hence the limit
+    :data:`REFERENCE_MAX_NODES` on the physical mesh (which holds them).
+
+    Examples
+    --------
+    >>> ref = reference_uniform_metrics(np.array([[0, 2]]), (1, 3))
+    >>> ref["max_flows"], ref["max_link_extra_hops"]
+    (1, 1)
+    >>> reference_uniform_metrics(np.array([[0, 7]]), (1, 3))
+    Traceback (most recent call last):
+    ...
+    paramcheck.errors.ParameterError: l2p must be physical node ids of the 1 x 3 mesh in [0, 3), got 7
     """
-    l2p = np.asarray(l2p)
+    prows, pcols = _check_shape(
+        "physical_shape", physical_shape, "physical", limit=REFERENCE_MAX_NODES, limit_name="REFERENCE_MAX_NODES"
+    )
+    margin = check_int("margin", margin, minimum=0)
+    blocked = np.unique(_nodes("blocked", [] if blocked is None else blocked, prows, pcols, "router ids"))
+    dead_links = both_directions(dead_links, prows, pcols)
+    l2p = _check_l2p(l2p, prows, pcols, blocked)
     lrows, lcols = l2p.shape
-    prows, pcols = physical_shape
+    dedicated = set(_check_links(_iterable("dedicated", dedicated), lrows, lcols, "dedicated").tolist())
     g = mesh_graph(prows, pcols, blocked, dead_links)
     flat = l2p.ravel()
     link_path: dict[int, list] = {}
@@ -100,3 +148,12 @@ def _neighbours(node: int, rows: int, cols: int) -> list[int | None]:
         node + cols if y + 1 < rows else None,
         node - cols if y > 0 else None,
     ]
+
+
+def _iterable(name: str, value: object) -> list:
+    """``value`` (None, a set or another iterable) as a list."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise ParameterError(f"{name} must be a collection of logical channel ids, got {shown(value)}")
+    return list(value)

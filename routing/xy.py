@@ -8,6 +8,9 @@ itself included, with equal probability, so a mesh of ``N`` nodes carries
 ``lam`` flits/node/cycle the channel carries ``lam * flows / N`` flits/cycle,
 so its load per unit injection is ``gamma = flows / N`` (Dally & Towles,
 *Principles and Practices of Interconnection Networks*, ch. 3).
+
+Limits: a mesh has at most :data:`routing.mesh.MAX_NODES` nodes; an XY route
+built as a list has at most :data:`MAX_ROUTE_HOPS` channels.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from paramcheck import ParameterError, check_int, check_positive
-from .mesh import EAST, NORTH, SOUTH, WEST
+from .mesh import EAST, NORTH, SOUTH, WEST, _channels, _check_mesh
 
 __all__ = [
+    "MAX_ROUTE_HOPS",
     "xy_route",
     "uniform_flows",
     "uniform_max_flows",
@@ -26,8 +30,23 @@ __all__ = [
 ]
 
 
+#: Most channels :func:`xy_route` lists (2**20: a Python list of ~40 MB).
+MAX_ROUTE_HOPS = 2**20
+
+
 def xy_route(src: int, dst: int, rows: int, cols: int) -> list[int]:
     """Channels of the XY route from ``src`` to ``dst``: first along x, then y.
+
+    Parameters
+    ----------
+    src, dst : int
+        Node ids in ``[0, rows * cols)``, at most :data:`MAX_ROUTE_HOPS` hops apart.
+    rows, cols : int
+        Mesh shape, at most :data:`routing.mesh.MAX_NODES` nodes.
+
+    Notes
+    -----
+    O(hops), in plain Python: a reference for the closed forms and kernels.
 
     Examples
     --------
@@ -35,9 +54,21 @@ def xy_route(src: int, dst: int, rows: int, cols: int) -> list[int]:
     [0, 4, 10]
     >>> xy_route(4, 4, 2, 3)
     []
+    >>> xy_route(0, 99, 3, 3)
+    Traceback (most recent call last):
+    ...
+    paramcheck.errors.ParameterError: dst must be an integer in [0, 8], got 99
     """
+    rows, cols = _check_mesh(rows, cols)
+    src = check_int("src", src, minimum=0, maximum=rows * cols - 1)
+    dst = check_int("dst", dst, minimum=0, maximum=rows * cols - 1)
     sy, sx = divmod(src, cols)
     dy, dx = divmod(dst, cols)
+    hops = abs(sx - dx) + abs(sy - dy)
+    if hops > MAX_ROUTE_HOPS:
+        raise ParameterError(
+            f"src and dst must be at most {MAX_ROUTE_HOPS:,} hops apart (MAX_ROUTE_HOPS), got {hops:,}"
+        )
     route = []
     x, y = sx, sy
     while x != dx:
@@ -56,10 +87,11 @@ def uniform_flows(channels: np.ndarray, rows: int, cols: int) -> np.ndarray:
 
     Parameters
     ----------
-    channels : array of int
-        Channel ids ``4 * node + port`` of a ``rows x cols`` mesh.
+    channels : 1-D array of int
+        Channel ids ``4 * node + port`` of a ``rows x cols`` mesh, in
+        ``[0, 4 * rows * cols)``.
     rows, cols : int
-        Mesh shape.
+        Mesh shape, at most :data:`routing.mesh.MAX_NODES` nodes.
 
     Returns
     -------
@@ -80,9 +112,8 @@ def uniform_flows(channels: np.ndarray, rows: int, cols: int) -> np.ndarray:
     >>> uniform_flows(np.array([0, 4 * 1 + 0, 4 * 1 + 2]), 2, 3)  # E at x=0, E at x=1, S at (1, 0)
     array([4, 4, 3])
     """
-    rows = check_int("rows", rows)
-    cols = check_int("cols", cols)
-    channels = np.asarray(channels, dtype=np.int64)
+    rows, cols = _check_mesh(rows, cols)
+    channels = _channels("channels", channels, rows, cols)
     node, port = np.divmod(channels, 4)
     y, x = np.divmod(node, cols)
     east = (x + 1) * (cols - 1 - x) * rows
@@ -103,8 +134,7 @@ def uniform_max_flows(rows: int, cols: int) -> int:
     >>> uniform_max_flows(8, 8) / 64
     2.0
     """
-    rows = check_int("rows", rows)
-    cols = check_int("cols", cols)
+    rows, cols = _check_mesh(rows, cols)
     hx = (cols // 2) * (cols - cols // 2) * rows
     vy = (rows // 2) * (rows - rows // 2) * cols
     return int(max(hx, vy))
@@ -120,8 +150,7 @@ def uniform_mean_hops(rows: int, cols: int) -> float:
     >>> round(uniform_mean_hops(8, 8), 4)
     5.25
     """
-    rows = check_int("rows", rows)
-    cols = check_int("cols", cols)
+    rows, cols = _check_mesh(rows, cols)
     return (cols * cols - 1) / (3 * cols) + (rows * rows - 1) / (3 * rows)
 
 
@@ -133,7 +162,7 @@ def uniform_saturation(rows: int, cols: int, bandwidth: float = 1.0) -> float:
     >>> uniform_saturation(8, 8)   # 4 / k
     0.5
     """
-    max_flows = uniform_max_flows(rows, cols)  # checks rows and cols first
-    if max_flows == 0:
-        raise ParameterError(f"the mesh must have at least 2 nodes, got {rows} x {cols}")
-    return check_positive("bandwidth", bandwidth) * rows * cols / max_flows
+    rows, cols = _check_mesh(rows, cols)
+    if rows * cols < 2:
+        raise ParameterError(f"rows x cols must be a mesh of at least 2 nodes, got {rows} x {cols}")
+    return check_positive("bandwidth", bandwidth) * rows * cols / uniform_max_flows(rows, cols)

@@ -68,14 +68,19 @@ class Case:
         return getattr(self.func, "__qualname__", repr(self.func))
 
 
-def mutations(cases: list[Case]) -> st.SearchStrategy:
-    """``(case, param, bad value)`` triples drawn over every case and parameter."""
-    triples = []
+def triples(cases: list[Case]) -> list[tuple[Case, object, object]]:
+    """Every ``(case, param, bad value)`` of ``cases``."""
+    out = []
     for case in cases:
         for param, kind in case.kinds.items():
             values = BAD[kind] if isinstance(kind, str) else kind
-            triples += [(case, param, v) for v in values]
-    return st.sampled_from(triples)
+            out += [(case, param, v) for v in values]
+    return out
+
+
+def mutations(cases: list[Case]) -> st.SearchStrategy:
+    """``(case, param, bad value)`` triples drawn over every case and parameter."""
+    return st.sampled_from(triples(cases))
 
 
 def require_project_error(case: Case, param, value) -> ParameterError:
