@@ -149,7 +149,7 @@ BAD = [
     ("carrier_d0 = 0.1", "carrier_d0 = -1", "packagings.bridge.carrier_d0 must be a finite number >= 0"),
     ("carrier_alpha = 4.0", "carrier_alpha = 4.0\ncarrier_bond_yield = 2", "packagings.bridge.carrier_bond_yield"),
     ("carrier_alpha = 4.0", "carrier_alpha = 4.0\ncarrier_area_factor = 0", "packagings.bridge.carrier_area_factor"),
-    ("scribe_mm = 0.1", "edge_exclusion_mm = 150", "wafer.edge_exclusion_mm must be < wafer radius"),
+    ("scribe_mm = 0.1", "edge_exclusion_mm = 150", "wafer.edge_exclusion_mm must be < wafer.diameter_mm / 2"),
     ('name = "mine"\n', "", "name is required"),
     ('name = "mine"', "name = 3", "name must be a string"),
     ("[nodes.n3]", "[nodes]\nn3 = 1\n[nodes.n4]", "nodes.n3 must be a table"),

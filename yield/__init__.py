@@ -10,7 +10,9 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
   :func:`negative_binomial_yield`, :func:`expected_defects`; by name in
   :data:`YIELD_MODELS` (:func:`get_model`, :func:`all_yields`).
 - Redundancy: :func:`k_of_n_yield` (N units, K needed; Poisson or clustered).
-- Dies per wafer: :func:`gross_dies_per_wafer`, :func:`exact_dies_per_wafer`.
+- Dies per wafer: :func:`gross_dies_per_wafer`, :func:`exact_dies_per_wafer`
+  (refused beyond :data:`EXACT_COUNT_MAX_STEPS` of search, which
+  :func:`exact_count_feasible` tells in advance).
 - Chiplet systems: known-good-die test (:func:`kgd_pass_rate`,
   :func:`defect_level`, :func:`kgd_yield`), :func:`carrier_yield`,
   :func:`package_yield`, :func:`system_yield`, :func:`good_systems_per_wafer`,
@@ -23,7 +25,13 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
   returning a sparse :class:`DefectBatch`. Every yield model's density
   mixing law (:class:`Mixing`, ``get_model(name).mixing(...)``) can drive
   either sampler, so each closed form has a Monte Carlo counterpart.
-- Errors: :class:`ParameterError` (a ``ValueError``).
+- Errors: :class:`ParameterError` (a ``ValueError``), raised on every bad
+  argument, and where the work or memory of a call would grow past a
+  documented limit: :data:`EXACT_COUNT_MAX_STEPS` (the exact die count),
+  :data:`MAX_TRIALS`, :data:`MAX_DEFECTS`, :data:`MAX_BLOCKS`,
+  :data:`MAX_BLOCK_DRAWS`, :data:`RADIAL_MAX_SITES`,
+  :data:`RADIAL_MIN_ACCEPTANCE`, :data:`RETICLE_MAX_LINES` (the samplers),
+  :data:`PARAMETER_FILE_MAX_BYTES` (parameter files).
 
 Examples
 --------
@@ -56,10 +64,16 @@ from .closed_form import (
     seeds_exponential_yield,
     seeds_hyperbolic_yield,
 )
-from .dies import exact_dies_per_wafer, gross_dies_per_wafer
+from .dies import (
+    EXACT_COUNT_MAX_STEPS,
+    exact_count_feasible,
+    exact_dies_per_wafer,
+    gross_dies_per_wafer,
+)
 from paramcheck import ParameterError
 from .models import YIELD_MODELS, YieldModel, all_yields, get_model
 from .parameters import (
+    PARAMETER_FILE_MAX_BYTES,
     Packaging,
     ParameterSet,
     ProcessNode,
@@ -68,8 +82,13 @@ from .parameters import (
     parameter_sets,
 )
 from .redundancy import k_of_n_yield
-from .sampling import DefectBatch, Mixing, sample_defects
+from .sampling import MAX_DEFECTS, MAX_TRIALS, DefectBatch, Mixing, sample_defects
 from .spatial import (
+    MAX_BLOCK_DRAWS,
+    MAX_BLOCKS,
+    RADIAL_MAX_SITES,
+    RADIAL_MIN_ACCEPTANCE,
+    RETICLE_MAX_LINES,
     UNIFORM,
     DefectGrid,
     DefectKinds,
@@ -79,6 +98,14 @@ from .spatial import (
 )
 
 __all__ = [
+    "MAX_BLOCK_DRAWS",
+    "MAX_BLOCKS",
+    "MAX_DEFECTS",
+    "MAX_TRIALS",
+    "PARAMETER_FILE_MAX_BYTES",
+    "RADIAL_MAX_SITES",
+    "RADIAL_MIN_ACCEPTANCE",
+    "RETICLE_MAX_LINES",
     "Mixing",
     "UNIFORM",
     "DefectGrid",
@@ -112,6 +139,8 @@ __all__ = [
     "parameter_sets",
     "DefectBatch",
     "ParameterError",
+    "EXACT_COUNT_MAX_STEPS",
+    "exact_count_feasible",
     "exact_dies_per_wafer",
     "expected_defects",
     "good_systems_per_wafer",

@@ -433,7 +433,8 @@ class ChipletSystem:
     """Yield and silicon cost of a system of ``n_dies`` identical tested dies.
 
     Built by :func:`chiplet_system` or :meth:`from_parameters`; every field
-    is plain data. Lengths in mm, areas in mm^2, densities per cm^2.
+    is plain data, checked on construction (ParameterError naming a field
+    out of its range). Lengths in mm, areas in mm^2, densities per cm^2.
 
     Attributes
     ----------
@@ -515,6 +516,31 @@ class ChipletSystem:
     wafer_area_mm2: float
     silicon_per_good_system_mm2: float
     die_silicon_per_good_system_mm2: float
+
+    def __post_init__(self) -> None:
+        """Check every field (each named in the error): sizes > 0, densities and counts >= 0,
+        probabilities in [0, 1], the silicon figures > 0 or inf."""
+        for name in ("die_width_mm", "die_height_mm", "die_area_mm2", "alpha", "wafer_diameter_mm",
+                     "wafer_area_mm2"):
+            object.__setattr__(self, name, check_positive(name, getattr(self, name)))
+        for name in ("d0", "scribe_mm", "edge_exclusion_mm", "dies_passing_test_per_wafer",
+                     "carrier_area_mm2", "carrier_d0", "good_systems_per_wafer"):
+            object.__setattr__(self, name, check_nonnegative(name, getattr(self, name)))
+        for name in ("die_yield", "test_coverage", "kgd_pass_rate", "kgd_escape", "bond_yield",
+                     "carrier_yield", "carrier_bond_yield", "package_yield"):
+            object.__setattr__(self, name, check_probability(name, getattr(self, name)))
+        for name in ("silicon_per_good_system_mm2", "die_silicon_per_good_system_mm2"):
+            value = getattr(self, name)
+            if not (isinstance(value, float) and value == math.inf):
+                object.__setattr__(self, name, check_positive(name, value, "mm^2, or inf"))
+        object.__setattr__(self, "n_dies", check_int("n_dies", self.n_dies, minimum=1))
+        object.__setattr__(
+            self, "dies_per_wafer", check_int("dies_per_wafer", self.dies_per_wafer, minimum=0)
+        )
+        _check_model(self.defect_level_model)
+        if self.carrier_alpha is not None:
+            alpha = check_positive("carrier_alpha", self.carrier_alpha)
+            object.__setattr__(self, "carrier_alpha", alpha)
 
     def to_dict(self) -> dict:
         """Plain-data form (for JSON)."""
@@ -631,6 +657,10 @@ def _die_shape(
             raise ParameterError(
                 "die_area_mm2 must be a finite number > 0 (mm^2) unless die_width_mm and"
                 " die_height_mm are both given, got None"
+            )
+        if not 0.0 < w * h < math.inf:
+            raise ParameterError(
+                f"die_width_mm x die_height_mm must be a finite area > 0 (mm^2), got {w!r} x {h!r}"
             )
         return w * h, w, h
     a = check_positive("die_area_mm2", die_area_mm2, "mm^2")
@@ -766,7 +796,12 @@ def chiplet_system(
     pkg = package_yield(n, bond_yield=b, kgd_escape=escape, carrier_yield=cy * cb)
     passing = dpw * passed
     systems = passing / n * pkg
-    wafer_area = math.pi * (float(wafer_diameter_mm) / 2.0) ** 2
+    try:
+        wafer_area = math.pi * (float(wafer_diameter_mm) / 2.0) ** 2
+    except OverflowError:  # a die that fits nowhere on a wafer of more than ~1e154 mm
+        raise ParameterError(
+            f"wafer_diameter_mm must give a finite wafer area, got {wafer_diameter_mm!r}"
+        ) from None
     return ChipletSystem(
         die_width_mm=w, die_height_mm=h, die_area_mm2=area, n_dies=n, d0=dens, alpha=al,
         wafer_diameter_mm=float(wafer_diameter_mm), scribe_mm=float(scribe_mm),

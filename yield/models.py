@@ -29,7 +29,15 @@ from .closed_form import (
     seeds_exponential_yield,
     seeds_hyperbolic_yield,
 )
-from paramcheck import ParameterError, check_int, check_nonnegative, check_positive, unknown_name
+from paramcheck import (
+    ParameterError,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_str,
+    shown,
+    unknown_name,
+)
 from .sampling import Mixing
 
 __all__ = ["YIELD_MODELS", "YieldModel", "all_yields", "get_model"]
@@ -112,6 +120,19 @@ class YieldModel:
     formula: str
     reference: str
     mixing: Callable[..., Mixing]
+
+    def __post_init__(self) -> None:
+        if not check_str("name", self.name):
+            raise ParameterError("name must be a non-empty string, got ''")
+        for attr in ("func", "mixing"):
+            if not callable(getattr(self, attr)):
+                raise ParameterError(f"{attr} must be callable, got {shown(getattr(self, attr))}")
+        if not (isinstance(self.params, tuple) and all(isinstance(p, str) for p in self.params)):
+            raise ParameterError(
+                f"params must be a tuple of parameter names, got {shown(self.params)}"
+            )
+        check_str("formula", self.formula)
+        check_str("reference", self.reference)
 
 
 def _poisson_mixing(*, max_defects: int | None = None) -> Mixing:

@@ -33,6 +33,7 @@ File schema (every key below; any other key is an error)::
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,10 +49,12 @@ from paramcheck import (
     check_probability,
     check_str,
     did_you_mean,
+    shown,
     unknown_name,
 )
 
 __all__ = [
+    "PARAMETER_FILE_MAX_BYTES",
     "Packaging",
     "ParameterSet",
     "ProcessNode",
@@ -61,6 +64,10 @@ __all__ = [
 ]
 
 _D0_UNIT = "defects per cm^2"
+
+#: Largest parameter file :func:`load_parameter_set` reads (1 MiB; the shipped
+#: sets are ~2 KiB). Only regular files are read, at most this plus one byte.
+PARAMETER_FILE_MAX_BYTES = 2**20
 
 
 def _check_node(prefix: str, d0: object, alpha: object) -> tuple[float, float]:
@@ -105,7 +112,7 @@ def _check_wafer(
     e = check_nonnegative(f"{prefix}edge_exclusion_mm", edge_exclusion_mm, "mm")
     if e >= d / 2.0:
         raise ParameterError(
-            f"{prefix}edge_exclusion_mm must be < wafer radius {d / 2.0!r} (mm), got {e!r}"
+            f"{prefix}edge_exclusion_mm must be < {prefix}diameter_mm / 2 = {d / 2.0!r} (mm), got {e!r}"
         )
     return d, s, e
 
@@ -276,14 +283,16 @@ class ParameterSet:
             ("packagings", self.packagings, Packaging),
         ]:
             if not isinstance(table, Mapping) or not all(
-                isinstance(v, cls) for v in table.values()
+                isinstance(k, str) and isinstance(v, cls) for k, v in table.items()
             ):
                 raise ParameterError(
-                    f"{kind} must be a mapping of name to {cls.__name__}, got {table!r}"
+                    f"{kind} must be a mapping of name (str) to {cls.__name__}, got {shown(table)}"
                 )
             object.__setattr__(self, kind, MappingProxyType(dict(table)))
         if self.wafer is not None and not isinstance(self.wafer, WaferDefaults):
-            raise ParameterError(f"wafer must be a WaferDefaults or None, got {self.wafer!r}")
+            raise ParameterError(f"wafer must be a WaferDefaults or None, got {shown(self.wafer)}")
+        if self.path is not None:
+            check_str("path", self.path)
 
     def __hash__(self) -> int:
         return hash((self.name, self.source, tuple(self.nodes.items()),
@@ -430,6 +439,10 @@ def _load_text(text: str, path: str) -> ParameterSet:
     except tomllib.TOMLDecodeError as exc:
         msg = " ".join(str(exc).split())
         raise ParameterError(f"parameter file must be valid TOML: {msg} (in {path})") from None
+    except RecursionError:  # tomllib recurses once per nesting level
+        raise ParameterError(
+            f"parameter file must be valid TOML: arrays or tables nested too deeply (in {path})"
+        ) from None
     try:
         return _parse(data, path)
     except ParameterError as exc:
@@ -443,6 +456,53 @@ def _load_shipped(name: str) -> ParameterSet:
     if ps.name != name:  # pragma: no cover - guards the shipped data
         raise ParameterError(f"name must be {name!r} (the file name), got {ps.name!r} (in {entry})")
     return ps
+
+
+def _read_parameter_file(path: Path) -> str:
+    """The text of a regular file of at most :data:`PARAMETER_FILE_MAX_BYTES`, as UTF-8.
+
+    The file is opened without blocking and checked with ``fstat`` on the
+    open descriptor (so a FIFO, a device such as ``/dev/zero`` or a
+    directory is refused before anything is read, and the checked file is
+    the one read); at most the cap plus one byte is read, so a file growing
+    meanwhile is refused too.
+    """
+    where = repr(str(path))  # whole (a cut path names no file), escaped to one line
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise ParameterError(f"parameter set file must exist, got {where}") from None
+    except (OSError, ValueError) as exc:  # ValueError: an embedded NUL
+        raise ParameterError(
+            f"parameter set file must be a readable file, got {where}: "
+            + " ".join(str(exc).split())
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ParameterError(f"parameter set file must be a regular file, got {where}")
+        too_big = (
+            f"parameter set file must be at most {PARAMETER_FILE_MAX_BYTES:,} bytes"
+            f" (PARAMETER_FILE_MAX_BYTES), got {where}"
+        )
+        if info.st_size > PARAMETER_FILE_MAX_BYTES:
+            raise ParameterError(f"{too_big} of {info.st_size:,} bytes")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(PARAMETER_FILE_MAX_BYTES + 1)
+        if len(data) > PARAMETER_FILE_MAX_BYTES:
+            raise ParameterError(f"{too_big} (it grew while read)")
+    except OSError as exc:
+        raise ParameterError(
+            f"parameter set file must be readable, got {where}: " + " ".join(str(exc).split())
+        ) from None
+    finally:
+        os.close(fd)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(
+            f"parameter set file must be UTF-8 text, got {where}: " + " ".join(str(exc).split())
+        ) from None
 
 
 def load_parameter_set(name_or_path: str | os.PathLike[str]) -> ParameterSet:
@@ -464,7 +524,10 @@ def load_parameter_set(name_or_path: str | os.PathLike[str]) -> ParameterSet:
     ------
     ParameterError
         On an unknown set name (with a "did you mean"), a missing or
-        unreadable file, invalid TOML, an unknown or missing key, a value of
+        unreadable file, a path that is not a regular file (a directory, a
+        device such as ``/dev/zero``, a FIFO), a file larger than
+        :data:`PARAMETER_FILE_MAX_BYTES` (1 MiB), text that is not UTF-8,
+        invalid TOML, an unknown or missing key, a value of
         the wrong type or out of range. File errors name the key (dotted, e.g.
         ``packagings.info-rdl.bond_yield``) and end with ``(in <file>)``.
 
@@ -472,7 +535,9 @@ def load_parameter_set(name_or_path: str | os.PathLike[str]) -> ParameterSet:
     -----
     Shipped sets are parsed once and cached (the result is immutable). Only
     keys in the schema are accepted, so a typo cannot silently fall back to a
-    default.
+    default. A file is read only if it is a regular file, and at most
+    :data:`PARAMETER_FILE_MAX_BYTES` plus one byte of it, so no path makes
+    the call hang or fill memory.
 
     Examples
     --------
@@ -493,18 +558,7 @@ def load_parameter_set(name_or_path: str | os.PathLike[str]) -> ParameterSet:
         and (name_or_path.endswith(".toml") or os.sep in name_or_path or "/" in name_or_path)
     ):
         path = Path(name_or_path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ParameterError(
-                f"parameter set file must exist, got {str(path)!r}"
-            ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ParameterError(
-                f"parameter set file must be readable UTF-8 text, got {str(path)!r}: "
-                + " ".join(str(exc).split())
-            ) from None
-        return _load_text(text, str(path))
+        return _load_text(_read_parameter_file(path), str(path))
     known = parameter_sets()
     if name_or_path not in known:
         raise unknown_name("parameter set", name_or_path, known)

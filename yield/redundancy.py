@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import integrate, special
+from scipy import integrate, optimize, special
 
 from .closed_form import _MM2_PER_CM2, _broadcast, _result
 from paramcheck import ParameterError, check_real_array, check_int
@@ -32,6 +32,10 @@ __all__ = ["k_of_n_yield"]
 
 # Relative size below which a piece of the integrand is dropped (e^-80 ~ 2e-35).
 _DROP = 80.0
+# Above this alpha the clustered yield is computed as its Poisson limit: they differ by
+# O(lambda^2 / alpha) relative, below the quadrature's own accuracy there (the gamma
+# density's cancellation grows as alpha * eps), and the integral fails beyond ~1e20.
+_POISSON_ALPHA = 1e12
 
 
 def _binomial_tail(r: int, n: int, q: np.ndarray | float) -> np.ndarray | float:
@@ -73,6 +77,9 @@ def _clustered_tail(n: int, r: int, m_unit: float, m_shared: float, alpha: float
     of ``S``; the mass of ``G'`` below a point where ``S = 1`` to 1e-17 is
     added in closed form.
     """
+    if math.isinf(m_unit) or math.isinf(m_shared):
+        # area x d0 overflowed: the shared area, or every unit (G > 0 surely), is surely hit
+        return 0.0
     beta = alpha + m_shared
     log_c = -alpha * math.log1p(m_shared / alpha)
     if m_unit == 0.0:
@@ -122,7 +129,10 @@ def _clustered_tail(n: int, r: int, m_unit: float, m_shared: float, alpha: float
 
     # Where the binomial tail falls from 1 to 0: q(g) = (r + 1/2) / n, width ~ 1/sqrt(r).
     q_step = (r + 0.5) / n
-    x_step = math.log(-math.log1p(-q_step) / m_unit)
+    if q_step < 1.0:
+        x_step = math.log(-math.log1p(-q_step) / m_unit)
+    else:  # n beyond 2**53 and few units needed: 1 - q_step = (k - 1/2) / n rounds to 0
+        x_step = math.log((math.log(n) - math.log(n - r - 0.5)) / m_unit)
     width = 1.0 / math.sqrt(r + 1.0)
     p = np.logspace(-300, math.log10(0.5), 600)
     with np.errstate(divide="ignore"):
@@ -148,9 +158,26 @@ def _clustered_tail(n: int, r: int, m_unit: float, m_shared: float, alpha: float
     def integrand(x: float) -> float:
         return math.exp(float(log_h(np.array(x))) - l_max)
 
-    body, _ = integrate.quad(
-        integrand, a, b, points=points or None, epsabs=0.0, epsrel=1e-11, limit=500
-    )
+    try:
+        body, _ = integrate.quad(
+            integrand, a, b, points=points or None, epsabs=0.0, epsrel=1e-11, limit=500
+        )
+    except OverflowError:
+        # The grid missed the integrand's peak by more than e^709: a peak far narrower than
+        # the grid (alpha of 1e6 and more). Locate it, and integrate relative to it.
+        peak = optimize.minimize_scalar(
+            lambda x: -float(log_h(np.array(x))), bounds=(a, b), method="bounded",
+            options={"xatol": 1e-12 * max(1.0, abs(a), abs(b))},
+        )
+        l_max = max(l_max, -float(peak.fun))
+        points = sorted({x for x in (*points, float(peak.x)) if a < x < b})
+
+        def integrand(x: float) -> float:  # noqa: F811 - the same, relative to the new peak
+            return math.exp(min(float(log_h(np.array(x))) - l_max, 700.0))
+
+        body, _ = integrate.quad(
+            integrand, a, b, points=points or None, epsabs=0.0, epsrel=1e-11, limit=500
+        )
     return math.exp(log_c) * (float(left) + math.exp(l_max) * body)
 
 
@@ -168,7 +195,8 @@ def k_of_n_yield(
     Parameters
     ----------
     n_units : int
-        Units on the die (e.g. 144 SMs, 970,000 cores), an integer >= 1.
+        Units on the die (e.g. 144 SMs, 970,000 cores), an integer in
+        [1, 2**63 - 1]; the cost does not grow with it.
     k_needed : int
         Working units the die needs, an integer in [1, n_units].
     unit_area_mm2 : float or array_like
@@ -178,7 +206,9 @@ def k_of_n_yield(
     alpha : float or array_like or None, default None, keyword-only
         None for Poisson (unclustered) defects; otherwise the negative
         binomial clustering parameter, finite and > 0 (10 logic, 2 in
-        textbooks). ``alpha -> inf`` recovers the Poisson result.
+        textbooks). ``alpha -> inf`` recovers the Poisson result; above
+        1e12 the result is that limit (the two differ by ``O(lambda^2 /
+        alpha)`` relative, less than the integral's accuracy there).
     shared_area_mm2 : float or array_like, default 0.0, keyword-only
         Non-redundant area in mm^2 that must be defect-free, finite and >= 0.
 
@@ -248,14 +278,21 @@ def k_of_n_yield(
     r = n - k
     if alpha is None:
         a_b, d_b, s_b = _broadcast(unit_area_mm2=a, d0=d, shared_area_mm2=s)
-        q = -np.expm1(-(a_b / _MM2_PER_CM2) * d_b)
+        with np.errstate(over="ignore"):  # area x d0 beyond a float: inf, a yield of 0
+            q = -np.expm1(-(a_b / _MM2_PER_CM2) * d_b)
+            shared = np.exp(-(s_b / _MM2_PER_CM2) * d_b)
         tail = _binomial_tail(r, n, q)
-        return _result(tail * np.exp(-(s_b / _MM2_PER_CM2) * d_b), a, d, s)
+        return _result(tail * shared, a, d, s)
     al = check_real_array("alpha", alpha, positive=True)
     a_b, d_b, s_b, al_b = _broadcast(unit_area_mm2=a, d0=d, shared_area_mm2=s, alpha=al)
-    m_unit = a_b / _MM2_PER_CM2 * d_b
-    m_shared = s_b / _MM2_PER_CM2 * d_b
+    with np.errstate(over="ignore"):  # area x d0 beyond a float: inf, handled as surely hit
+        m_unit = a_b / _MM2_PER_CM2 * d_b
+        m_shared = s_b / _MM2_PER_CM2 * d_b
     out = np.empty(a_b.shape)
     for idx in np.ndindex(out.shape):
-        out[idx] = _clustered_tail(n, r, float(m_unit[idx]), float(m_shared[idx]), float(al_b[idx]))
+        mu, ms, al_i = float(m_unit[idx]), float(m_shared[idx]), float(al_b[idx])
+        if al_i > _POISSON_ALPHA:
+            out[idx] = float(_binomial_tail(r, n, -math.expm1(-mu))) * math.exp(-ms)
+        else:
+            out[idx] = _clustered_tail(n, r, mu, ms, al_i)
     return _result(np.clip(out, 0.0, 1.0), a, d, s, al)

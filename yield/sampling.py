@@ -18,13 +18,38 @@ from typing import ClassVar
 
 import numpy as np
 from numba import njit, prange
+from scipy import special
 
 from . import _rng
 from ._grid_kernels import _FILL_CHUNK, _SORT_MAX, _sort_keys
 from ._rng import _mixed_count, _randint, _trial_state, root_key
-from paramcheck import ParameterError, check_choice, check_int, check_nonnegative, check_positive
+from paramcheck import (
+    INT64_MAX,
+    ParameterError,
+    check_choice,
+    check_int,
+    check_int_array,
+    check_nonnegative,
+    check_positive,
+    shown,
+)
 
-__all__ = ["DefectBatch", "Mixing", "sample_defects"]
+__all__ = ["MAX_DEFECTS", "MAX_TRIALS", "DefectBatch", "Mixing", "sample_defects"]
+
+#: Most trials one sampler call draws (:func:`sample_defects`,
+#: :func:`yieldmodels.sample_grid_defects`): the call's scratch is about 24
+#: bytes a trial, 2.4 GB at the limit. Larger studies sample in chunks
+#: (``first_trial``), with identical results.
+MAX_TRIALS = 100_000_000
+
+#: Most defects one sampler call may hold, expected (``n_trials`` times a
+#: trial's expected count, see :func:`sample_defects`) and as drawn: 9 bytes
+#: each (site and kind), 1.2 GB at the limit, and the work of drawing them
+#: (5-7 s on the 2-core reference machine). Also the largest
+#: ``Mixing.max_defects``, and the most one draw may reach but once in 1e12.
+MAX_DEFECTS = 2**27
+
+_MAX_SITES = 2**62  # the site sort's key width, 1 << nbits, must stay positive
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +70,18 @@ class DefectBatch:
         1 router, 2 the site's east link, 3 its south link (the constants of
         :class:`yieldmodels.DefectKinds`). None when kinds were not sampled.
         Within a trial, defects are ordered by site, then by kind.
+    n_sites : int or None, default None
+        The number of sites of the grid the defects lie on, >= 1, when
+        known (the samplers set it): every site is then checked to be in
+        ``[0, n_sites)``. Without it, sites need only be >= 0.
+
+    Raises
+    ------
+    ParameterError
+        When an array is not integer (floats, even integral ones, and
+        booleans are refused), ``offsets`` is not 1-D, non-decreasing from 0
+        to ``len(sites)``, a site is negative (or ``>= n_sites``), or
+        ``kinds`` is not shaped like ``sites`` with codes in 0..3.
 
     Notes
     -----
@@ -67,10 +104,22 @@ class DefectBatch:
     offsets: np.ndarray
     sites: np.ndarray
     kinds: np.ndarray | None = None
+    n_sites: int | None = None
 
     def __post_init__(self) -> None:
-        offsets = np.ascontiguousarray(self.offsets, dtype=np.int64)
-        sites = np.ascontiguousarray(self.sites, dtype=np.int64)
+        n_sites = None if self.n_sites is None else check_int("n_sites", self.n_sites, minimum=1)
+        object.__setattr__(self, "n_sites", n_sites)
+        offsets = np.ascontiguousarray(
+            check_int_array("offsets", self.offsets, minimum=0), dtype=np.int64
+        )
+        if n_sites is None:
+            sites = check_int_array("sites", self.sites, minimum=0, allowed="site ids >= 0")
+        else:
+            sites = check_int_array(
+                "sites", self.sites, minimum=0, maximum=n_sites - 1,
+                allowed=f"site ids in [0, n_sites = {n_sites:,})",
+            )
+        sites = np.ascontiguousarray(sites, dtype=np.int64)
         if offsets.ndim != 1 or offsets.size == 0 or sites.ndim != 1:
             raise ParameterError(
                 "offsets and sites must be 1-D and offsets non-empty, "
@@ -79,7 +128,7 @@ class DefectBatch:
         if offsets[0] != 0 or offsets[-1] != sites.size or np.any(np.diff(offsets) < 0):
             raise ParameterError(
                 "offsets must be non-decreasing from 0 to len(sites) "
-                f"= {sites.size}, got {offsets!r}"
+                f"= {sites.size}, got {shown(offsets.tolist())}"
             )
         offsets, sites = offsets.view(), sites.view()  # callers keep writable arrays
         offsets.flags.writeable = False
@@ -87,16 +136,13 @@ class DefectBatch:
         object.__setattr__(self, "offsets", offsets)
         object.__setattr__(self, "sites", sites)
         if self.kinds is not None:
-            kinds = np.asarray(self.kinds)
-            if kinds.dtype.kind not in "iu" or kinds.shape != sites.shape:
+            kinds = check_int_array(
+                "kinds", self.kinds, minimum=0, maximum=3,
+                allowed="kind codes in 0..3 (core, router, link east, link south)",
+            )
+            if kinds.shape != sites.shape:
                 raise ParameterError(
-                    f"kinds must be integers shaped like sites {sites.shape}, "
-                    f"got {kinds.dtype} of shape {kinds.shape}"
-                )
-            if kinds.size and (kinds.min() < 0 or kinds.max() > 3):
-                raise ParameterError(
-                    "kinds must be in 0..3 (core, router, link east, link south), "
-                    f"got values in [{kinds.min()}, {kinds.max()}]"
+                    f"kinds must be shaped like sites {sites.shape}, got shape {kinds.shape}"
                 )
             kinds = np.ascontiguousarray(kinds, dtype=np.int8).view()
             kinds.flags.writeable = False
@@ -168,7 +214,8 @@ class Mixing:
         Finite and > 0. The mean of ``X`` for every kind but ``"levy"``
         (where it is the Levy scale ``c``: ``E[exp(-s X)] = exp(-sqrt(2 c s))``).
     max_defects : int or None, default None
-        Cap on one count draw (a trial, or a block in block mode), >= 1: a
+        Cap on one count draw (a trial, or a block in block mode), in
+        ``[1, MAX_DEFECTS]`` (:data:`MAX_DEFECTS`, 134,217,728): a
         draw with more defects keeps its first ``max_defects`` (each defect
         is placed independently, so this is exact for everything that
         depends only on the first ``max_defects`` defects, in particular the
@@ -260,7 +307,9 @@ class Mixing:
                 )
         else:
             object.__setattr__(
-                self, "max_defects", check_int("max_defects", self.max_defects, minimum=1)
+                self,
+                "max_defects",
+                check_int("max_defects", self.max_defects, minimum=1, maximum=MAX_DEFECTS),
             )
 
     # ---------------------------------------------------------- constructors
@@ -355,6 +404,95 @@ class Mixing:
         return code, shape, factor, cap
 
 
+def _expected_count(means, mix: Mixing | None, *, capped: bool = True) -> float:
+    """Expected total of the count draws with Poisson means ``means`` (before mixing) under ``mix``.
+
+    ``mean * E[X]`` per draw, at most ``max_defects`` when capped (Jensen:
+    ``E[min(K, cap)] <= min(E[K], cap)``); for the Levy law (infinite
+    mean) ``E[min(mean X, cap)]`` exactly: with ``X = c / Z^2``, ``b = mean
+    c`` and ``a = sqrt(b / cap)``, it is ``cap erf(a / sqrt(2)) + 2 b
+    (phi(a) / a - Q(a))``. ``capped=False`` ignores the cap (where a draw's
+    work is that of the uncapped count: block negative binomials).
+    """
+    m = np.asarray(means, dtype=np.float64)
+    if mix is None:
+        return float(m.sum())
+    cap = mix.max_defects if capped else None
+    if mix.kind != "levy" or cap is None:
+        per = m * mix.mean
+        return float((per if cap is None else np.minimum(per, float(cap))).sum())
+    b = m * mix.scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.sqrt(b / cap)
+        phi = np.exp(-0.5 * a * a) / math.sqrt(2.0 * math.pi)
+        z = a / math.sqrt(2.0)
+        per = cap * special.erf(z) + 2.0 * b * (phi / a - 0.5 * special.erfc(z))
+    return float(np.where(b > 0.0, np.minimum(per, float(cap)), 0.0).sum())
+
+
+_TAIL = 1e-12  # a draw's multiplier is below its (1 - _TAIL) quantile but once in 1e12 draws
+
+
+def _multiplier_quantile(mix: Mixing | None) -> float:
+    """The ``1 - 1e-12`` quantile of the mixing multiplier ``X`` (1 unmixed; inf for Levy)."""
+    if mix is None:
+        return 1.0
+    if mix.kind == "none":
+        return mix.scale
+    if mix.kind in ("triangular", "uniform"):
+        return 2.0 * mix.scale
+    if mix.kind == "exponential":
+        return -math.log(_TAIL) * mix.scale
+    if mix.kind == "gamma":
+        shape = float(mix.shape)  # type: ignore[arg-type]
+        return float(special.gammainccinv(shape, _TAIL)) / shape * mix.scale
+    return math.inf
+
+
+def _check_draw(max_mean: float, mix: Mixing | None, *, capped: bool = True) -> None:
+    """Refuse a law under which one count draw could need more than :data:`MAX_DEFECTS` work.
+
+    A draw's work is its count (O(min(count, max_defects)) when capped): refused when the
+    largest Poisson mean of a draw times the ``1 - 1e-12`` quantile of the multiplier
+    exceeds :data:`MAX_DEFECTS` (heavy tails: a gamma shape far below 1 makes rare
+    draws ~``mean / shape``), unless ``max_defects`` caps the work.
+    """
+    if capped and mix is not None and mix.max_defects is not None:
+        return
+    reach = max_mean * _multiplier_quantile(mix)
+    if not reach <= MAX_DEFECTS:
+        law = (
+            "no mixing" if mix is None
+            else f"{mix.kind} mixing (shape={mix.shape!r}, scale={mix.scale!r})"
+        )
+        raise ParameterError(
+            f"mean_defects and mixing must keep one draw's count below"
+            f" {MAX_DEFECTS:,} (MAX_DEFECTS) but once in 1e12 draws, got a draw of mean"
+            f" {max_mean:.4g} under {law}, whose 1e-12 tail reaches {reach:.3g} defects"
+            " (set max_defects, or cluster less)"
+        )
+
+
+def _check_sampling_load(n_trials: int, expected: float, first_trial: object) -> int:
+    """Check the expected defects against :data:`MAX_DEFECTS`; return ``first_trial`` checked."""
+    if not expected <= MAX_DEFECTS:  # NaN-safe
+        raise ParameterError(
+            f"mean_defects must keep a call's expected defects <= {MAX_DEFECTS:,} (MAX_DEFECTS),"
+            f" got {expected:.4g} over n_trials = {n_trials:,} (sample fewer trials per call)"
+        )
+    return check_int("first_trial", first_trial, minimum=0, maximum=INT64_MAX - n_trials)
+
+
+def _check_drawn(offsets: np.ndarray) -> None:
+    """Refuse a batch whose drawn defects exceed :data:`MAX_DEFECTS` (before placing them)."""
+    total = int(offsets[-1])
+    if total > MAX_DEFECTS:
+        raise ParameterError(
+            f"n_trials must keep a call's drawn defects <= {MAX_DEFECTS:,} (MAX_DEFECTS), got"
+            f" {total:,} over n_trials = {offsets.size - 1:,} (sample fewer trials per call)"
+        )
+
+
 def _check_mixing(mixing: object, alpha: object = None) -> Mixing | None:
     """Resolve the samplers' ``mixing``/``alpha`` pair: None (Poisson) or a Mixing.
 
@@ -363,7 +501,8 @@ def _check_mixing(mixing: object, alpha: object = None) -> Mixing | None:
     if alpha is not None:
         if mixing is not None:
             raise ParameterError(
-                f"give alpha or mixing, not both (alpha={alpha!r}, mixing={mixing!r})"
+                f"mixing must be None when alpha is given (give alpha or mixing, not both),"
+                f" got alpha={shown(alpha)} and mixing={shown(mixing)}"
             )
         return Mixing.gamma(check_positive("alpha", alpha))
     if mixing is None or isinstance(mixing, Mixing):
@@ -424,7 +563,7 @@ def sample_defects(
     Parameters
     ----------
     n_trials : int
-        Trials to sample, >= 0.
+        Trials to sample, in ``[0, MAX_TRIALS]`` (:data:`MAX_TRIALS`, 10^8).
     mean_defects : float
         The Poisson mean per trial before mixing, finite and >= 0: ``A * D0``
         (e.g. :func:`expected_defects` of the die). The expected count is
@@ -432,11 +571,13 @@ def sample_defects(
         and for every model's mixing except Bose-Einstein (``n * A * D0``,
         with ``D0`` per layer) and Seeds' exponential (infinite).
     n_sites : int
-        Sites per trial, >= 1; defects land uniformly on ``[0, n_sites)``.
+        Sites per trial, in ``[1, 2**62]``; defects land uniformly on
+        ``[0, n_sites)``.
     seed : int, SeedSequence, Generator or None, default None
         Root of the randomness; see :func:`yieldmodels._rng.root_key`.
     first_trial : int, default 0, keyword-only
-        Global index of the first trial, >= 0. Trial ``t`` depends only on
+        Global index of the first trial, >= 0, with ``first_trial + n_trials
+        <= 2**63 - 1``. Trial ``t`` depends only on
         ``(seed, t)``, so ``sample_defects(n, ..., first_trial=k)`` equals
         trials ``k .. k+n-1`` of one larger call with the same seed.
     mixing : Mixing or None, default None, keyword-only
@@ -455,7 +596,11 @@ def sample_defects(
     ------
     ParameterError
         On a negative, non-integer or non-finite argument, ``n_sites`` < 1
-        an unsupported seed or ``mixing`` not a Mixing.
+        an unsupported seed or ``mixing`` not a Mixing; when the call's
+        expected defects (``n_trials * mean_defects * mixing.mean``, each
+        trial's at most ``max_defects``; for the Levy law its capped mean)
+        or the defects it draws exceed :data:`MAX_DEFECTS`: sample fewer
+        trials per call then (``first_trial`` keeps the results identical).
 
     Notes
     -----
@@ -490,16 +635,19 @@ def sample_defects(
     >>> bool(abs(y - murphy_yield(814.0, 0.1)) < 0.01)
     True
     """
-    n = check_int("n_trials", n_trials, minimum=0)
+    n = check_int("n_trials", n_trials, minimum=0, maximum=MAX_TRIALS)
     mean = check_nonnegative("mean_defects", mean_defects, "expected defects per trial")
-    sites_n = check_int("n_sites", n_sites, minimum=1)
-    first = check_int("first_trial", first_trial, minimum=0)
+    sites_n = check_int("n_sites", n_sites, minimum=1, maximum=_MAX_SITES)
     mix = _check_mixing(mixing)
+    first = _check_sampling_load(n, n * _expected_count(mean, mix), first_trial)
+    if n:
+        _check_draw(mean, mix)
     code, shape, factor, cap = (mix or Mixing.poisson())._kernel()
     kargs = (np.int64(code), shape, factor, np.int64(cap))
     key = root_key(seed)
     counts = _count_kernel(key, np.int64(first), np.int64(n), mean, *kargs)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
+    _check_drawn(offsets)
     sites = _fill_kernel(key, np.int64(first), mean, np.int64(sites_n), offsets, *kargs)
-    return DefectBatch(offsets, sites)
+    return DefectBatch(offsets, sites, n_sites=sites_n)

@@ -31,16 +31,32 @@ from . import _grid_kernels as _k
 from ._rng import _neg_binomial_params, root_key
 from paramcheck import (
     ParameterError,
+    check_ids,
     check_int,
     check_nonnegative,
     check_positive,
     check_real,
+    check_real_array,
     did_you_mean,
+    shown,
 )
-from paramcheck.checks import shown
-from .sampling import DefectBatch, Mixing, _check_mixing
+from .sampling import (
+    MAX_TRIALS,
+    DefectBatch,
+    Mixing,
+    _check_draw,
+    _check_drawn,
+    _check_mixing,
+    _check_sampling_load,
+    _expected_count,
+)
 
 __all__ = [
+    "MAX_BLOCKS",
+    "MAX_BLOCK_DRAWS",
+    "RADIAL_MAX_SITES",
+    "RADIAL_MIN_ACCEPTANCE",
+    "RETICLE_MAX_LINES",
     "UNIFORM",
     "DefectGrid",
     "DefectKinds",
@@ -52,7 +68,33 @@ __all__ = [
 #: Position mode: every site equally likely.
 UNIFORM = "uniform"
 
+#: Most blocks of block-scale clustering: each block has O(1) tables of about
+#: 140 bytes (300 MB at the limit). A 980 x 984 grid in 1 x 1 blocks has 964,320.
+MAX_BLOCKS = 2**21
+
+#: Most block count draws of one call, ``n_trials`` times the blocks (every
+#: block of every trial draws, defect-free or not): about 15 ns each for gamma
+#: mixing, 120 ns for other laws on the 2-core reference machine, so 4 s or
+#: 30 s at the limit. Larger studies sample in chunks (``first_trial``).
+MAX_BLOCK_DRAWS = 2**28
+
+#: Most sites of a grid with radial positions: the profile's mean density over
+#: the sites (for the acceptance check) and its block weights cost O(sites),
+#: about 1 s at the limit (in slabs of 2**20 sites), once per grid and profile.
+RADIAL_MAX_SITES = 2**26
+
+#: Least acceptance (mean density / max density over the grid's sites) of the
+#: radial rejection sampler: each defect takes ``1 / acceptance`` proposals on
+#: average (~50 ns each), so at most 10,000 (0.5 ms) a defect.
+RADIAL_MIN_ACCEPTANCE = 1e-4
+
+#: Most sites along a reticle side (``reticle_rows``, ``reticle_cols``): the
+#: sampler tabulates each reticle line's cell (8 bytes a line).
+RETICLE_MAX_LINES = 2**20
+
 _MAX_SITES = 2**60  # site * 4 + kind must fit an int64
+_MAX_MM = 1e150  # lengths whose squares stay finite (radial densities)
+_MAX_LINES = 2**26  # ReticlePattern.line_classes returns an O(n_lines) array
 
 
 @dataclass(frozen=True)
@@ -68,7 +110,8 @@ class DefectGrid:
         columns' direction (width of a site), mm. Needed only by
         :class:`RadialProfile` positions.
     centre_x_mm, centre_y_mm : float, default 0.0
-        Where the grid's centre lies relative to the wafer centre, mm.
+        Where the grid's centre lies relative to the wafer centre, mm, within
+        1e150 mm (as must every site centre: their squares stay finite).
 
     Notes
     -----
@@ -108,8 +151,20 @@ class DefectGrid:
         for name in ("centre_x_mm", "centre_y_mm"):
             value = getattr(self, name)
             object.__setattr__(
-                self, name, check_real(name, value, unit="mm")
+                self, name, check_real(name, value, lower=-_MAX_MM, upper=_MAX_MM, unit="mm")
             )
+        for pitch, n, centre in (
+            ("col_pitch_mm", cols, "centre_x_mm"), ("row_pitch_mm", rows, "centre_y_mm")
+        ):
+            p, c = getattr(self, pitch), getattr(self, centre)
+            if p is not None:
+                first = c + (0.5 - n / 2) * p
+                reach = max(abs(first), abs(first + (n - 1) * p))
+                if not reach <= _MAX_MM:
+                    raise ParameterError(
+                        f"{pitch} must keep the grid's sites within {_MAX_MM:g} mm of the wafer"
+                        f" centre, got {p!r} mm x {n:,} sites from {centre} = {c!r}"
+                    )
 
     @classmethod
     def from_die(
@@ -151,9 +206,10 @@ class DefectGrid:
         return x0, px, y0, py
 
     def site_centres_mm(self, sites) -> tuple[np.ndarray, np.ndarray]:
-        """Centres ``(x, y)`` of the given site ids relative to the wafer centre, mm."""
+        """Centres ``(x, y)`` of the given site ids (1-D, in ``[0, n_sites)``) relative to the
+        wafer centre, mm."""
         x0, px, y0, py = self._origin()
-        sites = np.asarray(sites, dtype=np.int64)
+        sites = check_ids("sites", sites, self.n_sites, what="site ids")
         r, c = np.divmod(sites, self.cols)
         return x0 + c * px, y0 + r * py
 
@@ -177,8 +233,21 @@ class RadialProfile:
         How fast the excess grows with radius, > 0 (2: with the area
         fraction; large: only a thin edge ring).
     wafer_radius_mm : float, default 150.0
-        ``R``, mm (a 300 mm wafer). Sites beyond ``R`` (the corners of a
-        215 mm square die) follow the same formula, clamped at 0.
+        ``R``, mm (a 300 mm wafer), in [1e-150, 1e150]. Sites beyond ``R``
+        (the corners of a 215 mm square die) follow the same formula,
+        clamped at 0.
+
+    Notes
+    -----
+    :func:`sample_grid_defects` refuses a profile that cannot be sampled on
+    its grid: a density that is not finite at some site (``(r / R) **
+    power`` overflows for sites beyond ``R`` with a large power: 3 and
+    1e5 on a 215 mm die's corner sites at ``r / R = 1.01``), 0 on every
+    site, or so uneven that the rejection sampler's acceptance (mean over
+    max density over the sites) is below :data:`RADIAL_MIN_ACCEPTANCE`;
+    and grids of more than :data:`RADIAL_MAX_SITES` sites. ``power`` itself
+    is any finite number > 0: where every site is inside ``R`` a huge
+    power only makes the edge ring thinner (the density tends to 1).
 
     Examples
     --------
@@ -199,13 +268,30 @@ class RadialProfile:
         )
         object.__setattr__(self, "power", check_positive("power", self.power))
         object.__setattr__(
-            self, "wafer_radius_mm", check_positive("wafer_radius_mm", self.wafer_radius_mm, "mm")
+            self,
+            "wafer_radius_mm",
+            check_real(
+                "wafer_radius_mm", self.wafer_radius_mm,
+                lower=1.0 / _MAX_MM, upper=_MAX_MM, unit="mm",
+            ),
         )
 
     def density(self, r_mm) -> np.ndarray:
-        """Relative density at distance(s) ``r_mm`` from the wafer centre."""
-        rr = (np.asarray(r_mm, dtype=np.float64) / self.wafer_radius_mm) ** 2
-        return self._density_sq(rr)
+        """Relative density at distance(s) ``r_mm`` (finite, >= 0) from the wafer centre.
+
+        Raises ParameterError where ``(r / R) ** power`` overflows (far beyond
+        the wafer radius with a large power).
+        """
+        r = check_real_array("r_mm", r_mm, unit="mm")
+        with np.errstate(over="ignore", invalid="ignore"):
+            d = self._density_sq((r / self.wafer_radius_mm) ** 2)
+        if not np.all(np.isfinite(d)):
+            bad = float(r[~np.isfinite(d)].flat[0])
+            raise ParameterError(
+                f"r_mm must keep the density finite (edge_excess={self.edge_excess!r},"
+                f" power={self.power!r}, wafer_radius_mm={self.wafer_radius_mm!r}), got {bad!r}"
+            )
+        return d
 
     def _density_sq(self, rr) -> np.ndarray:
         """Density from ``(r / R)^2``, computed as the kernel does."""
@@ -228,7 +314,8 @@ class ReticlePattern:
     Parameters
     ----------
     reticle_rows, reticle_cols : int
-        Reticle size in sites, >= 1.
+        Reticle size in sites, in ``[1, RETICLE_MAX_LINES]``
+        (:data:`RETICLE_MAX_LINES`, 2**20).
     weights : 2-D array_like of float
         Relative densities, finite and >= 0, not all 0, at most
         ``reticle_rows x reticle_cols`` cells. Stored as a tuple of tuples
@@ -249,25 +336,15 @@ class ReticlePattern:
     weights: tuple
 
     def __post_init__(self) -> None:
-        rr = check_int("reticle_rows", self.reticle_rows, minimum=1)
-        rc = check_int("reticle_cols", self.reticle_cols, minimum=1)
-        try:
-            w = np.asarray(self.weights, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"weights must be a 2-D array of finite numbers >= 0, got {self.weights!r}"
-            ) from None
+        rr = check_int("reticle_rows", self.reticle_rows, minimum=1, maximum=RETICLE_MAX_LINES)
+        rc = check_int("reticle_cols", self.reticle_cols, minimum=1, maximum=RETICLE_MAX_LINES)
+        w = check_real_array("weights", self.weights, unit="relative density")
         if w.ndim != 2 or w.size == 0:
             raise ParameterError(f"weights must be a non-empty 2-D array, got shape {w.shape}")
         if w.shape[0] > rr or w.shape[1] > rc:
             raise ParameterError(
                 f"weights must have at most reticle_rows x reticle_cols = {rr} x {rc} cells, "
                 f"got shape {w.shape}"
-            )
-        bad = ~np.isfinite(w) | (w < 0)
-        if bad.any():
-            raise ParameterError(
-                f"weights must be finite and >= 0, got {float(w[bad].flat[0])!r}"
             )
         if not (w > 0).any():
             raise ParameterError("weights must not all be 0 (relative densities)")
@@ -292,10 +369,13 @@ class ReticlePattern:
         edge_weight : float, default 2.0
             Density of the border cells relative to the interior, finite >= 0.
         cells : int, default 5
-            Cells per side, >= 1 and <= the reticle's size in sites.
+            Cells per side, >= 1 and <= the reticle's size in sites (and
+            <= 4096).
         """
+        rr = check_int("reticle_rows", reticle_rows, minimum=1, maximum=RETICLE_MAX_LINES)
+        rc = check_int("reticle_cols", reticle_cols, minimum=1, maximum=RETICLE_MAX_LINES)
         ew = check_nonnegative("edge_weight", edge_weight)
-        n = check_int("cells", cells, minimum=1)
+        n = check_int("cells", cells, minimum=1, maximum=min(rr, rc, 4096))
         w = np.full((n, n), ew)
         if n > 2:
             w[1:-1, 1:-1] = 1.0
@@ -307,12 +387,37 @@ class ReticlePattern:
         return np.array(self.weights, dtype=np.float64)
 
     def line_classes(self, n_lines: int, axis: int) -> np.ndarray:
-        """Cell row (axis 0) or cell column (axis 1) of each of the grid's ``n_lines`` rows/cols."""
+        """Cell row (axis 0) or cell column (axis 1) of each of the grid's ``n_lines`` rows/cols.
+
+        ``n_lines`` in ``[0, 2**26]`` (the result is an array of that length);
+        ``axis`` 0 or 1.
+        """
+        n_lines = check_int("n_lines", n_lines, minimum=0, maximum=_MAX_LINES)
+        axis = check_int("axis", axis, minimum=0, maximum=1)
         period = self.reticle_rows if axis == 0 else self.reticle_cols
         m = len(self.weights) if axis == 0 else len(self.weights[0])
         lo = (np.arange(m + 1) * period) // m
         local_class = np.repeat(np.arange(m), np.diff(lo))
         return local_class[np.arange(n_lines) % period]
+
+    def _block_line_counts(self, starts: np.ndarray, n_lines: int, axis: int) -> np.ndarray:
+        """Lines of each cell class in each block of lines ``[starts[b], starts[b + 1])``.
+
+        ``(blocks, classes)`` int64, in O(blocks * classes): the lines of class
+        ``i`` below ``n`` number ``(n // P) len_i + clip(n % P - lo_i, 0, len_i)``
+        for the reticle period ``P``.
+        """
+        period = self.reticle_rows if axis == 0 else self.reticle_cols
+        m = len(self.weights) if axis == 0 else len(self.weights[0])
+        edges = (np.arange(m + 1, dtype=np.int64) * period) // m
+        lo, length = edges[:-1], np.diff(edges)
+
+        def below(n: np.ndarray) -> np.ndarray:
+            full, rem = np.divmod(n[:, None], period)
+            return full * length + np.clip(rem - lo, 0, length)
+
+        ends = np.append(starts[1:], n_lines).astype(np.int64)
+        return below(ends) - below(starts.astype(np.int64))
 
     def _tables(self, n_lines: int, axis: int):
         """``(class of each reticle-local line, [lo; len; count on the grid] per class)``."""
@@ -410,15 +515,96 @@ def _check_positions(positions: object) -> Positions:
     )
 
 
-def _check_block(block: object) -> tuple[int, int] | None:
+def _check_block(block: object, grid: DefectGrid) -> tuple[int, int] | None:
+    """The block shape, each side clamped to the grid's (a block larger than the grid is
+    the whole grid along that side: the same tiling)."""
     if block is None:
         return None
     if not isinstance(block, (tuple, list)) or len(block) != 2:
-        raise ParameterError(f"block must be None or (block_rows, block_cols), got {block!r}")
+        raise ParameterError(f"block must be None or (block_rows, block_cols), got {shown(block)}")
     return (
-        check_int("block rows (block[0])", block[0], minimum=1),
-        check_int("block cols (block[1])", block[1], minimum=1),
+        min(check_int("block rows (block[0])", block[0], minimum=1), grid.rows),
+        min(check_int("block cols (block[1])", block[1], minimum=1), grid.cols),
     )
+
+
+def _check_blocks(grid: DefectGrid, block: tuple[int, int], n_trials: int) -> None:
+    """Refuse more than :data:`MAX_BLOCKS` blocks, or more than :data:`MAX_BLOCK_DRAWS` draws."""
+    n_blocks = -(-grid.rows // block[0]) * -(-grid.cols // block[1])
+    if n_blocks > MAX_BLOCKS:
+        raise ParameterError(
+            f"block must tile the grid in at most {MAX_BLOCKS:,} blocks (MAX_BLOCKS), got"
+            f" {tuple(block)} on a {grid.rows:,} x {grid.cols:,} grid: {n_blocks:,} blocks"
+        )
+    if n_trials * n_blocks > MAX_BLOCK_DRAWS:
+        raise ParameterError(
+            f"n_trials must keep n_trials x blocks <= {MAX_BLOCK_DRAWS:,} block draws a call"
+            f" (MAX_BLOCK_DRAWS), got {n_trials:,} x {n_blocks:,} (sample fewer trials per call)"
+        )
+
+
+def _profile_text(profile: RadialProfile, grid: DefectGrid) -> str:
+    return (
+        f"edge_excess = {profile.edge_excess!r} and power = {profile.power!r} (wafer_radius_mm ="
+        f" {profile.wafer_radius_mm!r}) on the {grid.rows:,} x {grid.cols:,} grid"
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _radial_mean(grid: DefectGrid, profile: RadialProfile) -> float:
+    """Mean density over the grid's site centres (O(sites), in slabs of ~2**20 sites)."""
+    x0, px, y0, py = grid._origin()
+    inv_r2 = 1.0 / profile.wafer_radius_mm**2
+    step_c = min(grid.cols, 2**20)
+    step_r = max(1, 2**20 // step_c)
+    total = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for c0 in range(0, grid.cols, step_c):
+            x2 = (x0 + np.arange(c0, min(c0 + step_c, grid.cols)) * px) ** 2
+            for r0 in range(0, grid.rows, step_r):
+                y2 = (y0 + np.arange(r0, min(r0 + step_r, grid.rows)) * py) ** 2
+                total += float(profile._density_sq((x2[None, :] + y2[:, None]) * inv_r2).sum())
+    return total / grid.n_sites
+
+
+def _radial_checked(grid: DefectGrid, profile: RadialProfile) -> float:
+    """The largest site density of ``profile`` on ``grid``, after refusing a profile the
+    rejection sampler cannot use there.
+
+    Refused: grids of more than :data:`RADIAL_MAX_SITES` sites, densities that are not
+    finite at some site (``(r / R) ** power`` overflows beyond the wafer radius), 0 on
+    every site, or so uneven that the acceptance ``mean / max`` is below
+    :data:`RADIAL_MIN_ACCEPTANCE`.
+    """
+    grid._origin()  # a grid without pitches: its own message
+    if grid.n_sites > RADIAL_MAX_SITES:
+        raise ParameterError(
+            f"grid must have at most {RADIAL_MAX_SITES:,} sites for radial positions"
+            f" (RADIAL_MAX_SITES), got {grid.rows:,} x {grid.cols:,}"
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        dmax = _radial_dmax(grid, profile)
+    mean = _radial_mean(grid, profile) if np.isfinite(dmax) else dmax
+    if not (np.isfinite(dmax) and np.isfinite(mean)):
+        raise ParameterError(
+            "positions must give a finite density on every site, got"
+            f" {_profile_text(profile, grid)}, where (r / R) ** power overflows at sites beyond"
+            " the wafer radius"
+        )
+    if not dmax > 0:
+        raise ParameterError(
+            "positions must give a positive density to some site, got"
+            f" {_profile_text(profile, grid)}, which gives 0 to every site (all beyond its zero radius)"
+        )
+    acceptance = mean / dmax
+    if not acceptance >= RADIAL_MIN_ACCEPTANCE:
+        raise ParameterError(
+            "positions must keep mean / max density over the sites >="
+            f" {RADIAL_MIN_ACCEPTANCE:g} (RADIAL_MIN_ACCEPTANCE: at most"
+            f" {1 / RADIAL_MIN_ACCEPTANCE:,.0f} rejection proposals a defect), got"
+            f" {acceptance:.3g} with {_profile_text(profile, grid)}"
+        )
+    return dmax
 
 
 def _radial_dmax(grid: DefectGrid, profile: RadialProfile) -> float:
@@ -426,7 +612,8 @@ def _radial_dmax(grid: DefectGrid, profile: RadialProfile) -> float:
     x0, px, y0, py = grid._origin()
 
     def extreme_sq(v0: float, pitch: float, n: int) -> tuple[float, float]:
-        k = int(np.clip(round(-v0 / pitch), 0, n - 1))
+        q = -v0 / pitch  # the site nearest the centre's index; inf for a pitch ~1e-300 mm
+        k = int(np.clip(round(q), 0, n - 1)) if np.isfinite(q) else (0 if q < 0 else n - 1)
         near = np.array([k - 1, k, k + 1])
         near = near[(near >= 0) & (near < n)]
         return float(np.min((v0 + near * pitch) ** 2)), max(v0**2, (v0 + (n - 1) * pitch) ** 2)
@@ -448,7 +635,7 @@ def _block_weights(grid: DefectGrid, block: tuple[int, int], positions: Position
 
     Uniform: the block's site count. Radial: the sum of its sites'
     densities (O(sites) once per distinct argument set, cached). Reticle:
-    ``sum_ij w_ij n_rows_b(i) n_cols_b(j)`` (O(rows + cols + blocks * cells)).
+    ``sum_ij w_ij n_rows_b(i) n_cols_b(j)`` (O(blocks * cells)).
     """
     rows, cols = grid.rows, grid.cols
     r_edges, c_edges = _block_edges(rows, block[0]), _block_edges(cols, block[1])
@@ -467,12 +654,8 @@ def _block_weights(grid: DefectGrid, block: tuple[int, int], positions: Position
             w[b] = np.add.reduceat(dens.sum(axis=0), c_edges)
     else:
         weights = positions.weight_array
-        row_cls = positions.line_classes(rows, 0)
-        col_cls = positions.line_classes(cols, 1)
-        rb = np.zeros((r_edges.size, weights.shape[0]))
-        np.add.at(rb, (np.arange(rows) // block[0], row_cls), 1.0)
-        cb = np.zeros((c_edges.size, weights.shape[1]))
-        np.add.at(cb, (np.arange(cols) // block[1], col_cls), 1.0)
+        rb = positions._block_line_counts(r_edges, rows, 0).astype(np.float64)
+        cb = positions._block_line_counts(c_edges, cols, 1).astype(np.float64)
         w = rb @ weights @ cb.T
     total = w.sum()
     if not total > 0:
@@ -500,7 +683,8 @@ def sample_grid_defects(
     Parameters
     ----------
     n_trials : int
-        Trials (wafers) to sample, >= 0.
+        Trials (wafers) to sample, in ``[0, MAX_TRIALS]``
+        (:data:`yieldmodels.sampling.MAX_TRIALS`, 10^8).
     grid : DefectGrid or (rows, cols)
         The sites; site id ``row * cols + col``. Radial positions need a
         grid with pitches (:meth:`DefectGrid.from_die`).
@@ -514,8 +698,8 @@ def sample_grid_defects(
     seed : int, SeedSequence, Generator or None, default None
         Root of the randomness; see :func:`yieldmodels._rng.root_key`.
     first_trial : int, default 0, keyword-only
-        Global index of the first trial, >= 0; trial ``t`` depends only on
-        ``(seed, t)``.
+        Global index of the first trial, >= 0, with ``first_trial + n_trials
+        <= 2**63 - 1``; trial ``t`` depends only on ``(seed, t)``.
     alpha : float or None, default None
         Clustering parameter, finite and > 0 (small: strong clustering;
         None: Poisson, the ``alpha -> inf`` limit). Shorthand for
@@ -532,6 +716,8 @@ def sample_grid_defects(
         and the blocks are independent. Any other mixing law likewise draws
         one multiplier ``X_b`` per block and ``Poisson(m_b X_b)`` defects.
         Ignored without ``alpha`` or ``mixing`` (and for ``Mixing.poisson()``).
+        At most :data:`MAX_BLOCKS` blocks, and ``n_trials`` times the blocks
+        at most :data:`MAX_BLOCK_DRAWS` (every block of every trial draws).
     positions : 'uniform', RadialProfile or ReticlePattern, default 'uniform'
         Where defects land: each site with probability proportional to its
         relative density (1, :class:`RadialProfile` at its centre, or its
@@ -554,7 +740,16 @@ def sample_grid_defects(
     Raises
     ------
     ParameterError
-        On a bad argument, named in the message.
+        On a bad argument, named in the message; on a radial profile that
+        cannot be sampled on the grid (see :class:`RadialProfile`: a
+        non-finite or all-zero density, an acceptance below
+        :data:`RADIAL_MIN_ACCEPTANCE`, more than :data:`RADIAL_MAX_SITES`
+        sites); on more blocks or block draws than :data:`MAX_BLOCKS` and
+        :data:`MAX_BLOCK_DRAWS`; when the call's expected defects
+        (``n_trials * mean_defects * mixing.mean``, capped draws counted at
+        their capped mean) or the defects it draws exceed
+        :data:`yieldmodels.sampling.MAX_DEFECTS` (sample fewer trials per
+        call then: ``first_trial`` keeps the results identical).
 
     Notes
     -----
@@ -609,15 +804,17 @@ def sample_grid_defects(
     >>> len(r)
     10
     """
-    n = check_int("n_trials", n_trials, minimum=0)
+    n = check_int("n_trials", n_trials, minimum=0, maximum=MAX_TRIALS)
     g = _check_grid(grid)
     mean = check_nonnegative("mean_defects", mean_defects, "expected defects per trial")
-    first = check_int("first_trial", first_trial, minimum=0)
     mix = _check_mixing(mixing, alpha)
-    blk = _check_block(block)
+    blk = _check_block(block, g)
     pos = _check_positions(positions)
     if kinds is not None and not isinstance(kinds, DefectKinds):
-        raise ParameterError(f"kinds must be None or a DefectKinds, got {kinds!r}")
+        raise ParameterError(f"kinds must be None or a DefectKinds, got {shown(kinds)}")
+    dmax = _radial_checked(g, pos) if isinstance(pos, RadialProfile) else 0.0
+    if blk is not None and mix is not None and mix.kind != "none":
+        _check_blocks(g, blk, n)
     key = root_key(seed)
 
     rows, cols = g.rows, g.cols
@@ -629,18 +826,30 @@ def sample_grid_defects(
     if mix is None or (mix.kind == "none" and mix.max_defects is None):
         count_mode, blk = _k.COUNT_POISSON, None
         mean = mean * mix.scale if mix is not None else mean
+        expected, draw_means, capped = mean, mean, True
     elif blk is None or mix.kind == "none":
         count_mode, blk = _k.COUNT_WAFER, None
+        expected, draw_means, capped = _expected_count(mean, mix), mean, True
     elif mix.kind == "gamma":
-        # the gamma mixture per block is negative binomial: drawn directly
+        # the gamma mixture per block is negative binomial: drawn directly (uncapped work)
         count_mode = _k.COUNT_BLOCK
-        bp0, bq, bshape, bchunks = _neg_binomial_params(
-            (mean * mix.scale) * _block_weights(g, blk, pos), mix.shape
-        )
+        weights = _block_weights(g, blk, pos)
+        expected = _expected_count(mean, mix, capped=False)
+        draw_means, capped = mean * float(weights.max()), False
+        bp0, bq, bshape, bchunks = _neg_binomial_params((mean * mix.scale) * weights, mix.shape)
         bshape = np.ascontiguousarray(bshape, dtype=np.float64)
     else:
         count_mode = _k.COUNT_BLOCK_MIX
         bmean = np.ascontiguousarray(mean * _block_weights(g, blk, pos), dtype=np.float64)
+        expected, draw_means, capped = _expected_count(bmean, mix), float(bmean.max()), True
+    first = _check_sampling_load(n, n * expected, first_trial)
+    if n:
+        _check_draw(draw_means, mix, capped=capped)
+        if count_mode == _k.COUNT_BLOCK and not np.all(bq < 1.0):
+            raise ParameterError(  # q = m / (m + alpha) rounds to 1: the inversion cannot run
+                f"alpha must be at least ~1e-15 x the largest block's mean defects, got"
+                f" {mix.shape!r} for a block mean of {draw_means:.4g}"
+            )
     # positions
     rad = np.zeros(8)
     cum, wflat, wmax = np.ones(1), np.ones(1), 1.0
@@ -652,12 +861,6 @@ def sample_grid_defects(
     elif isinstance(pos, RadialProfile):
         pos_mode = _k.POS_RADIAL
         x0, px, y0, py = g._origin()
-        dmax = _radial_dmax(g, pos)
-        if not dmax > 0:
-            raise ParameterError(
-                "positions: the radial profile gives density 0 to every site of the grid "
-                f"(edge_excess={pos.edge_excess!r}, all sites beyond the zero radius)"
-            )
         rad[:] = (x0, px, y0, py, 1.0 / pos.wafer_radius_mm**2, pos.power / 2,
                   pos.edge_excess, dmax * (1.0 + 1e-12))
     else:
@@ -685,6 +888,7 @@ def sample_grid_defects(
     )
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
+    _check_drawn(offsets)
     rect, rect_inv_w = _k._block_rects(np.int64(rows), np.int64(cols), np.int64(br), np.int64(bc))
     rinv, cinv = 1.0 / rows_tab[1], 1.0 / cols_tab[1]
     max_key = rows * cols * (4 if kinds is not None else 1) - 1
@@ -694,4 +898,4 @@ def sample_grid_defects(
         cum, wflat, np.int64(wc), wmax, row_class, col_class, rows_tab, cols_tab, rinv, cinv,
         kinds is not None, kcum, np.int64(max(max_key, 1).bit_length()),
     )
-    return DefectBatch(offsets, sites, kind_arr if kinds is not None else None)
+    return DefectBatch(offsets, sites, kind_arr if kinds is not None else None, n_sites=rows * cols)
