@@ -315,5 +315,5 @@ def check_ids(name: str, value: object, n: int, *, what: str = "ids") -> np.ndar
     if arr.size == 0:
         return np.zeros(0, dtype=np.int64)
     if arr.ndim != 1:
-        raise ParameterError(f"{name} must be a 1-D array of {allowed}, got shape {arr.shape}")
-    return check_int_array(name, arr, minimum=0, maximum=n - 1, allowed=allowed)
+        raise ParameterError(f"{name} must be a 1-D array of {allowed}, got {shown(value)}")
+    return np.ascontiguousarray(check_int_array(name, value, minimum=0, maximum=n - 1, allowed=allowed))

@@ -302,3 +302,15 @@ def test_issue_6_study_cases(extra, flag, capsys):
 def test_huge_core_grid_is_refused_before_allocation(capsys):
     code, out, err = call_main(["study", "--core-rows", "98000", "--core-cols", "98400", "--quiet"], capsys)
     _assert_one_line_error(code, out, err, "--core-rows x --core-cols must be at most 16,777,216 cores")
+
+
+def test_radial_profile_that_overflows_is_refused_not_zero_defects(capsys):
+    """--radial-edge-excess 3 --radial-power 1e5 reported 0 defects and 100% repair."""
+    code, out, err = call_main(["study", "--quiet", "--radial-edge-excess", "3", "--radial-power", "1e5"], capsys)
+    _assert_one_line_error(code, out, err, "--radial-edge-excess and --radial-power must give a finite density")
+
+
+def test_parameter_set_from_a_device_is_refused_unread(capsys):
+    code, out, err = call_main(["study", *SMALL, "--parameter-set", "/dev/zero"], capsys)
+    _assert_one_line_error(code, out, err, "--parameter-set")
+    assert "regular file" in err

@@ -104,3 +104,26 @@ def test_wafer_scale_die_has_no_gross_count_but_an_exact_zero(capsys):
     assert data["dies_per_wafer"] == {"gross": None, "exact": 0}
     code, out, _ = run(["--area", "46225"], capsys)
     assert "n/a (no whole die fits)" in out
+
+
+@pytest.mark.parametrize("args", [["--area", "0.01", "--scribe", "0"], ["--area", "1e-300"]])
+def test_tiny_dies_answer_at_once_with_the_gross_formula(args, capsys):
+    """The exact count ran ~6 minutes for 0.01 mm^2 and never ended for 1e-300."""
+    code, out, _ = run([*args, "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["dies_per_wafer"]["exact"] is None and data["good_dies_from"] == "gross"
+    gross = data["dies_per_wafer"]["gross"]
+    assert gross > 1e6
+    assert data["good_dies_per_wafer"]["poisson"] == pytest.approx(gross * data["models"]["poisson"]["yield"])
+    code, out, _ = run(args, capsys)
+    assert "n/a (die too small for the exact search" in out and "use the gross formula" in out
+
+
+def test_units_beyond_what_a_float_counts_exactly(capsys):
+    """--units 2**62 raised a traceback; one of 2^62 tiny units is as good as none dead."""
+    code, out, err = run(["--area", "100", "--units", str(2**62), "--needed", "1", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["redundancy"]["poisson"] == pytest.approx(1.0)
+    code, out, err = run(["--area", "100", "--units", str(2**63), "--needed", "1"], capsys)
+    assert code == 2 and "--units must be an integer" in err

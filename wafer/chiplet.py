@@ -223,12 +223,18 @@ def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: fl
     die_rows, die_cols = spec.die_cores(wafer)
     die_w = wafer.die_width_mm / spec.dies_x
     die_h = wafer.die_height_mm / spec.dies_y
+    geometry = dict(scribe_mm=spec.scribe_mm, edge_exclusion_mm=spec.edge_exclusion_mm)
+    if not yieldmodels.exact_count_feasible(die_w, die_h, wafer.wafer_diameter_mm, **geometry):
+        raise ParameterError(
+            f"dies_x x dies_y must leave chiplet dies large enough for the exact die count (at most"
+            f" {yieldmodels.EXACT_COUNT_MAX_STEPS:,} search steps), got {spec.dies_x} x {spec.dies_y}"
+            f" dies of {die_w:.3g} x {die_h:.3g} mm"
+        )
     pk = spec.package
     carrier_area = (pk.carrier_area_factor or 1.0) * spec.n_dies * die_w * die_h if pk.has_carrier else 0.0
     system = yieldmodels.chiplet_system(
         None, spec.n_dies, d0, alpha,
-        die_width_mm=die_w, die_height_mm=die_h, wafer_diameter_mm=wafer.wafer_diameter_mm,
-        scribe_mm=spec.scribe_mm, edge_exclusion_mm=spec.edge_exclusion_mm,
+        die_width_mm=die_w, die_height_mm=die_h, wafer_diameter_mm=wafer.wafer_diameter_mm, **geometry,
         test_coverage=spec.test_coverage, bond_yield=pk.bond_yield,
         carrier_area_mm2=carrier_area, carrier_d0=pk.carrier_d0 or 0.0,
         carrier_alpha=pk.carrier_alpha, carrier_bond_yield=pk.carrier_bond_yield,

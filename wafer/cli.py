@@ -200,7 +200,9 @@ YIELD_OPTIONS = (
 #: fields themselves (arguments of the functions the commands call).
 _ALSO = {
     "study": {"dies_x x dies_y": "--dies", "edge_excess": "--radial-edge-excess",
-              "power": "--radial-power", "wafer_radius_mm": "--wafer-diameter"},
+              "power": "--radial-power", "wafer_radius_mm": "--wafer-diameter / 2",
+              "mean_defects": "--d0", "mixing": "--alpha",
+              "positions": "--radial-edge-excess and --radial-power"},
     "yield": {"die_w_mm": "--die-width", "die_h_mm": "--die-height", "n_units": "--units",
               "k_needed": "--needed"},
 }

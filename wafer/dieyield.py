@@ -62,8 +62,11 @@ def die_yield_report(
     -------
     dict
         ``die``, ``models`` (keyed by model name), ``dies_per_wafer``
-        (``gross``, None when no whole die fits, and ``exact``), ``good_dies_per_wafer`` (by model, from
-        the exact count) and, with units, ``redundancy``.
+        (``gross``, None when no whole die fits, and ``exact``, None for a
+        die too small for the exact search), ``good_dies_per_wafer`` (by
+        model, from the count ``good_dies_from`` names: the exact count, or
+        the gross formula where there is none) and, with units,
+        ``redundancy``.
 
     Examples
     --------
@@ -94,26 +97,31 @@ def die_yield_report(
         critical_area_ratio=critical_area_ratio,
     )
     geometry = dict(scribe_mm=scribe_mm, edge_exclusion_mm=edge_exclusion_mm)
-    exact = yieldmodels.exact_dies_per_wafer(w, h, wafer_diameter_mm, **geometry)
+    # The exact count's search grows as 1 / die size^3; past its limit (dies
+    # below ~0.35 mm on 300 mm) the gross formula, accurate there, stands in.
+    exact = (yieldmodels.exact_dies_per_wafer(w, h, wafer_diameter_mm, **geometry)
+             if yieldmodels.exact_count_feasible(w, h, wafer_diameter_mm, **geometry) else None)
     # The gross formula means nothing for a die larger than the wafer; the
     # exact count is then simply 0.
-    gross = yieldmodels.gross_dies_per_wafer(w, h, wafer_diameter_mm, **geometry) if exact else None
+    gross = yieldmodels.gross_dies_per_wafer(w, h, wafer_diameter_mm, **geometry) if exact != 0 else None
+    per_wafer = exact if exact is not None else gross
     report = {
         "die": {"area_mm2": area, "width_mm": w, "height_mm": h, "d0_per_cm2": d0,
                 "critical_area_ratio": critical_area_ratio},
         "wafer": {"diameter_mm": wafer_diameter_mm, **geometry},
         "models": models,
         "dies_per_wafer": {"gross": gross, "exact": exact},
-        "good_dies_per_wafer": {name: exact * m["yield"] for name, m in models.items()},
+        "good_dies_per_wafer": {name: per_wafer * m["yield"] for name, m in models.items()},
+        "good_dies_from": "exact" if exact is not None else "gross",
     }
+    shared = check_nonnegative("shared_area_mm2", shared_area_mm2)
+    if shared > area:
+        raise ParameterError(f"shared_area_mm2 must be <= the die area ({area:g}), got {shared!r}")
     if (units is None) != (needed is None):
         raise ParameterError("units and needed must be given together, got one of them")
     if units is not None:
         n = check_int("units", units)
         k = check_int("needed", needed)
-        shared = check_nonnegative("shared_area_mm2", shared_area_mm2)
-        if shared > area:
-            raise ParameterError(f"shared_area_mm2 must be <= the die area ({area:g}), got {shared!r}")
         unit_area = (area - shared) / n * critical_area_ratio
         k_of_n = yieldmodels.k_of_n_yield
         report["redundancy"] = {
@@ -154,8 +162,12 @@ def format_die_yield(report: dict) -> str:
         f"edge exclusion {wafer['edge_exclusion_mm']:g} mm):",
         "  gross formula  pi (d/2)^2 / S - pi d / sqrt(2 S)   "
         + (f"{d['gross']:.1f}" if d["gross"] is not None else "n/a (no whole die fits)"),
-        f"  exact count    whole dies on the grid, best offset  {d['exact']}",
-        "Good dies per wafer use the exact count.",
+        "  exact count    whole dies on the grid, best offset  "
+        + (str(d["exact"]) if d["exact"] is not None else
+           "n/a (die too small for the exact search: "
+           f"more than {yieldmodels.EXACT_COUNT_MAX_STEPS:,} steps)"),
+        "Good dies per wafer use the "
+        + ("exact count." if report["good_dies_from"] == "exact" else "gross formula."),
     ]
     if "redundancy" in report:
         r = report["redundancy"]

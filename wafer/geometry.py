@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from paramcheck import ParameterError, check_bool, check_int, check_positive
 
-__all__ = ["MAX_CORES", "MAX_OFF_WAFER", "WaferSpec", "area_on_wafer_mm2"]
+__all__ = ["MAX_CORES", "MAX_OFF_WAFER", "WaferSpec", "off_wafer_fraction"]
 
 #: Most physical cores a wafer may have: 2^24, about 17 WSE-3s.
 MAX_CORES = 2**24
@@ -36,28 +36,37 @@ MAX_CORES = 2**24
 MAX_OFF_WAFER = 0.01
 
 
-def area_on_wafer_mm2(width_mm: float, height_mm: float, wafer_diameter_mm: float) -> float:
-    """Area of a centred ``width x height`` rectangle that lies on the wafer disc, mm^2.
+def off_wafer_fraction(width_mm: float, height_mm: float, wafer_diameter_mm: float) -> float:
+    """Fraction of a centred ``width x height`` die that lies off the wafer disc.
 
-    Exact: four times the quadrant integral of ``min(w/2, sqrt(R^2 - y^2))``
-    over ``0 <= y <= h/2``.
+    Exact: in units of the wafer radius, the die's quarter ``[0, a] x [0, b]``
+    has ``integral of min(a, sqrt(1 - y^2)) dy`` over ``0 <= y <= b`` on the
+    disc. Computed in those units, so no size overflows or underflows.
 
     Examples
     --------
-    >>> area_on_wafer_mm2(100.0, 100.0, 300.0)
-    10000.0
-    >>> round(1 - area_on_wafer_mm2(215.0, 215.0, 300.0) / 215.0**2, 5)
+    >>> off_wafer_fraction(100.0, 100.0, 300.0)
+    0.0
+    >>> round(off_wafer_fraction(215.0, 215.0, 300.0), 5)
     0.00036
+    >>> off_wafer_fraction(5.0, 5.0, 5e-324)
+    1.0
     """
-    a, b, r = width_mm / 2, height_mm / 2, wafer_diameter_mm / 2
+    r = wafer_diameter_mm / 2
+    if r == 0.0:
+        return 1.0
+    a, b = width_mm / 2 / r, height_mm / 2 / r
+    if a * a + b * b <= 1.0:  # every corner on the wafer (also when a * b underflows)
+        return 0.0
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return 1.0
 
-    def chord(y: float) -> float:  # integral of sqrt(R^2 - t^2) from 0 to y (y <= R)
-        return 0.5 * (y * math.sqrt(max(r * r - y * y, 0.0)) + r * r * math.asin(min(y / r, 1.0)))
+    def chord(y: float) -> float:  # integral of sqrt(1 - t^2) from 0 to y <= 1
+        return 0.5 * (y * math.sqrt(max(1.0 - y * y, 0.0)) + math.asin(min(y, 1.0)))
 
-    y0 = math.sqrt(max(r * r - a * a, 0.0))  # where the circle's half-chord falls below a
-    y_flat = min(b, y0)
-    y_end = min(b, r)
-    return 4.0 * (a * y_flat + max(0.0, chord(y_end) - chord(y_flat)))
+    y_flat = min(b, math.sqrt(max(1.0 - a * a, 0.0)))  # below it the die's edge is inside
+    y_end = min(b, 1.0)
+    return max(0.0, 1.0 - (a * y_flat + max(0.0, chord(y_end) - chord(y_flat))) / (a * b))
 
 
 @dataclass(frozen=True)
@@ -117,9 +126,7 @@ class WaferSpec:
         check_positive("wafer_diameter_mm", self.wafer_diameter_mm, "mm")
         check_positive("die_width_mm", self.die_width_mm, "mm")
         check_positive("die_height_mm", self.die_height_mm, "mm")
-        off = 1.0 - area_on_wafer_mm2(self.die_width_mm, self.die_height_mm, self.wafer_diameter_mm) / (
-            self.die_width_mm * self.die_height_mm
-        )
+        off = off_wafer_fraction(self.die_width_mm, self.die_height_mm, self.wafer_diameter_mm)
         if off > MAX_OFF_WAFER:
             raise ParameterError(
                 f"die_width_mm x die_height_mm must lie on the wafer (wafer_diameter_mm ="

@@ -139,6 +139,11 @@ class StudyConfig:
         check_real("radial_edge_excess", self.radial_edge_excess, lower=-1.0)
         check_positive("radial_power", self.radial_power)
         self.chiplet.die_cores(self.wafer)  # checks that the dies tile the core grid
+        if self.clustering == "reticle" and self.chiplet.n_dies > yieldmodels.MAX_BLOCKS:
+            raise ParameterError(
+                f"dies_x x dies_y must be at most {yieldmodels.MAX_BLOCKS:,} dies for reticle clustering"
+                f" (one gamma draw per die and wafer), got {self.chiplet.dies_x} x {self.chiplet.dies_y}"
+            )
         self.positions  # noqa: B018 - builds (and so checks) the radial profile
         check_probability("router_fraction", self.router_fraction)
         check_probability("link_fraction", self.link_fraction)
@@ -282,7 +287,9 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     grid = yieldmodels.DefectGrid.from_die(
         spec.core_rows, spec.core_cols, spec.die_width_mm, spec.die_height_mm
     )
-    step = max(1, min(config.chunk_size, MAX_BATCH_DEFECTS // max(1, math.ceil(config.mean_defects))))
+    blocks = config.chiplet.n_dies if config.block else 1
+    step = max(1, min(config.chunk_size, MAX_BATCH_DEFECTS // max(1, math.ceil(config.mean_defects)),
+                      yieldmodels.MAX_BLOCK_DRAWS // blocks))
     with tqdm(total=n, disable=not progress, file=sys.stderr, unit="wafer", desc="wafers") as bar:
         for start in range(0, n, step):
             size = min(step, n - start)

@@ -1,0 +1,167 @@
+"""Every public callable of :mod:`wafer` refuses bad values with the project's error.
+
+A hypothesis test swaps one parameter of a valid call for a bad value of its
+kind (tests/bad_input.py) and requires :class:`paramcheck.ParameterError`
+with a one-line message; a second test fails when a public callable has no
+case here. Then one regression test per problem the issue lists.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import wafer
+import yieldmodels
+from bad_input import Case, mutations, require_project_error, triples, uncovered
+from hypothesis import given, settings
+from paramcheck import ParameterError
+from wafer.chiplet import ChipletSpec, chiplet_comparison
+from wafer.dieyield import die_yield_report
+from wafer.geometry import WaferSpec
+from wafer.remap import Mapping, ShiftToSpare, get_scheme
+from wafer.study import MAX_TRIALS, StudyConfig, run_study
+
+#: A 4 x 8 core wafer on a 4 x 4 mm die, 2 x 2 chiplets: every call is quick.
+W = dict(core_rows=4, core_cols=8, segment_width=4, die_width_mm=4.0, die_height_mm=4.0)
+SPEC = WaferSpec(**W)
+CHIP = ChipletSpec(dies_x=2, dies_y=2)
+CONFIG = StudyConfig(wafer=SPEC, chiplet=CHIP, d0=10.0, trials=2)
+BATCH = yieldmodels.DefectBatch(np.array([0, 1, 2]), np.array([3, 9]))
+NOT_A_SPEC = ["x", None, 3, {"core_rows": 4}, ChipletSpec()]
+NOT_A_BATCH = ["x", None, [1, 2], np.array([1, 2]),
+               yieldmodels.DefectBatch(np.array([0, 1]), np.array([32])),      # off the grid
+               yieldmodels.DefectBatch(np.array([0, 2]), np.array([9, 3]))]    # unsorted
+CORE_IDS = [[-1], [32], [1.5], [[1, 2]], ["a"], [2**64], [np.nan], "abc", [True]]
+
+CASES = [
+    Case(WaferSpec, kwargs=W, kinds={
+        "wafer_diameter_mm": "positive", "die_width_mm": "positive", "die_height_mm": "positive",
+        "core_rows": "count", "core_cols": "count", "segment_width": "count",
+        "spares_per_segment": "index", "max_skew": "index", "bridge_margin": "index",
+        "diagonal_links": "bool", "router_dies_with_core": "bool",
+    }),
+    Case(WaferSpec, kwargs=W, kinds={
+        "die_width_mm": [400.0, 310.0], "core_rows": [2**25, 10**9], "segment_width": [3, 5, 9],
+        "spares_per_segment": [4, 5], "bridge_margin": [2**25],
+    }),
+    Case(ChipletSpec, kinds={
+        "dies_x": "count", "dies_y": "count", "parameter_set": "name", "packaging": "name",
+        "test_coverage": "probability", "d2d_gbps_per_mm": "positive", "d2d_latency_ns": "nonnegative",
+        "link_bits": "count", "clock_ghz": "positive", "scribe_mm": "nonnegative",
+        "edge_exclusion_mm": "nonnegative",
+    }),
+    Case(ChipletSpec, kinds={"parameter_set": ["/no/such/file.toml", "/dev/zero", "/", "chiplet-actuar"],
+                             "link_bits": [5000]}),
+    Case(ChipletSpec(dies_x=2, dies_y=2).die_cores, args=(SPEC,),
+         kinds={0: [*NOT_A_SPEC, WaferSpec(**{**W, "core_rows": 3})]}),
+    Case(ChipletSpec(dies_x=2, dies_y=2).d2d_bandwidth, args=(SPEC,), kinds={0: NOT_A_SPEC}),
+    Case(StudyConfig, kwargs=dict(wafer=SPEC, chiplet=CHIP), kinds={
+        "wafer": NOT_A_SPEC, "chiplet": ["x", None, SPEC], "d0": "nonnegative", "alpha": "positive",
+        "clustering": "name", "radial_edge_excess": "real", "radial_power": "positive",
+        "router_fraction": "probability", "link_fraction": "probability", "trials": "count",
+        "seed": "index", "scheme": "name", "chunk_size": "count",
+    }),
+    Case(StudyConfig, kwargs=dict(wafer=SPEC, chiplet=CHIP), kinds={
+        "trials": [MAX_TRIALS + 1, 2**63], "chunk_size": [10**6], "radial_edge_excess": [-1.5],
+        "d0": [1e12], "chiplet": [ChipletSpec(dies_x=3, dies_y=2)],
+    }),
+    Case(StudyConfig, kwargs=dict(wafer=SPEC, chiplet=CHIP, router_fraction=0.6),
+         kinds={"link_fraction": [0.5, 1.0]}),
+    Case(chiplet_comparison, args=(SPEC, CHIP, 0.1, 10.0), kinds={
+        0: NOT_A_SPEC, 3: "positive", 2: "nonnegative",
+        1: ["x", None, SPEC, ChipletSpec(dies_x=2, dies_y=2, edge_exclusion_mm=150.0)]}),
+    Case(Mapping, args=(SPEC, [3]), kinds={0: NOT_A_SPEC, 1: CORE_IDS}),
+    Case(Mapping, args=(SPEC, [3]), kwargs=dict(routers=[5], links=[4]),
+         kinds={"routers": CORE_IDS, "links": [[-1], [128], [1.5], ["a"], [[1]]]}),
+    Case(Mapping(SPEC, [3]).l2p, args=([0, 1],), kinds={0: [[-1], [24], [0.5], ["a"], [[0]]]}),
+    Case(Mapping(SPEC, [3]).p2l, args=([0, 1],), kinds={0: CORE_IDS}),
+    Case(ShiftToSpare.check, args=(SPEC, BATCH), kinds={0: NOT_A_SPEC, 1: NOT_A_BATCH}),
+    Case(ShiftToSpare.mapping, args=(SPEC, [3]), kinds={0: NOT_A_SPEC, 1: CORE_IDS}),
+    Case(ShiftToSpare.repair_probability, args=(SPEC, 2.0), kwargs=dict(alpha=10.0, block=(2, 4)),
+         kinds={0: NOT_A_SPEC, 1: "nonnegative", "alpha": "positive",
+                "block": [(3, 4), (2, 3), (0, 4), "2x4", (2,), (2, 4, 1), (2.0, 4)]}),
+    Case(get_scheme, args=("shift-to-spare",), kinds={0: "name"}),
+    Case(wafer.dead_cores, args=(BATCH,), kinds={0: NOT_A_BATCH[:4]}),
+    Case(wafer.faults_from, args=(BATCH,), kinds={0: NOT_A_BATCH[:4]}),
+    Case(run_study, args=(CONFIG,), kinds={0: ["x", None, SPEC], "progress": [1, "yes", None]}),
+    Case(wafer.summarize, args=(run_study(CONFIG),), kinds={0: ["x", None, CONFIG, {}]}),
+    Case(wafer.format_table, args=(wafer.summarize(run_study(CONFIG)),),
+         kinds={0: ["x", None, {}, {"parameters": {}}, CONFIG]}),
+    Case(die_yield_report, args=(100.0,), kinds={
+        0: "positive", "d0": "nonnegative", "alpha": "positive", "critical_layers": "count",
+        "critical_area_ratio": [0.0, 1.5, np.nan, "x"], "wafer_diameter_mm": "positive",
+        "scribe_mm": "nonnegative", "edge_exclusion_mm": "nonnegative",
+        "shared_area_mm2": [-1.0, np.nan, 1e9, "x"]}),
+    Case(die_yield_report, args=(100.0,), kwargs=dict(units=10, needed=5),
+         kinds={"units": "count", "needed": "count"}),
+]
+
+#: Public names of wafer with no parameters to make bad, and why.
+EXEMPT = {
+    "ParameterError": "the error type itself",
+    "SCHEMES": "a registry (a dict)",
+    "ChipletResult": "a result record the library fills",
+    "RemapBatch": "a result record the library fills",
+    "StudyResult": "a result record the library fills",
+    "Faults": "a result record the library fills",
+}
+
+
+@settings(max_examples=400)
+@given(mutations(CASES))
+def test_bad_values_raise_the_project_error(triple):
+    require_project_error(*triple)
+
+
+def test_every_bad_value_raises_the_project_error():
+    """Sampling may miss a triple; this loop does not (each call is quick)."""
+    for triple in triples(CASES):
+        require_project_error(*triple)
+
+
+def test_every_public_callable_has_a_case():
+    assert uncovered(wafer, CASES, EXEMPT) == set()
+
+
+def test_the_valid_calls_are_valid():
+    for case in CASES:
+        case.call()
+
+
+# ---------------------------------------------------------------- regressions
+
+
+def test_check_refuses_defects_outside_the_grid():
+    """ShiftToSpare.check used to call a defect outside the grid repaired."""
+    outside = yieldmodels.DefectBatch(np.array([0, 1]), np.array([SPEC.n_cores + 5]))
+    with pytest.raises(ParameterError, match=r"dead must be core ids in \[0, 32\), got 37"):
+        ShiftToSpare.check(SPEC, outside)
+
+
+def test_die_larger_than_the_wafer_is_refused():
+    """A 400 x 400 mm die on a 300 mm wafer reported a usable area fraction of 1.118."""
+    with pytest.raises(ParameterError, match="must lie on the wafer"):
+        WaferSpec(die_width_mm=400.0, die_height_mm=400.0)
+    assert WaferSpec().die_width_mm == 215.0  # the WSE's square loses only 0.036%
+
+
+def test_grid_beyond_the_core_limit_is_refused_before_allocation():
+    with pytest.raises(ParameterError, match="core_rows x core_cols must be at most 16,777,216"):
+        WaferSpec(core_rows=98_000, core_cols=98_400, segment_width=82)
+
+
+def test_radial_power_is_checked_even_when_the_profile_is_off():
+    with pytest.raises(ParameterError, match="radial_power"):
+        StudyConfig(radial_power=float("nan"))
+
+
+def test_trials_beyond_the_memory_limit_are_refused():
+    with pytest.raises(ParameterError, match=r"trials must be an integer in \[1, 10,000,000\]"):
+        StudyConfig(trials=10**9)
+
+
+def test_repair_closed_form_is_fast_for_wide_segments():
+    """The binomial sum ran over every spare; a 2^20-core segment must not hang."""
+    spec = WaferSpec(core_rows=1, core_cols=2**20, segment_width=2**20, spares_per_segment=2**19,
+                     die_width_mm=100.0, die_height_mm=100.0)
+    assert ShiftToSpare.repair_probability(spec, 10.0) == pytest.approx(1.0)
