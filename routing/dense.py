@@ -86,6 +86,18 @@ def _check_l2p(l2p: object, prows: int, pcols: int, blocked: np.ndarray) -> np.n
     return l2p
 
 
+def _check_dense(l2p, physical_shape, blocked, margin, dead_links, *, limit: int, limit_name: str):
+    """The checked inputs of a dense map: ``(l2p, (prows, pcols), blocked, margin, dead links)``.
+
+    Shared by :func:`embed_dense` and the networkx reference, which take the same arguments.
+    """
+    prows, pcols = _check_shape("physical_shape", physical_shape, "physical", limit=limit, limit_name=limit_name)
+    margin = check_int("margin", margin, minimum=0)
+    blocked = np.unique(_nodes("blocked", [] if blocked is None else blocked, prows, pcols, "router ids"))
+    dead = both_directions(dead_links, prows, pcols)
+    return _check_l2p(l2p, prows, pcols, blocked), (prows, pcols), blocked, margin, dead
+
+
 def embed_dense(
     l2p: np.ndarray,
     physical_shape: tuple[int, int],
@@ -129,13 +141,9 @@ def embed_dense(
     ...
     paramcheck.errors.ParameterError: l2p must map logical nodes to live routers, got blocked router 1
     """
-    prows, pcols = _check_shape(
-        "physical_shape", physical_shape, "physical", limit=DENSE_MAX_NODES, limit_name="DENSE_MAX_NODES"
+    l2p, (prows, pcols), blocked, margin, dead = _check_dense(
+        l2p, physical_shape, blocked, margin, dead_links, limit=DENSE_MAX_NODES, limit_name="DENSE_MAX_NODES"
     )
-    margin = check_int("margin", margin, minimum=0)
-    blocked = np.unique(_nodes("blocked", [] if blocked is None else blocked, prows, pcols, "router ids"))
-    dead = both_directions(dead_links, prows, pcols)
-    l2p = _check_l2p(l2p, prows, pcols, blocked)
     lrows, lcols = l2p.shape
     flat = l2p.ravel()
     ports = np.arange(4 * flat.size, dtype=np.int64)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from paramcheck import ParameterError, check_int, shown
-from .dense import _check_l2p
-from .mesh import _check_shape, _nodes, both_directions, mesh_graph
+from paramcheck import ParameterError, shown
+from .dense import _check_dense
+from .mesh import mesh_graph
 from .embedding import _check_links
 from .xy import xy_route
 
@@ -95,13 +95,10 @@ def reference_uniform_metrics(
     ...
     paramcheck.errors.ParameterError: l2p must be physical node ids of the 1 x 3 mesh in [0, 3), got 7
     """
-    prows, pcols = _check_shape(
-        "physical_shape", physical_shape, "physical", limit=REFERENCE_MAX_NODES, limit_name="REFERENCE_MAX_NODES"
+    l2p, (prows, pcols), blocked, margin, dead_links = _check_dense(
+        l2p, physical_shape, blocked, margin, dead_links,
+        limit=REFERENCE_MAX_NODES, limit_name="REFERENCE_MAX_NODES",
     )
-    margin = check_int("margin", margin, minimum=0)
-    blocked = np.unique(_nodes("blocked", [] if blocked is None else blocked, prows, pcols, "router ids"))
-    dead_links = both_directions(dead_links, prows, pcols)
-    l2p = _check_l2p(l2p, prows, pcols, blocked)
     lrows, lcols = l2p.shape
     dedicated = set(_check_links(_iterable("dedicated", dedicated), lrows, lcols, "dedicated").tolist())
     g = mesh_graph(prows, pcols, blocked, dead_links)

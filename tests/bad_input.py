@@ -1,12 +1,14 @@
 """Bad values by kind of parameter, and the harness the bad-input API tests share.
 
 Each package's API test (``test_*_bad_input.py``) lists, for every public
-callable, a valid call and the kind of each parameter; hypothesis then swaps
-one parameter for a bad value of its kind and requires the project's
-:class:`paramcheck.ParameterError`: never a foreign exception (numba's
-TypingError, OverflowError, AttributeError ...), never a silent answer.
-:func:`uncovered` lists the public callables that have no case, so a new
-public function without one fails its package's test.
+callable, a valid call and the kind of each parameter, and takes its tests
+from :func:`sweep`: hypothesis, and an exhaustive loop, swap one parameter for
+a bad value of its kind and require the project's
+:class:`paramcheck.ParameterError` (one line that says what the parameter
+must be): never a foreign exception (numba's TypingError, OverflowError,
+AttributeError ...), never a silent answer. :func:`uncovered` lists the
+public callables that have no case, so a new public function without one
+fails its package's test.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from paramcheck import ParameterError
 
@@ -108,3 +112,43 @@ def uncovered(module, cases: list[Case], exempt: dict[str, str]) -> set[str]:
         or inspect.isclass(getattr(module, name)) and not issubclass(getattr(module, name), BaseException)
     }
     return public - covered - set(exempt)
+
+
+def sweep(module, cases: list[Case], exempt: dict[str, str], max_examples: int = 300) -> tuple:
+    """The four tests of a package's bad-input file, bound to its cases.
+
+    Assign them at module level so pytest collects them::
+
+        (test_every_public_callable_has_a_case, test_the_valid_call_of_each_case_succeeds,
+         test_bad_values_raise_the_project_error,
+         test_every_bad_value_raises_the_project_error) = sweep(routing, CASES, EXEMPT)
+    """
+
+    def test_every_public_callable_has_a_case():
+        assert uncovered(module, cases, exempt) == set()
+        assert set(exempt) <= set(module.__all__)
+
+    @pytest.mark.parametrize("case", cases, ids=lambda c: c.name)
+    def test_the_valid_call_of_each_case_succeeds(case):
+        case.call()
+
+    @settings(max_examples=max_examples)
+    @given(mutations(cases))
+    def test_bad_values_raise_the_project_error(triple):
+        require_project_error(*triple)
+
+    def test_every_bad_value_raises_the_project_error():
+        """Sampling may miss a triple; this loop does not (each call is quick)."""
+        failures = []
+        for case, param, value in triples(cases):
+            try:
+                exc = require_project_error(case, param, value)
+            except AssertionError as err:
+                failures.append(str(err).splitlines()[0])
+                continue
+            if " must " not in str(exc) and " is " not in str(exc):
+                failures.append(f"{case.name}({param}={value!r}) does not say what is allowed: {exc}")
+        assert not failures, "\n".join(failures)
+
+    return (test_every_public_callable_has_a_case, test_the_valid_call_of_each_case_succeeds,
+            test_bad_values_raise_the_project_error, test_every_bad_value_raises_the_project_error)

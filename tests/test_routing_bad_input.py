@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pytest
-from bad_input import BAD, Case, mutations, require_project_error, triples, uncovered
+from bad_input import BAD, Case, sweep
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,33 +148,9 @@ EXEMPT = {
 # The sweep
 
 
-def test_every_public_callable_has_a_case():
-    assert uncovered(routing, CASES, EXEMPT) == set()
-    assert set(EXEMPT) <= set(routing.__all__)
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_the_valid_call_of_each_case_succeeds(case):
-    case.call()
-
-
-@settings(max_examples=300)
-@given(mutations(CASES))
-def test_bad_values_raise_the_project_error(triple):
-    require_project_error(*triple)
-
-
-def test_every_bad_value_raises_the_project_error_naming_a_parameter():
-    failures = []
-    for case, param, value in triples(CASES):
-        try:
-            exc = require_project_error(case, param, value)
-        except AssertionError as err:
-            failures.append(str(err).splitlines()[0])
-            continue
-        if " must " not in str(exc):
-            failures.append(f"{case.name}({param}={value!r}): {exc}")
-    assert not failures, "\n".join(failures)
+(test_every_public_callable_has_a_case, test_the_valid_call_of_each_case_succeeds,
+ test_bad_values_raise_the_project_error,
+ test_every_bad_value_raises_the_project_error) = sweep(routing, CASES, EXEMPT)
 
 
 # --------------------------------------------------------------------------

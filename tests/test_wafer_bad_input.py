@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 import wafer
 import yieldmodels
-from bad_input import Case, mutations, require_project_error, triples, uncovered
-from hypothesis import given, settings
+from bad_input import Case, sweep
 from paramcheck import ParameterError
 from wafer.chiplet import ChipletSpec, chiplet_comparison
 from wafer.dieyield import die_yield_report
@@ -107,25 +106,9 @@ EXEMPT = {
 }
 
 
-@settings(max_examples=400)
-@given(mutations(CASES))
-def test_bad_values_raise_the_project_error(triple):
-    require_project_error(*triple)
-
-
-def test_every_bad_value_raises_the_project_error():
-    """Sampling may miss a triple; this loop does not (each call is quick)."""
-    for triple in triples(CASES):
-        require_project_error(*triple)
-
-
-def test_every_public_callable_has_a_case():
-    assert uncovered(wafer, CASES, EXEMPT) == set()
-
-
-def test_the_valid_calls_are_valid():
-    for case in CASES:
-        case.call()
+(test_every_public_callable_has_a_case, test_the_valid_call_of_each_case_succeeds,
+ test_bad_values_raise_the_project_error,
+ test_every_bad_value_raises_the_project_error) = sweep(wafer, CASES, EXEMPT, max_examples=400)
 
 
 # ---------------------------------------------------------------- regressions

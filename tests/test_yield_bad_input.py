@@ -16,8 +16,7 @@ import os
 
 import numpy as np
 import pytest
-from bad_input import BAD, Case, mutations, require_project_error, uncovered
-from hypothesis import given, settings
+from bad_input import BAD, Case, sweep
 
 import yieldmodels as ym
 from yieldmodels import (
@@ -256,44 +255,12 @@ CASES = [
 EXEMPT = {"parameter_sets": "takes no parameters (lists the shipped sets)"}
 
 
-def _triples():
-    for case in CASES:
-        for param, kind in case.kinds.items():
-            for value in BAD[kind] if isinstance(kind, str) else kind:
-                yield case, param, value
-
-
 # --------------------------------------------------------------------------
 # The sweep
 
-
-def test_every_public_callable_has_a_case():
-    assert uncovered(ym, CASES, EXEMPT) == set()
-    assert set(EXEMPT) <= set(ym.__all__)
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_the_valid_call_of_each_case_succeeds(case):
-    case.call()
-
-
-@settings(max_examples=300)
-@given(mutations(CASES))
-def test_bad_values_raise_the_project_error(triple):
-    require_project_error(*triple)
-
-
-def test_every_bad_value_raises_the_project_error_naming_a_parameter():
-    failures = []
-    for case, param, value in _triples():
-        try:
-            exc = require_project_error(case, param, value)
-        except AssertionError as err:
-            failures.append(str(err).splitlines()[0])
-            continue
-        if " must " not in str(exc) and " is " not in str(exc):
-            failures.append(f"{case.name}({param}={value!r}): {exc}")
-    assert not failures, "\n".join(failures)
+(test_every_public_callable_has_a_case, test_the_valid_call_of_each_case_succeeds,
+ test_bad_values_raise_the_project_error,
+ test_every_bad_value_raises_the_project_error) = sweep(ym, CASES, EXEMPT)
 
 
 # --------------------------------------------------------------------------
