@@ -304,9 +304,9 @@ def test_a_die_just_inside_the_limit_still_counts_correctly(monkeypatch):
 
 
 def test_exact_count_limit_admits_the_documented_sizes():
-    # below ~0.35 mm squares on a 300 mm wafer; estimates only (no search runs)
-    assert ym.exact_count_feasible(0.4, 0.4) and ym.exact_count_feasible(0.02, 20.0)
-    assert not ym.exact_count_feasible(0.35, 0.35)
+    # below ~0.49 mm squares on a 300 mm wafer; estimates only (no search runs)
+    assert ym.exact_count_feasible(0.5, 0.5) and ym.exact_count_feasible(0.02, 20.0)
+    assert not ym.exact_count_feasible(0.45, 0.45)
     assert ym.exact_count_feasible(0.1, 0.1, 30.0)  # the same ratio as 1 x 1 mm on 300 mm
 
 

@@ -26,10 +26,10 @@ _OFFSET_STEPS = 64
 
 #: Most steps the search of :func:`exact_dies_per_wafer` may take (a step: one
 #: row counted at one candidate offset, or one pair of corner circles tried;
-#: 10-15 ns each on the 2-core reference machine, so about 5 s at the limit).
+#: 10-15 ns each on the 2-core reference machine, so about 2.5 s at the limit).
 #: Geometries whose estimated search (:func:`exact_count_feasible`) is longer
 #: are refused: use :func:`gross_dies_per_wafer` there.
-EXACT_COUNT_MAX_STEPS = 400_000_000
+EXACT_COUNT_MAX_STEPS = 200_000_000
 
 # Radii outside [2**-100, 2**100] mm are brought into it by a power of two
 # before counting (exact in floating point: every test of the search is
@@ -128,7 +128,7 @@ def exact_count_feasible(
     bool
         True when the die fits nowhere on the wafer (the count is 0 at once)
         or the exact search is estimated to take at most
-        :data:`EXACT_COUNT_MAX_STEPS` steps (about 5 s); False when
+        :data:`EXACT_COUNT_MAX_STEPS` steps (about 2.5 s); False when
         :func:`exact_dies_per_wafer` would raise for its cost. Callers fall
         back on :func:`gross_dies_per_wafer` then.
 
@@ -496,7 +496,7 @@ def exact_dies_per_wafer(
         On non-positive sizes, negative scribe or edge exclusion, an edge
         exclusion reaching the wafer centre, or NaN/inf inputs; and when the
         die is so small for the wafer that the search would take more than
-        :data:`EXACT_COUNT_MAX_STEPS` steps (about 5 s: below ~0.35 x 0.35 mm
+        :data:`EXACT_COUNT_MAX_STEPS` steps (about 2.5 s: below ~0.49 x 0.49 mm
         on a 300 mm wafer). :func:`exact_count_feasible` tells in advance;
         :func:`gross_dies_per_wafer` answers there.
 
@@ -582,7 +582,7 @@ def exact_dies_per_wafer(
     >>> exact_dies_per_wafer(0.1, 0.1)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    paramcheck.errors.ParameterError: die_w_mm x die_h_mm = 0.1 x 0.1 mm is too small for the exact count on a 300 mm usable wafer: its search would take ~2.1e+10 steps, more than the limit of 400,000,000 (EXACT_COUNT_MAX_STEPS, about 5 s); use gross_dies_per_wafer there
+    paramcheck.errors.ParameterError: die_w_mm x die_h_mm = 0.1 x 0.1 mm is too small for the exact count on a 300 mm usable wafer: its search would take ~2.1e+10 steps, more than the limit of 200,000,000 (EXACT_COUNT_MAX_STEPS, about 2.5 s); use gross_dies_per_wafer there
     """
     w, h, s, radius = _checked_geometry(
         die_w_mm, die_h_mm, wafer_diameter_mm, scribe_mm, edge_exclusion_mm
@@ -595,7 +595,7 @@ def exact_dies_per_wafer(
             f"die_w_mm x die_h_mm = {w:g} x {h:g} mm is too small for the exact count on a"
             f" {2.0 * radius:g} mm usable wafer: its search would take"
             f" {f'~{steps:.2g}' if math.isfinite(steps) else 'over 1e+12'} steps, more"
-            f" than the limit of {EXACT_COUNT_MAX_STEPS:,} (EXACT_COUNT_MAX_STEPS, about 5 s);"
+            f" than the limit of {EXACT_COUNT_MAX_STEPS:,} (EXACT_COUNT_MAX_STEPS, about 2.5 s);"
             " use gross_dies_per_wafer there"
         )
     return int(_search(*_rescaled(w, h, s, radius))[0])
