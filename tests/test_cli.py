@@ -255,14 +255,15 @@ def test_no_progress_bar_into_a_pipe():
     assert p.returncode == 0 and p.stderr == ""  # stderr is a pipe, not a terminal
 
 
-def test_ctrl_c_stops_a_study_with_one_line_and_status_130():
+@pytest.mark.parametrize("delay", [0.5, 6.0], ids=["while loading", "while running"])
+def test_ctrl_c_stops_a_study_with_one_line_and_status_130(delay):
     import signal
     import time
 
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     proc = subprocess.Popen([sys.executable, "-m", "wafer", "study", "--trials", "1000000", "--quiet"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
-    time.sleep(6)  # past the imports, into the run
+    time.sleep(delay)  # numba and scipy load in the first second or so
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -314,3 +315,25 @@ def test_parameter_set_from_a_device_is_refused_unread(capsys):
     code, out, err = call_main(["study", *SMALL, "--parameter-set", "/dev/zero"], capsys)
     _assert_one_line_error(code, out, err, "--parameter-set")
     assert "regular file" in err
+
+
+def test_ctrl_c_inside_a_compiled_kernel_is_an_interrupt_too(capsys, monkeypatch):
+    """numba turns a KeyboardInterrupt during its call into a SystemError caused by it."""
+    import wafer.cli
+
+    def interrupted(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise SystemError("CPUDispatcher(...) returned a result with an exception set") from exc
+
+    monkeypatch.setattr(wafer.cli, "run_study", interrupted)
+    code, out, err = call_main(["study", *SMALL, "--trials", "2"], capsys)
+    assert (code, out, err) == (130, "", "wafer: interrupted; nothing was written\n")
+
+    def broken(*args, **kwargs):
+        raise SystemError("a real bug")
+
+    monkeypatch.setattr(wafer.cli, "run_study", broken)
+    with pytest.raises(SystemError, match="a real bug"):
+        main(["study", *SMALL, "--trials", "2"])

@@ -3,6 +3,10 @@
 The composition of :mod:`yieldmodels` (defects and yield) and :mod:`routing`
 (the on-chip network); the ``wafer`` command is :mod:`wafer.cli`.
 
+The names below load their modules (and numba, scipy) on first use, so that
+``import wafer`` is quick and a Ctrl-C while the command starts ends, as later,
+with one line.
+
 Examples
 --------
 >>> import wafer
@@ -12,17 +16,33 @@ Examples
 (True, (4, 6), 1.0)
 """
 
-from paramcheck import ParameterError
+import importlib
 
-from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
-from .faults import Faults, dead_cores, faults_from
-from .geometry import WaferSpec
-from .remap import SCHEMES, Mapping, RemapBatch, ShiftToSpare, get_scheme
-from .report import format_table, summarize
-from .study import StudyConfig, StudyResult, run_study
+#: Each public name and the module that holds it.
+_WHERE = {
+    "ChipletResult": "chiplet", "ChipletSpec": "chiplet", "chiplet_comparison": "chiplet",
+    "Faults": "faults", "dead_cores": "faults", "faults_from": "faults",
+    "WaferSpec": "geometry",
+    "SCHEMES": "remap", "Mapping": "remap", "RemapBatch": "remap", "ShiftToSpare": "remap",
+    "get_scheme": "remap",
+    "format_table": "report", "summarize": "report",
+    "StudyConfig": "study", "StudyResult": "study", "run_study": "study",
+}
 
-__all__ = [
-    "ChipletResult", "ChipletSpec", "Mapping", "ParameterError", "RemapBatch", "SCHEMES",
-    "ShiftToSpare", "StudyConfig", "StudyResult", "WaferSpec", "chiplet_comparison",
-    "Faults", "dead_cores", "faults_from", "format_table", "get_scheme", "run_study", "summarize",
-]
+__all__ = ["ParameterError", *_WHERE]
+
+
+def __getattr__(name: str):
+    if name == "ParameterError":
+        from paramcheck import ParameterError
+
+        return ParameterError
+    if name not in _WHERE:
+        raise AttributeError(f"module 'wafer' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

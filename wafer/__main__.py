@@ -1,7 +1,39 @@
-"""``python -m wafer``: the same as the ``wafer`` command."""
+"""``python -m wafer`` and the ``wafer`` command."""
 
+import os
 import sys
 
-from .cli import main
+from ._exit import EXIT_INTERRUPTED, INTERRUPTED
 
-sys.exit(main())
+
+def _exit_interrupted() -> None:
+    """End after Ctrl-C with status 130, whatever CPython noted.
+
+    A Ctrl-C that lands while a compiled extension runs Python code of its own
+    at import (Cython modules do) leaves CPython marked as interrupted even
+    once the KeyboardInterrupt is handled, and at exit it then kills itself
+    with SIGINT instead of returning the status; so flush and leave at once.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(EXIT_INTERRUPTED)
+
+
+def run() -> None:
+    """Load the command line and run it; Ctrl-C while it loads ends as it does later."""
+    try:
+        from .cli import main
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        _exit_interrupted()
+    status = main()
+    if status == EXIT_INTERRUPTED:
+        _exit_interrupted()
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    run()

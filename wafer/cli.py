@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from paramcheck import ParameterError
 
+from ._exit import EXIT_BAD_INPUT, EXIT_INTERRUPTED, INTERRUPTED
 from .chiplet import ChipletSpec
 from .dieyield import die_yield_report, format_die_yield
 from .geometry import WaferSpec
@@ -34,9 +35,6 @@ from .report import format_table, json_ready, summarize
 from .study import CLUSTERING, StudyConfig, run_study
 
 __all__ = ["STUDY_OPTIONS", "YIELD_OPTIONS", "Option", "main"]
-
-#: Exit status on bad input, and after Ctrl-C (128 + SIGINT).
-EXIT_BAD_INPUT, EXIT_INTERRUPTED = 2, 130
 
 
 def _real(text: str) -> float:
@@ -321,6 +319,17 @@ def flag_names(message: str, command: str) -> str:
     return re.sub(rf"(?<![\w./-])({pattern(fieldlike)})(?![\w/-])", lambda m: names[m.group(1)], message)
 
 
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is among the causes of ``exc``."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``wafer`` command; returns the exit status.
 
@@ -337,7 +346,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{parser.prog} {args.command}: error: {flag_names(str(exc), args.command)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print(f"{parser.prog}: interrupted; nothing was written", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemError as exc:
+        # A Ctrl-C inside a compiled kernel's call (numba loading its cache)
+        # reaches Python as a SystemError caused by the KeyboardInterrupt.
+        if not _caused_by_interrupt(exc):
+            raise
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     try:
         print(text)
