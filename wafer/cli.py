@@ -228,7 +228,7 @@ def _add(parser: argparse.ArgumentParser, options: Sequence[Option]) -> None:
         flags = (o.flag, *o.aliases)
         if o.switch is None:
             group.add_argument(*flags, dest=o.dest, type=o.type, default=_default(o), help=o.help,
-                               metavar=o.fields[0].upper() if o.type is not _dies else "COLSxROWS")
+                               metavar="COLSxROWS" if o.type is _dies else None)
         else:
             group.add_argument(*flags, dest=o.dest, default=not o.switch,
                                action="store_true" if o.switch else "store_false", help=o.help)
@@ -241,7 +241,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "study",
         help="Monte Carlo study: wafer-scale repair and network vs the same silicon as chiplets",
         description="Monte Carlo study of a wafer-scale die (default: WSE-3-like) next to the "
-        "same silicon split into chiplets. Prints a table with 95%% confidence intervals.",
+        "same silicon split into chiplets. Prints a table with 95% confidence intervals.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     _add(study, STUDY_OPTIONS)
