@@ -98,7 +98,7 @@ def die_yield_report(
     )
     geometry = dict(scribe_mm=scribe_mm, edge_exclusion_mm=edge_exclusion_mm)
     # The exact count's search grows as 1 / die size^3; past its limit (dies
-    # below ~0.35 mm on 300 mm) the gross formula, accurate there, stands in.
+    # below ~0.49 mm on 300 mm) the gross formula, accurate there, stands in.
     exact = (yieldmodels.exact_dies_per_wafer(w, h, wafer_diameter_mm, **geometry)
              if yieldmodels.exact_count_feasible(w, h, wafer_diameter_mm, **geometry) else None)
     # The gross formula means nothing for a die larger than the wafer; the

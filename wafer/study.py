@@ -20,13 +20,13 @@ import routing
 import yieldmodels
 from paramcheck import (
     ParameterError,
-    check_instance,
+    check_bool,
     check_choice,
+    check_instance,
     check_int,
     check_nonnegative,
     check_positive,
     check_probability,
-    check_bool,
     check_real,
     check_str,
 )
