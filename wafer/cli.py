@@ -348,9 +348,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
-    except SystemError as exc:
-        # A Ctrl-C inside a compiled kernel's call (numba loading its cache)
-        # reaches Python as a SystemError caused by the KeyboardInterrupt.
+    except Exception as exc:
+        # A Ctrl-C inside a compiled kernel's call (numba loading or compiling
+        # it) reaches Python wrapped, e.g. as a SystemError caused by the
+        # KeyboardInterrupt; anything else is a bug and goes on up.
         if not _caused_by_interrupt(exc):
             raise
         print(INTERRUPTED, file=sys.stderr)
