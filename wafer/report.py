@@ -16,13 +16,9 @@ __all__ = ["format_table", "json_ready", "summarize"]
 
 
 def _est(mean: float, lo: float, hi: float, **extra) -> dict:
-    out = {"mean": _num(mean), "ci95": [_num(lo), _num(hi)]}
+    out = {"mean": float(mean), "ci95": [float(lo), float(hi)]}
     out.update(extra)
     return out
-
-
-def _num(x: float) -> float | None:
-    return None if x is None or math.isnan(x) else float(x)
 
 
 def json_ready(data):
@@ -49,7 +45,7 @@ def json_ready(data):
 
 
 def summarize(result: StudyResult) -> dict:
-    """Everything a study found, as plain data (JSON-ready: NaN becomes None).
+    """Everything a study found, as plain data (JSON-ready: NaN and inf become None).
 
     Wafer-side figures are Monte Carlo means with 95% confidence intervals
     (Wilson for rates, normal for means; network metrics over the repaired
@@ -71,7 +67,7 @@ def summarize(result: StudyResult) -> dict:
     chip = result.chiplet
     chip_net = asdict(chip.network)
     chip_net["aggregate_bandwidth"] = chip.network.saturation * spec.n_cores
-    return {
+    return json_ready({
         "parameters": {
             "d0_per_cm2": cfg.d0,
             "alpha": cfg.alpha,
@@ -112,7 +108,7 @@ def summarize(result: StudyResult) -> dict:
             "d2d_extra_hops": chip.spec.d2d_extra_hops,
             "network": chip_net,
         },
-    }
+    })
 
 
 def _fmt(x, digits: int = 4) -> str:
