@@ -54,6 +54,24 @@ Section 2, network metrics of one repaired wafer (seconds per wafer)
                     on one wafer with ``diagonal_links=False``, that the
                     unfiltered dense embedding matches ``Mapping.metrics()``.
 
+Section 3, a study's networks (wafers per second)
+    batched         what ``wafer.run_study`` does per batch of 64 wafers (the
+                    default chunk): ``yieldmodels.sample_grid_defects`` with
+                    reticle clustering + ``wafer.faults_from`` +
+                    ``wafer.ShiftedNetworks.measure`` (remap rules, then the
+                    metrics of every repaired wafer as changes of the
+                    fault-free wafer), on ``--study-wafers`` wafers, one thread
+                    and the default thread count. Also: the one-time setup
+                    (embedding the fault-free wafer), the same run at D0 = 0
+                    (a wafer with no defect should cost about its sampling),
+                    and the process's peak resident memory (this section runs
+                    first, so the peak is its own).
+    per wafer       today's per-wafer path before this runner: one
+                    ``Mapping(spec, dead, routers, links).metrics()`` per
+                    repaired wafer, on the first ``--metric-wafers`` wafers of
+                    the same batches. The script checks that both give
+                    identical metrics and statuses (exit status 1 if not).
+
 Exit status: 0 when every check passes, 1 when one fails (the tables are
 still printed), 2 on bad arguments.
 """
@@ -292,6 +310,87 @@ def section_metrics(spec, mean, args, quiet):
     }
 
 
+# --------------------------------------------------------------------------- section 3
+
+
+def _study_batches(spec, mean, n, seed, chunk=64):
+    """The study's defect batches (reticle-clustered, alpha 10) of ``n`` wafers."""
+    grid = yieldmodels.DefectGrid.from_die(spec.core_rows, spec.core_cols, spec.die_width_mm, spec.die_height_mm)
+    block = wafer.ChipletSpec().die_cores(spec)
+    return [yieldmodels.sample_grid_defects(min(chunk, n - s), grid, mean, seed, first_trial=s,
+                                            alpha=10.0, block=block)
+            for s in range(0, n, chunk)]
+
+
+def _study_pass(spec, nets, mean, n, seed):
+    """Seconds to sample and measure ``n`` wafers as the study does, split in
+    (sampling, networks), and the per-trial statuses and metrics."""
+    t0 = time.perf_counter()
+    batches = _study_batches(spec, mean, n, seed)
+    faults = [wafer.faults_from(b) for b in batches]
+    t1 = time.perf_counter()
+    out = [nets.measure(f) for f in faults]
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, faults, out
+
+
+def section_study(spec, mean, args, quiet):
+    import resource
+
+    seed = args.seed + 3
+    _log("section 3: setup (the fault-free wafer, once per study)", quiet)
+    t0 = time.perf_counter()
+    nets = wafer.ShiftedNetworks(spec)
+    setup = time.perf_counter() - t0
+    _study_pass(spec, nets, mean, 64, seed)  # warm-up: JIT cache loads
+    rows = []
+    threads = numba.get_num_threads()
+    for th in sorted({1, threads}):
+        numba.set_num_threads(th)
+        for d0 in (D0_PER_CM2, 0.0):
+            m = mean if d0 else 0.0
+            _log(f"section 3: {args.study_wafers} wafers, D0 {d0}, {th} thread(s)", quiet)
+            best = None
+            for _ in range(args.repeat):
+                sample_s, measure_s, faults, out = _study_pass(spec, nets, m, args.study_wafers, seed)
+                if best is None or sample_s + measure_s < sum(best[:2]):
+                    best = (sample_s, measure_s, faults, out)
+            status = np.concatenate([o[0] for o in best[3]])
+            rows.append({"threads": th, "d0_per_cm2": d0, "wafers": args.study_wafers,
+                         "sample_s_per_wafer": best[0] / args.study_wafers,
+                         "networks_s_per_wafer": best[1] / args.study_wafers,
+                         "wafers_per_s": args.study_wafers / (best[0] + best[1]),
+                         "repaired": int(np.count_nonzero(status == 0))})
+            if th == 1 and d0:
+                faults, out = best[2], best[3]
+    numba.set_num_threads(threads)
+
+    _log(f"section 3: per-wafer Mapping baseline, {args.metric_wafers} wafers", quiet)
+    k = min(args.metric_wafers, args.study_wafers)
+    per_wafer, mismatches, done = [], 0, 0
+    for f, (status, metrics) in zip(faults, out):
+        for t in range(f.cores.n_trials):
+            if done == k:
+                break
+            t0 = time.perf_counter()
+            m = wafer.Mapping(spec, f.cores.trial(t), f.routers.trial(t), f.links.trial(t))
+            got = m.metrics() if m.repaired else None
+            per_wafer.append(time.perf_counter() - t0)
+            done += 1
+            if m.status != status[t] or (got is not None and any(
+                    getattr(got, name) != metrics[name][t] for name in metrics)):
+                mismatches += 1
+    one = rows[0]
+    return {
+        "setup_s": setup, "rows": rows,
+        "per_wafer": {"wafers": done, "s_per_wafer": float(np.mean(per_wafer))},
+        "ratio_per_wafer_over_batched": float(np.mean(per_wafer)) / (one["networks_s_per_wafer"]
+                                                                    + one["sample_s_per_wafer"]),
+        "identical": mismatches == 0, "mismatches": mismatches,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -317,19 +416,21 @@ def parse_args(argv=None):
                     help="wafers for dense metrics, about a second each (default 10)")
     ap.add_argument("--cross-wafers", type=int, default=None,
                     help="repaired and failed wafers each for the exact dense/sparse cross-check (default 50)")
+    ap.add_argument("--study-wafers", type=int, default=None,
+                    help="wafers of the study-network section (default 6400)")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--quick", action="store_true", help="short smoke run")
     ap.add_argument("--json", action="store_true", help="print results as JSON (progress still on stderr)")
     args = ap.parse_args(argv)
     quick = {"wafers": 2000, "dense_wafers": 10, "repeat": 1, "metric_wafers": 3,
-             "dense_metric_wafers": 1, "cross_wafers": 5}
+             "dense_metric_wafers": 1, "cross_wafers": 5, "study_wafers": 640}
     full = {"wafers": 20000, "dense_wafers": 100, "repeat": 5, "metric_wafers": 20,
-            "dense_metric_wafers": 10, "cross_wafers": 50}
+            "dense_metric_wafers": 10, "cross_wafers": 50, "study_wafers": 6400}
     for k, v in (quick if args.quick else full).items():
         if getattr(args, k) is None:
             setattr(args, k, v)
     args.nodiag_check = not args.quick
-    for k in ("wafers", "dense_wafers", "repeat", "metric_wafers"):
+    for k in ("wafers", "dense_wafers", "repeat", "metric_wafers", "study_wafers"):
         if getattr(args, k) < 1:
             ap.error(f"--{k.replace('_', '-')} must be >= 1, got {getattr(args, k)}")
     for k in ("dense_metric_wafers", "cross_wafers"):
@@ -382,6 +483,23 @@ def print_report(res):
     e = n["example"]
     print(f"example wafer: bandwidth fraction {e['bandwidth_fraction']:.4f}, mean route extra hops "
           f"{e['mean_route_extra_hops']:.3f} over {e['mean_route_hops']:.1f}")
+    st = res["study"]
+    print(f"\n3. a study's networks: sampling + remap + uniform metrics per batch of 64 wafers "
+          f"(setup once: {st['setup_s']:.2f} s)")
+    hdr = f"{'threads':>7} {'D0':>5} {'wafers':>7} {'repaired':>8} {'sample us/w':>11} " \
+          f"{'networks us/w':>13} {'wafers/s':>9}"
+    print(hdr)
+    print("-" * len(hdr))
+    for row in st["rows"]:
+        print(f"{row['threads']:>7} {row['d0_per_cm2']:>5} {row['wafers']:>7} {row['repaired']:>8} "
+              f"{row['sample_s_per_wafer'] * 1e6:>11.1f} {row['networks_s_per_wafer'] * 1e6:>13.1f} "
+              f"{row['wafers_per_s']:>9,.0f}")
+    pw = st["per_wafer"]
+    print(f"per-wafer Mapping(...).metrics() on {pw['wafers']} of the same wafers: "
+          f"{pw['s_per_wafer'] * 1e3:.2f} ms/wafer; ratio per-wafer / batched (1 thread, sampling "
+          f"included): {st['ratio_per_wafer_over_batched']:.0f}x")
+    print(f"identical statuses and metrics: {'yes' if st['identical'] else 'NO'}; "
+          f"peak resident memory {st['peak_rss_mib']:.0f} MiB")
     print(f"\nall checks passed: {'yes' if res['ok'] else 'NO'}   (total {res['total_s']:.1f} s)")
 
 
@@ -391,10 +509,13 @@ def main(argv=None):
     spec = wafer.WaferSpec()
     mean = float(yieldmodels.expected_defects(spec.die_area_mm2, D0_PER_CM2))
     quiet = False
+    # The study section first, so that the peak memory it reports is its own.
+    study = section_study(spec, mean, args, quiet)
     repair = section_repair(spec, mean, args, quiet)
     repair["rates_agree"] = all(abs(r["z"]) <= Z_LIMIT for r in repair["rows"])
     metrics = section_metrics(spec, mean, args, quiet)
     ok = (repair["rates_agree"] and repair["cross_check"]["mismatches"] == 0 and metrics["identical"]
+          and study["identical"]
           and (metrics["nodiag_check"] is None or metrics["nodiag_check"]["identical"]))
     res = {
         "machine": machine_info(),
@@ -403,6 +524,7 @@ def main(argv=None):
         "args": vars(args),
         "repair": repair,
         "metrics": metrics,
+        "study": study,
         "ok": ok,
         "total_s": time.perf_counter() - t0,
     }

@@ -21,12 +21,13 @@ Examples
 from .dense import DENSE_MAX_NODES, Embedding, embed_dense
 from .dies import die_grid_uniform_metrics
 from .embedding import UniformMetrics, embedded_uniform_metrics
+from .incremental import EmbeddingChanges, UniformBase
 from paramcheck import ParameterError
 from .mesh import (
     EAST, GRAPH_MAX_NODES, MAX_NODES, NORTH, SOUTH, WEST,
     both_directions, channel_target, is_one_hop, mesh_graph,
 )
-from .paths import MAX_WINDOW_CELLS, PathSet, window_paths
+from .paths import MAX_WINDOW_CELLS, PathSet, window_paths, window_paths_batch
 from .reference import REFERENCE_MAX_NODES, reference_uniform_metrics
 from .xy import MAX_ROUTE_HOPS, uniform_flows, uniform_max_flows, uniform_mean_hops, uniform_saturation, xy_route
 
@@ -34,9 +35,9 @@ __all__ = [
     "EAST", "WEST", "SOUTH", "NORTH",
     "MAX_NODES", "GRAPH_MAX_NODES", "MAX_ROUTE_HOPS", "MAX_WINDOW_CELLS", "DENSE_MAX_NODES",
     "REFERENCE_MAX_NODES",
-    "Embedding", "ParameterError", "PathSet", "UniformMetrics",
+    "Embedding", "EmbeddingChanges", "ParameterError", "PathSet", "UniformBase", "UniformMetrics",
     "channel_target", "die_grid_uniform_metrics", "embed_dense", "embedded_uniform_metrics",
     "both_directions", "is_one_hop",
     "mesh_graph", "reference_uniform_metrics", "uniform_flows", "uniform_max_flows",
-    "uniform_mean_hops", "uniform_saturation", "window_paths", "xy_route",
+    "uniform_mean_hops", "uniform_saturation", "window_paths", "window_paths_batch", "xy_route",
 ]

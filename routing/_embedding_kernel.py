@@ -27,49 +27,69 @@ def _step(x, y, port):
 
 
 @njit(cache=True)
-def _shared_channel_max(
-    lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical
-):
-    """Largest flow count on a physical channel used by at least one listed path.
+def _onehop_link(c, pcols, lrows, lcols, node_keys, node_logical):
+    """The logical link (``4 * node + port``) whose two ends are the two ends of
+    physical channel ``c``, through the same port; -1 if there is none."""
+    node, port = c // 4, c % 4
+    x, y = _step(node % pcols, node // pcols, port)
+    la = _lookup(node_keys, node_logical, node)
+    # A port leaving the mesh sideways would wrap to the next row; a
+    # row off the mesh has no node in node_keys.
+    lb = _lookup(node_keys, node_logical, x + pcols * y) if 0 <= x < pcols else -1
+    if la < 0 or lb < 0:
+        return -1
+    lx, ly = _step(la % lcols, la // lcols, port)
+    if 0 <= lx < lcols and 0 <= ly < lrows and lx + lcols * ly == lb:
+        return 4 * la + port
+    return -1
+
+
+@njit(cache=True)
+def _channel_table(lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical):
+    """Flow counts on the physical channels used by at least one listed path.
 
     A channel's flows are those of every listed link whose path uses it, plus
     those of the unlisted (one-hop) logical link that sits on it, if any.
     ``flows[i]`` belongs to path ``i``; ``listed`` is the sorted listed links.
+    Returns the sorted distinct channels, their total flows and the one-hop
+    part of those totals.
     """
     m = channels.size
-    if m == 0:
-        return 0
     per_entry = np.empty(m, dtype=np.int64)
     for i in range(flows.size):
         for j in range(offsets[i], offsets[i + 1]):
             per_entry[j] = flows[i]
     order = np.argsort(channels, kind="mergesort")
-    best = 0
+    chan = np.empty(m, dtype=np.int64)
+    total = np.empty(m, dtype=np.int64)
+    onehop = np.empty(m, dtype=np.int64)
+    n = 0
     j = 0
     while j < m:
         c = channels[order[j]]
-        total = 0
+        t = 0
         while j < m and channels[order[j]] == c:
-            total += per_entry[order[j]]
+            t += per_entry[order[j]]
             j += 1
-        # The one-hop logical link on this channel, if both ends are logical
-        # neighbours through the same port and the link is not listed.
-        node, port = c // 4, c % 4
-        x, y = _step(node % pcols, node // pcols, port)
-        la = _lookup(node_keys, node_logical, node)
-        # A port leaving the mesh sideways would wrap to the next row; a
-        # row off the mesh has no node in node_keys.
-        lb = _lookup(node_keys, node_logical, x + pcols * y) if 0 <= x < pcols else -1
-        if la >= 0 and lb >= 0:
-            lx, ly = _step(la % lcols, la // lcols, port)
-            if 0 <= lx < lcols and 0 <= ly < lrows and lx + lcols * ly == lb:
-                lc = 4 * la + port
-                k = np.searchsorted(listed, lc)
-                if not (k < listed.size and listed[k] == lc):
-                    total += _flows_one(lrows, lcols, la % lcols, la // lcols, port)
-        if total > best:
-            best = total
-    return best
+        own = 0
+        lc = _onehop_link(c, pcols, lrows, lcols, node_keys, node_logical)
+        if lc >= 0:
+            k = np.searchsorted(listed, lc)
+            if not (k < listed.size and listed[k] == lc):
+                own = _flows_one(lrows, lcols, (lc // 4) % lcols, (lc // 4) // lcols, lc % 4)
+        chan[n], total[n], onehop[n] = c, t + own, own
+        n += 1
+    return chan[:n], total[:n], onehop[:n]
+
+
+@njit(cache=True)
+def _shared_channel_max(
+    lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical
+):
+    """Largest flow count on a physical channel used by at least one listed path
+    (see :func:`_channel_table`); 0 if no path has a channel."""
+    _, total, _ = _channel_table(lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical)
+    return total.max() if total.size else 0
 
 
 @njit(cache=True)

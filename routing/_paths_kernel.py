@@ -131,3 +131,38 @@ def _window_paths(rows, cols, blocked, dead, srcs, dsts, margin):
             n = 0
         offsets[i + 1] = offsets[i] + n
     return offsets, channels[: offsets[m]].copy(), ok
+
+
+@njit(cache=True)
+def _window_paths_batch(rows, cols, margin, pair_off, srcs, dsts, blocked_off, blocked, dead_off, dead):
+    """:func:`_window_paths` of many trials, each with its own dead routers and
+    links (CSR over trials); paths as CSR over all pairs.
+
+    Memory: the output's channels plus one window's search state.
+    """
+    m = srcs.size
+    offsets = np.zeros(m + 1, dtype=np.int64)
+    ok = np.ones(m, dtype=np.bool_)
+    channels = np.empty(max(16, 4 * m), dtype=np.int64)
+    scratch = np.empty(16, dtype=np.int64)
+    for t in range(pair_off.size - 1):
+        b = blocked[blocked_off[t] : blocked_off[t + 1]]
+        d = dead[dead_off[t] : dead_off[t + 1]]
+        for i in range(pair_off[t], pair_off[t + 1]):
+            sy, sx = srcs[i] // cols, srcs[i] % cols
+            ty, tx = dsts[i] // cols, dsts[i] % cols
+            w = min(max(sx, tx) + margin, cols - 1) - max(min(sx, tx) - margin, 0) + 1
+            h = min(max(sy, ty) + margin, rows - 1) - max(min(sy, ty) - margin, 0) + 1
+            if scratch.size < w * h:
+                scratch = np.empty(w * h, dtype=np.int64)
+            n = _window_path(rows, cols, b, d, srcs[i], dsts[i], margin, scratch)
+            if n < 0:
+                ok[i] = False
+                n = 0
+            if offsets[i] + n > channels.size:
+                grown = np.empty(2 * (offsets[i] + n), dtype=np.int64)
+                grown[: offsets[i]] = channels[: offsets[i]]
+                channels = grown
+            channels[offsets[i] : offsets[i] + n] = scratch[:n]
+            offsets[i + 1] = offsets[i] + n
+    return offsets, channels[: offsets[m]].copy(), ok

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._paths_kernel import _window_paths
+from ._paths_kernel import _window_paths, _window_paths_batch
 from paramcheck import ParameterError, check_ids, check_int, shown
-from .mesh import MAX_NODES, _check_mesh, _nodes, both_directions
+from .mesh import MAX_NODES, REVERSE_PORT, _check_mesh, _links, _nodes, _target, both_directions
 
-__all__ = ["MAX_WINDOW_CELLS", "PathSet", "window_paths"]
+__all__ = ["MAX_WINDOW_CELLS", "PathSet", "window_paths", "window_paths_batch"]
 
 #: Most window cells (routers) the paths of one :func:`window_paths` call may
 #: search in all: 2**25, about 35 whole WSE-3 meshes, 16 bytes of search
@@ -229,3 +229,106 @@ def window_paths(
         raise ParameterError("srcs and dsts must be live routers, got a blocked one")
     dead = both_directions(dead_links, rows, cols)
     return _find_paths(rows, cols, srcs, dsts, blocked, dead, margin, "srcs, dsts and margin")
+
+
+def _trial_csr(name: str, offsets: object, size: int) -> np.ndarray:
+    """``offsets`` as int64 CSR offsets over trials into ``size`` entries."""
+    off = np.ascontiguousarray(check_ids(name, offsets, size + 1, what="offsets"))
+    if off.size == 0 or off[0] != 0 or off[-1] != size or (np.diff(off) < 0).any():
+        raise ParameterError(
+            f"{name} must be non-decreasing offsets from 0 to {size} (one more than trials), got {shown(offsets)}"
+        )
+    return off
+
+
+def _per_trial_unique(offsets: np.ndarray, values: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each trial's values (in ``[0, span)``) sorted and distinct, as CSR."""
+    trial = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
+    keys = np.unique(trial * span + values)
+    counts = np.bincount(keys // span, minlength=offsets.size - 1)
+    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64), keys % span
+
+
+def window_paths_batch(
+    rows: int,
+    cols: int,
+    pair_offsets: np.ndarray,
+    srcs: np.ndarray,
+    dsts: np.ndarray,
+    blocked_offsets: np.ndarray,
+    blocked: np.ndarray,
+    dead_offsets: np.ndarray,
+    dead_links: np.ndarray,
+    margin: int = 2,
+) -> PathSet:
+    """:func:`window_paths` for many trials of one mesh, each with its own dead routers and links.
+
+    Parameters
+    ----------
+    rows, cols : int
+        Physical mesh shape, at most :data:`routing.mesh.MAX_NODES` nodes.
+    pair_offsets, srcs, dsts : 1-D arrays of int
+        Trial ``t`` asks for the pairs ``pair_offsets[t]:pair_offsets[t + 1]``.
+    blocked_offsets, blocked : 1-D arrays of int
+        Each trial's dead routers (CSR with the same number of trials).
+    dead_offsets, dead_links : 1-D arrays of int
+        Each trial's dead links, named by either channel.
+    margin : int
+        As for :func:`window_paths`.
+
+    Returns
+    -------
+    PathSet
+        One path per pair, in order; exactly what :func:`window_paths` gives
+        each trial's pairs with that trial's dead routers and links.
+
+    Notes
+    -----
+    One compiled call: O(sum of window areas * log(faults)); memory the paths
+    plus the largest window's search state, which may hold at most
+    :data:`MAX_WINDOW_CELLS` routers.
+
+    Examples
+    --------
+    Two trials ask for the same pair; only the second has a dead router in the way.
+
+    >>> ps = window_paths_batch(3, 3, [0, 1, 2], [3, 3], [5, 5], [0, 0, 1], [4], [0, 0, 0], [])
+    >>> ps.hops.tolist()
+    [2, 4]
+    """
+    rows, cols = _check_mesh(rows, cols)
+    margin = min(check_int("margin", margin, minimum=0), max(rows, cols))
+    srcs = _nodes("srcs", srcs, rows, cols, "router ids")
+    dsts = _nodes("dsts", dsts, rows, cols, "router ids")
+    if srcs.size != dsts.size:
+        raise ParameterError(f"srcs and dsts must have one length, got {srcs.size} and {dsts.size}")
+    pair_off = _trial_csr("pair_offsets", pair_offsets, srcs.size)
+    n = pair_off.size - 1
+    blocked = _nodes("blocked", blocked, rows, cols, "router ids")
+    blocked_off = _trial_csr("blocked_offsets", blocked_offsets, blocked.size)
+    links = _links("dead_links", dead_links, rows, cols)
+    dead_off = _trial_csr("dead_offsets", dead_offsets, links.size)
+    for name, off in (("blocked_offsets", blocked_off), ("dead_offsets", dead_off)):
+        if off.size != n + 1:
+            raise ParameterError(f"{name} must hold one offset per trial plus one ({n + 1}), got {off.size}")
+    span = rows * cols
+    blocked_off, blocked = _per_trial_unique(blocked_off, blocked, span)
+    reverse = 4 * _target(links, rows, cols) + np.array(REVERSE_PORT, dtype=np.int64)[links % 4]
+    trial = np.repeat(np.arange(n), np.diff(dead_off))
+    both_off = np.concatenate(([0], 2 * np.cumsum(np.diff(dead_off)))).astype(np.int64)
+    both = np.concatenate((links, reverse))[np.argsort(np.concatenate((trial, trial)), kind="stable")]
+    dead_off, dead = _per_trial_unique(both_off, both, 4 * span)
+    pair_trial = np.repeat(np.arange(n), np.diff(pair_off))
+    have = np.repeat(np.arange(n), np.diff(blocked_off)) * span + blocked
+    if np.isin(pair_trial * span + srcs, have).any() or np.isin(pair_trial * span + dsts, have).any():
+        raise ParameterError("srcs and dsts must be live routers of their trial, got a blocked one")
+    cells = _window_cells(rows, cols, srcs, dsts, margin)
+    if cells.size and int(cells.max()) > MAX_WINDOW_CELLS:
+        raise ParameterError(
+            f"srcs, dsts and margin must ask for path windows of at most {MAX_WINDOW_CELLS:,} routers each"
+            f" (MAX_WINDOW_CELLS), got {int(cells.max()):,}"
+        )
+    offsets, channels, found = _window_paths_batch(
+        rows, cols, margin, pair_off, srcs, dsts, blocked_off, blocked, dead_off, dead
+    )
+    return PathSet._trusted(offsets, channels, found)

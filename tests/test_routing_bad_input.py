@@ -50,6 +50,14 @@ P2L_LOGICAL = [
     [True, False, True], [2**64, 0, 0], [0, -1, 1.5], [0, -1, math.nan], "abc",
 ]
 P2L_NODES = REQUIRED_IDS + [[2, 1, 0], [0, 0, 1], [0, 1], [0, 1, 2, 3]]
+#: The base of :data:`E`, and one trial that removes its first link and lists nothing.
+BASE = routing.UniformBase((1, 2), (1, 3), E)
+CHANGES = routing.EmbeddingChanges(
+    np.array([0, 1]), np.array([0]), np.array([0, 0]), np.zeros(0, dtype=np.int64), np.array([0]),
+    np.zeros(0, dtype=np.int64), np.array([0, 3]), np.array([0, 1, 2]), np.array([0, -1, 1]),
+)
+NO_PATHS = routing.window_paths(1, 3, [], [])
+OFFSETS = IDS + [None, [0], [1, 1], [0, 2], [0, 1, 0]]
 
 CASES = [
     Case(routing.xy_route, (0, 8, 3, 3), kinds={
@@ -122,6 +130,29 @@ CASES = [
         4: [[1], [99], ["a"], [1.5], 3, "ab", [[0]], {0.5}, [True], [-1], [2**64], frozenset({0, 1})],
         5: IDS + [[1], [24], [14]],
     }),
+    Case(routing.window_paths_batch, (3, 3, [0, 1, 2], [3, 3], [5, 5], [0, 0, 1], [4], [0, 1, 1], [12], 1),
+         kinds={
+             0: COUNT, 1: COUNT, 2: OFFSETS + [[0, 1, 3]],
+             3: REQUIRED_IDS + [[3], [3, 4], [9, 3]],
+             4: REQUIRED_IDS + [[5], [5, 4], [9, 5]],
+             5: OFFSETS + [[0, 1]], 6: REQUIRED_IDS + [[9], [1, 2]],
+             7: OFFSETS + [[0, 1]], 8: REQUIRED_IDS + [[1], [36], [8, 9]], 9: INDEX,
+         }),
+    Case(routing.UniformBase, ((1, 2), (1, 3), E), kinds={
+        0: SHAPES + [(1, 1)], 1: SHAPES + [(1, 2)], 2: [None, tuple(E), E.paths, "E"],
+    }),
+    Case(BASE.metrics_batch, (CHANGES,), kinds={0: [None, tuple(CHANGES), E] + [
+        CHANGES._replace(**{name: value}) for name, value in [
+            ("removed_offsets", [0, 2]), ("removed", [5]), ("removed_offsets", []), ("links", [1.5]),
+            ("link_offsets", [0, 1]), ("nodes", [0, 0]), ("logical", [0, -2, 1]), ("logical", [0, 5, 1]),
+            ("logical", [0]), ("node_offsets", [0, 2]), ("channels", [99]), ("path_offsets", [1]),
+            ("removed", [[0]]), ("nodes", [0.5, 1, 2]), ("nodes", [0, 1, 3]),
+        ]
+    ]}),
+    Case(BASE.visited_nodes, ([0, 1], [0], [0, 0], NO_PATHS), kinds={
+        0: OFFSETS, 1: REQUIRED_IDS + [[2]], 2: OFFSETS + [[0, 1]], 3: NOT_PATHS,
+    }),
+    Case(routing.EmbeddingChanges.none, (2,), kinds={0: INDEX}),
     Case(routing.UniformMetrics, (0.5, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.5), kinds={
         0: "positive", 1: "positive", 2: "positive",
         3: "nonnegative", 4: "nonnegative", 5: "nonnegative", 6: "nonnegative", 7: "nonnegative",
@@ -141,6 +172,7 @@ EXEMPT = {
     "DENSE_MAX_NODES": "a limit (constant)",
     "REFERENCE_MAX_NODES": "a limit (constant)",
     "ParameterError": "the error itself",
+    "EmbeddingChanges": "a plain record (named tuple); UniformBase.metrics_batch checks it",
 }
 
 

@@ -30,6 +30,8 @@ NOT_A_SPEC = ["x", None, 3, {"core_rows": 4}, ChipletSpec()]
 NOT_A_BATCH = ["x", None, [1, 2], np.array([1, 2]),
                yieldmodels.DefectBatch(np.array([0, 1]), np.array([32])),      # off the grid
                yieldmodels.DefectBatch(np.array([0, 2]), np.array([9, 3]))]    # unsorted
+FAULTS = wafer.Faults(BATCH, yieldmodels.DefectBatch(np.array([0, 1, 1]), np.array([3])),
+                      yieldmodels.DefectBatch(np.array([0, 0, 1]), np.array([4 * 9 + 2])))
 CORE_IDS = [[-1], [32], [1.5], [[1, 2]], ["a"], [2**64], [np.nan], "abc", [True]]
 
 CASES = [
@@ -80,6 +82,20 @@ CASES = [
          kinds={0: NOT_A_SPEC, 1: "nonnegative", "alpha": "positive",
                 "block": [(3, 4), (2, 3), (0, 4), "2x4", (2,), (2, 4, 1), (2.0, 4)]}),
     Case(get_scheme, args=("shift-to-spare",), kinds={0: "name"}),
+    Case(ShiftToSpare.networks, args=(SPEC,), kinds={0: NOT_A_SPEC}),
+    Case(wafer.ShiftedNetworks, args=(SPEC,), kinds={0: NOT_A_SPEC}),
+    Case(wafer.ShiftedNetworks(SPEC).measure, args=(FAULTS,), kinds={0: ["x", None, BATCH] + [
+        wafer.Faults(*parts) for parts in [
+            (NOT_A_BATCH[4], FAULTS.routers, FAULTS.links),                        # a core off the grid
+            (NOT_A_BATCH[5], FAULTS.routers, FAULTS.links),                        # unsorted
+            (BATCH, yieldmodels.DefectBatch(np.array([0, 1, 1]), np.array([5])), FAULTS.links),  # live core
+            (BATCH, FAULTS.routers, yieldmodels.DefectBatch(np.array([0, 1, 1]), np.array([1]))),  # a west port
+            (BATCH, FAULTS.routers, yieldmodels.DefectBatch(np.array([0, 1, 1]), np.array([4 * 7]))),  # off east
+            (BATCH, FAULTS.routers, yieldmodels.DefectBatch(np.array([0, 1, 1]), np.array([4 * 30 + 2]))),
+            (BATCH, FAULTS.routers, yieldmodels.DefectBatch(np.array([0, 1]), np.array([0]))),  # 1 trial
+            (BATCH, "x", FAULTS.links),
+        ]
+    ]}),
     Case(wafer.dead_cores, args=(BATCH,), kinds={0: NOT_A_BATCH[:4]}),
     Case(wafer.faults_from, args=(BATCH,), kinds={0: NOT_A_BATCH[:4]}),
     Case(run_study, args=(CONFIG,), kinds={0: ["x", None, SPEC], "progress": [1, "yes", None]}),

@@ -24,7 +24,7 @@ _WHERE = {
     "Faults": "faults", "dead_cores": "faults", "faults_from": "faults",
     "WaferSpec": "geometry",
     "SCHEMES": "remap", "Mapping": "remap", "RemapBatch": "remap", "ShiftToSpare": "remap",
-    "get_scheme": "remap",
+    "get_scheme": "remap", "ShiftedNetworks": "networks",
     "format_table": "report", "summarize": "report",
     "StudyConfig": "study", "StudyResult": "study", "run_study": "study",
 }

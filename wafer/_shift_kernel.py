@@ -102,17 +102,36 @@ def _check_batch(offsets, dead, rows, cols, seg_w, spares, max_skew):
 
 
 @njit(cache=True)
+def _l2p_one(dead, cols, seg_w, lw, lcols, logical):
+    """Physical core of logical core ``logical`` (``row * lcols + col``)."""
+    row, lc = logical // lcols, logical % lcols
+    seg, o = lc // lw, lc % lw
+    lo, hi = _segment_dead(dead, cols, seg_w, row, seg)
+    start = row * cols + seg * seg_w
+    return start + o + _shift(dead, lo, hi, start, o)
+
+
+@njit(cache=True)
+def _p2l_one(dead, cols, seg_w, lw, lcols, p):
+    """Logical core on physical core ``p``, -1 for a dead or unused spare core."""
+    row, col = p // cols, p % cols
+    seg = col // seg_w
+    lo, hi = _segment_dead(dead, cols, seg_w, row, seg)
+    k = np.searchsorted(dead[lo:hi], p)
+    if k < hi - lo and dead[lo + k] == p:
+        return -1
+    o = col - seg * seg_w - k
+    return row * lcols + seg * lw + o if o < lw else -1
+
+
+@njit(cache=True)
 def _l2p(dead, cols, seg_w, spares, logical):
     """Physical core of each logical core id (``row * lcols + col``)."""
     lw = seg_w - spares
     lcols = (cols // seg_w) * lw
     out = np.empty(logical.size, dtype=np.int64)
     for i in range(logical.size):
-        row, lc = logical[i] // lcols, logical[i] % lcols
-        seg, o = lc // lw, lc % lw
-        lo, hi = _segment_dead(dead, cols, seg_w, row, seg)
-        start = row * cols + seg * seg_w
-        out[i] = start + o + _shift(dead, lo, hi, start, o)
+        out[i] = _l2p_one(dead, cols, seg_w, lw, lcols, logical[i])
     return out
 
 
@@ -123,16 +142,7 @@ def _p2l(dead, cols, seg_w, spares, physical):
     lcols = (cols // seg_w) * lw
     out = np.empty(physical.size, dtype=np.int64)
     for i in range(physical.size):
-        p = physical[i]
-        row, col = p // cols, p % cols
-        seg = col // seg_w
-        lo, hi = _segment_dead(dead, cols, seg_w, row, seg)
-        k = np.searchsorted(dead[lo:hi], p)
-        if k < hi - lo and dead[lo + k] == p:
-            out[i] = -1
-            continue
-        o = col - seg * seg_w - k
-        out[i] = row * lcols + seg * lw + o if o < lw else -1
+        out[i] = _p2l_one(dead, cols, seg_w, lw, lcols, physical[i])
     return out
 
 
@@ -177,3 +187,157 @@ def _irregular_links(dead, rows, cols, seg_w, spares):
                     out.append(4 * (other * lcols + seg * lw + o) + (5 - port))
         i = hi
     return np.unique(np.array(out, dtype=np.int64))
+
+
+@njit(cache=True)
+def _step(x, y, port):
+    """The (x, y) one step away through ``port`` (E, W, S, N)."""
+    if port == 0:
+        return x + 1, y
+    if port == 1:
+        return x - 1, y
+    if port == 2:
+        return x, y + 1
+    return x, y - 1
+
+
+@njit(cache=True)
+def _contains(sorted_ids, value):
+    k = np.searchsorted(sorted_ids, value)
+    return k < sorted_ids.size and sorted_ids[k] == value
+
+
+@njit(cache=True)
+def _both_directions(links, rows, cols):
+    """Sorted channels of dead mesh links (east or south channel ids), both ways."""
+    out = np.empty(2 * links.size, dtype=np.int64)
+    for i in range(links.size):
+        node, port = links[i] // 4, links[i] % 4
+        x, y = _step(node % cols, node // cols, port)
+        out[2 * i] = links[i]
+        out[2 * i + 1] = 4 * (x + cols * y) + (port ^ 1)  # E <-> W, S <-> N
+    return np.unique(out)
+
+
+@njit(cache=True)
+def _trial_link_changes(geo, index, dead, dead_links):
+    """What one repaired trial changes in the fault-free wafer's embedding.
+
+    ``geo`` is (rows, cols, seg_w, spares, diagonal links?); ``index`` the
+    base's (links, node_keys, node_offsets, node_links). A trial differs from
+    the fault-free wafer only on the segments with dead cores (whose logical
+    cores shift) and at its dead links: the base links whose paths visit them
+    are removed, and the trial's links there, the removed ones included, are
+    classified again. Within a segment, only the cores from its first dead
+    core on change. Returns the removed base link indices and the links
+    that need a multi-hop path, with their physical ends.
+    """
+    rows, cols, seg_w, spares, diagonal = geo
+    base_links, node_keys, node_offsets, node_links = index
+    lw = seg_w - spares
+    lcols = (cols // seg_w) * lw
+    removed = [-1]
+    cands = [-1]
+    both = _both_directions(dead_links, rows, cols)
+    i = 0
+    while i < dead.size:
+        row = dead[i] // cols
+        seg = (dead[i] % cols) // seg_w
+        lo, hi = _segment_dead(dead, cols, seg_w, row, seg)
+        start = row * cols + seg * seg_w
+        # Cores left of the segment's first dead core keep their logical cores.
+        for k in range(np.searchsorted(node_keys, dead[lo]), np.searchsorted(node_keys, start + seg_w)):
+            for j in range(node_offsets[k], node_offsets[k + 1]):
+                removed.append(node_links[j])
+        base = row * lcols + seg * lw
+        for k in range(lo, hi):
+            o = dead[k] - start - (k - lo)
+            if 1 <= o < lw:  # the horizontal link across the dead core
+                cands.append(4 * (base + o - 1) + 0)
+                cands.append(4 * (base + o) + 1)
+        if not diagonal:  # shifted vertical neighbours need a path over the mesh
+            for other in (row - 1, row + 1):
+                if other < 0 or other >= rows:
+                    continue
+                b_lo, b_hi = _segment_dead(dead, cols, seg_w, other, seg)
+                b_start = other * cols + seg * seg_w
+                port = 2 if other > row else 3
+                for o in range(lw):
+                    if _shift(dead, lo, hi, start, o) != _shift(dead, b_lo, b_hi, b_start, o):
+                        cands.append(4 * (base + o) + port)
+                        cands.append(4 * (other * lcols + seg * lw + o) + (port ^ 1))
+        i = hi
+    for c in both:
+        node, port = c // 4, c % 4
+        k = np.searchsorted(node_keys, node)
+        if k < node_keys.size and node_keys[k] == node:
+            for j in range(node_offsets[k], node_offsets[k + 1]):
+                removed.append(node_links[j])
+        # The logical link whose one-hop channel this was.
+        x, y = _step(node % cols, node // cols, port)
+        la = _p2l_one(dead, cols, seg_w, lw, lcols, node)
+        lb = _p2l_one(dead, cols, seg_w, lw, lcols, x + cols * y)
+        if la >= 0 and lb >= 0:
+            lx, ly = _step(la % lcols, la // lcols, port)
+            if 0 <= lx < lcols and 0 <= ly < rows and lx + lcols * ly == lb:
+                cands.append(4 * la + port)
+    removed_ids = np.unique(np.array(removed[1:], dtype=np.int64))
+    for r in removed_ids:
+        cands.append(base_links[r])
+    links = np.unique(np.array(cands[1:], dtype=np.int64))
+    keep = np.zeros(links.size, dtype=np.bool_)
+    srcs = np.empty(links.size, dtype=np.int64)
+    dsts = np.empty(links.size, dtype=np.int64)
+    for i in range(links.size):
+        la, port = links[i] // 4, links[i] % 4
+        lx, ly = _step(la % lcols, la // lcols, port)
+        src = _l2p_one(dead, cols, seg_w, lw, lcols, la)
+        dst = _l2p_one(dead, cols, seg_w, lw, lcols, lx + lcols * ly)
+        tx, ty = _step(src % cols, src // cols, port)
+        adjacent = 0 <= tx < cols and 0 <= ty < rows and tx + cols * ty == dst
+        one_hop = adjacent and not _contains(both, 4 * src + port)
+        # Shifted vertical neighbours ride their own diagonal links.
+        keep[i] = not one_hop and not (diagonal and port >= 2 and not adjacent)
+        srcs[i], dsts[i] = src, dst
+    return removed_ids, links[keep], srcs[keep], dsts[keep]
+
+
+@njit(cache=True)
+def _link_changes_batch(geo, index, trials, dead_off, dead, link_off, dead_links):
+    """:func:`_trial_link_changes` of the given trials of a batch, as CSR arrays
+    (removed offsets, removed, link offsets, links, sources, destinations)."""
+    n = trials.size
+    removed_off = np.zeros(n + 1, dtype=np.int64)
+    link_off_out = np.zeros(n + 1, dtype=np.int64)
+    removed = [np.int64(0)][:0]
+    links = [np.int64(0)][:0]
+    srcs = [np.int64(0)][:0]
+    dsts = [np.int64(0)][:0]
+    for i in range(n):
+        t = trials[i]
+        r, l, s, d = _trial_link_changes(
+            geo, index, dead[dead_off[t] : dead_off[t + 1]], dead_links[link_off[t] : link_off[t + 1]]
+        )
+        removed.extend(list(r))
+        for j in range(l.size):
+            links.append(l[j])
+            srcs.append(s[j])
+            dsts.append(d[j])
+        removed_off[i + 1] = removed_off[i] + r.size
+        link_off_out[i + 1] = link_off_out[i] + l.size
+    return (removed_off, np.array(removed, dtype=np.int64), link_off_out, np.array(links, dtype=np.int64),
+            np.array(srcs, dtype=np.int64), np.array(dsts, dtype=np.int64))
+
+
+@njit(cache=True)
+def _p2l_batch(geo, trials, dead_off, dead, node_off, nodes):
+    """Logical core on each node of each trial (CSR ``node_off`` over ``trials``)."""
+    rows, cols, seg_w, spares, diagonal = geo
+    lw = seg_w - spares
+    lcols = (cols // seg_w) * lw
+    out = np.empty(nodes.size, dtype=np.int64)
+    for i in range(trials.size):
+        d = dead[dead_off[trials[i]] : dead_off[trials[i] + 1]]
+        for j in range(node_off[i], node_off[i + 1]):
+            out[j] = _p2l_one(d, cols, seg_w, lw, lcols, nodes[j])
+    return out

@@ -343,18 +343,25 @@ class ShiftToSpare:
         """The mapping of one wafer with the given dead cores, routers and links."""
         return Mapping(spec, dead, routers, links)
 
+    @staticmethod
+    def networks(spec: WaferSpec):
+        """The study-wide network model of ``spec``'s wafers (:class:`wafer.networks.ShiftedNetworks`)."""
+        from .networks import ShiftedNetworks
 
-def _checked_batch(spec: WaferSpec, dead: object) -> DefectBatch:
+        return ShiftedNetworks(spec)
+
+
+def _checked_batch(spec: WaferSpec, dead: object, name: str = "dead") -> DefectBatch:
     """``dead`` if it is a batch of core ids of ``spec``, sorted within each trial (O(dead cores))."""
     check_instance("spec", spec, WaferSpec)
-    check_instance("dead", dead, DefectBatch)
+    check_instance(name, dead, DefectBatch)
     sites = dead.sites
     if sites.size and (sites.min() < 0 or sites.max() >= spec.n_cores):
         bad = sites[(sites < 0) | (sites >= spec.n_cores)][0]
-        raise ParameterError(f"dead must be core ids in [0, {spec.n_cores:,}), got {bad}")
+        raise ParameterError(f"{name} must be core ids in [0, {spec.n_cores:,}), got {bad}")
     falls = np.flatnonzero(np.diff(sites) < 0) + 1  # positions where the ids go down
     if not np.isin(falls, dead.offsets).all():
-        raise ParameterError("dead must be sorted within each trial, got a trial whose core ids go down")
+        raise ParameterError(f"{name} must be sorted within each trial, got a trial whose core ids go down")
     return dead
 
 

@@ -256,10 +256,11 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
 
     Notes
     -----
-    Sampling and the remap check cost O(defects) per wafer; the network
-    metrics of a repaired wafer cost O(irregular links): the links across
-    spare columns (rows x segments) plus those near dead cores, never
-    O(cores).
+    Sampling and the remap check cost O(defects) per wafer. The network of
+    the fault-free wafer is embedded once per study; a repaired wafer's
+    metrics then cost what its defects change (the segments they shift, the
+    paths around dead routers and links), in compiled loops over each batch
+    (:class:`wafer.networks.ShiftedNetworks`), never O(cores).
 
     Examples
     --------
@@ -277,7 +278,8 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     # What is the same on every wafer, first: so that bad input fails before
     # any trial, and nothing is computed twice.
     chiplet = chiplet_comparison(spec, config.chiplet, config.d0, config.alpha)
-    fault_free = scheme.mapping(spec, []).metrics()
+    networks = scheme.networks(spec)
+    fault_free = networks.fault_free
     repair_closed_form = config.repair_closed_form()
     n = config.trials
     defects = np.zeros(n, dtype=np.int64)
@@ -299,22 +301,15 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
                 kinds=config.kinds,
             )
             faults = faults_from(batch)
-            dead = faults.cores
-            check = scheme.check(spec, dead)
-            defects[start : start + size] = batch.counts
-            dead_n[start : start + size] = dead.counts
-            status[start : start + size] = check.status
-            for i in np.flatnonzero(check.repaired):
-                # The spare and skew rules passed: build the mapping, which
-                # also finds out whether every logical link has a path.
-                mapping = scheme.mapping(spec, dead.trial(i), faults.routers.trial(i), faults.links.trial(i))
-                status[start + i] = mapping.status
-                if mapping.repaired:
-                    m = mapping.metrics()
-                    for name in TRIAL_METRICS:
-                        metrics[name][start + i] = getattr(m, name)
-                bar.update(1)
-            bar.update(size - np.count_nonzero(check.repaired))
+            here = slice(start, start + size)
+            defects[here] = batch.counts
+            dead_n[here] = faults.cores.counts
+            # The remap rules, then the network of every repaired wafer,
+            # which also finds out whether every logical link has a path.
+            status[here], measured = networks.measure(faults)
+            for name in TRIAL_METRICS:
+                metrics[name][here] = measured[name]
+            bar.update(size)
     return StudyResult(
         config=config,
         defects=defects,

@@ -1,0 +1,390 @@
+"""Compiled kernels: uniform metrics of many trials as changes of one base embedding.
+
+The base (a study's fault-free embedding) arrives as the ``_Base`` named tuple
+built by :class:`routing.incremental.UniformBase`; a trial as the base links it
+removes (indices into ``base.links``), its own listed links with their paths,
+and the logical core on every node those paths and the removed ones visit.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+from numba import njit
+
+from ._embedding_kernel import _first_missing, _flows_one, _line_max, _step, _vertical
+
+#: Error codes of a trial's changes (0: none).
+MISSING_NODE, KEPT_LINK_AGAIN = 1, 2
+
+#: The base's arrays and sums, in the order the kernels read them.
+_Base = namedtuple("_Base", [
+    "lrows", "lcols", "prows", "pcols",
+    # listed links (sorted), their flows, extra hops and paths
+    "links", "flows", "extra", "extra_order", "path_offsets", "path_channels",
+    # channels of the listed paths (sorted): summed flows, the one-hop part, order by load;
+    # and dense slots: each physical channel's index in chan, each logical link's in links (-1: none)
+    "chan", "chan_total", "chan_onehop", "chan_order", "chan_slot", "link_slot",
+    # extras > 0 by line: E and W runs per row, S and N runs per column
+    # (start offsets per line, positions, cumulative extras, base link index)
+    "e_start", "e_pos", "e_cs", "e_idx", "w_start", "w_pos", "w_cs", "w_idx",
+    "s_start", "s_pos", "s_cs", "s_idx", "n_start", "n_pos", "n_cs", "n_idx",
+    # lines with extras; each row's E and W totals, the larger and the rows by it
+    "rows_t", "cols_t", "row_e", "row_w", "row_best", "row_order",
+    "base_max", "sum_extra", "sum_flow_extra", "worst_route_extra",
+])
+
+
+@njit(cache=True)
+def _contains(sorted_ids, value):
+    k = np.searchsorted(sorted_ids, value)
+    return k < sorted_ids.size and sorted_ids[k] == value
+
+
+@njit(cache=True)
+def _first_kept(order, skip):
+    """First entry of ``order`` not in the sorted ``skip``, or -1."""
+    for k in range(order.size):
+        if not _contains(skip, order[k]):
+            return order[k]
+    return -1
+
+
+@njit(cache=True)
+def _logical_at(keys, logical, node):
+    """The logical node on ``node`` from the trial's sorted ``keys``; -2 if ``node`` is not a key."""
+    k = np.searchsorted(keys, node)
+    if k < keys.size and keys[k] == node:
+        return logical[k]
+    return -2
+
+
+@njit(cache=True)
+def _trial_onehop_link(c, shape, keys, logical):
+    """:func:`routing._embedding_kernel._onehop_link` with the trial's nodes
+    (``shape`` is (lrows, lcols, prows, pcols)); -2 if an end of ``c`` is not
+    among them (or leaves the mesh)."""
+    lrows, lcols, prows, pcols = shape
+    node, port = c // 4, c % 4
+    x, y = _step(node % pcols, node // pcols, port)
+    if not (0 <= x < pcols and 0 <= y < prows):
+        return -2
+    la = _logical_at(keys, logical, node)
+    lb = _logical_at(keys, logical, x + pcols * y)
+    if la == -2 or lb == -2:
+        return -2
+    if la < 0 or lb < 0:
+        return -1
+    lx, ly = _step(la % lcols, la // lcols, port)
+    if 0 <= lx < lcols and 0 <= ly < lrows and lx + lcols * ly == lb:
+        return 4 * la + port
+    return -1
+
+
+@njit(cache=True)
+def _listed(link_slot, removed, links, lc):
+    """Whether logical link ``lc`` is listed in the trial (``link_slot``: the base's)."""
+    if _contains(links, lc):
+        return True
+    k = link_slot[lc]
+    return k >= 0 and not _contains(removed, k)
+
+
+@njit(cache=True)
+def _changed_max_flows(base, removed, links, flows, path_offsets, channels, keys, logical):
+    """Largest flow count over the channels the trial's changes touch, and those
+    channels; -1 if an end of one of them is not among the trial's nodes."""
+    # The base's arrays as locals: a call that takes the whole base copies it.
+    b_off, b_chan, b_flows = base.path_offsets, base.path_channels, base.flows
+    slot, total0, onehop0, link_slot = base.chan_slot, base.chan_total, base.chan_onehop, base.link_slot
+    shape = (base.lrows, base.lcols, base.prows, base.pcols)
+    m = path_offsets[-1] - path_offsets[0]
+    for r in removed:
+        m += b_off[r + 1] - b_off[r]
+    chan = np.empty(m, dtype=np.int64)
+    delta = np.empty(m, dtype=np.int64)
+    j = 0
+    for r in removed:
+        for k in range(b_off[r], b_off[r + 1]):
+            chan[j], delta[j] = b_chan[k], -b_flows[r]
+            j += 1
+    for i in range(links.size):
+        for k in range(path_offsets[i], path_offsets[i + 1]):
+            chan[j], delta[j] = channels[k], flows[i]
+            j += 1
+    order = np.argsort(chan)
+    touched = np.empty(m, dtype=np.int64)
+    n_touched = 0
+    best = 0
+    j = 0
+    while j < m:
+        c = chan[order[j]]
+        total = 0
+        k = slot[c]
+        if k >= 0:
+            total = total0[k] - onehop0[k]
+        while j < m and chan[order[j]] == c:
+            total += delta[order[j]]
+            j += 1
+        lc = _trial_onehop_link(c, shape, keys, logical)
+        if lc == -2:
+            return -1, touched[:0]
+        if lc >= 0 and not _listed(link_slot, removed, links, lc):
+            total += _flows_one(shape[0], shape[1], (lc // 4) % shape[1], (lc // 4) // shape[1], lc % 4)
+        best = max(best, total)
+        touched[n_touched] = c
+        n_touched += 1
+    return best, touched[:n_touched]
+
+
+@njit(cache=True)
+def _overlay_runs(base_start, base_pos, base_idx, base_extra, removed, lines_of, pos_of, extra_of, lines):
+    """The trial's runs on each of the sorted ``lines``: the base run minus the
+    removed links plus the trial's own (line, pos, extra > 0) entries.
+
+    Returns (start offsets per line, positions, cumulative extras).
+    """
+    n = 0
+    for line in lines:
+        n += base_start[line + 1] - base_start[line]
+    n += lines_of.size
+    pos = np.empty(n, dtype=np.int64)
+    ext = np.empty(n, dtype=np.int64)
+    key = np.empty(n, dtype=np.int64)
+    j = 0
+    for li in range(lines.size):
+        line = lines[li]
+        for k in range(base_start[line], base_start[line + 1]):
+            if not _contains(removed, base_idx[k]):
+                pos[j], ext[j], key[j] = base_pos[k], base_extra[base_idx[k]], li
+                j += 1
+    for i in range(lines_of.size):
+        li = np.searchsorted(lines, lines_of[i])
+        pos[j], ext[j], key[j] = pos_of[i], extra_of[i], li
+        j += 1
+    pos, ext, key = pos[:j], ext[:j], key[:j]
+    span = pos.max() + 1 if j else 1
+    order = np.argsort(key * span + pos)
+    pos, ext, key = pos[order], ext[order], key[order]
+    start = np.searchsorted(key, np.arange(lines.size + 1))
+    return start, pos, np.cumsum(ext)
+
+
+@njit(cache=True)
+def _run_total(start, cs, i):
+    """Sum of the extras of run ``i`` (``cs`` cumulative over all runs)."""
+    if start[i + 1] == start[i]:
+        return 0
+    return cs[start[i + 1] - 1] - (cs[start[i] - 1] if start[i] > 0 else 0)
+
+
+@njit(cache=True)
+def _run(base_start, base_pos, base_cs, lines, t_start, t_pos, t_cs, line):
+    """(positions, cumulative extras, lo, hi) of ``line``'s run, from the trial
+    where it is one of the trial's ``lines``, else from the base."""
+    k = np.searchsorted(lines, line)
+    if k < lines.size and lines[k] == line:
+        return t_pos, t_cs, t_start[k], t_start[k + 1]
+    return base_pos, base_cs, base_start[line], base_start[line + 1]
+
+
+@njit(cache=True)
+def _lines_with_extras(base_lines, lines, t_start, t_start2):
+    """Sorted lines with extras in the trial: the base's, minus the trial's
+    ``lines``, plus those of ``lines`` whose trial runs (either of two) are not empty."""
+    out = []
+    for line in base_lines:
+        if not _contains(lines, line):
+            out.append(line)
+    for k in range(lines.size):
+        if t_start[k + 1] > t_start[k] or t_start2[k + 1] > t_start2[k]:
+            out.append(lines[k])
+    return np.sort(np.array(out, dtype=np.int64))
+
+
+@njit(cache=True)
+def _worst_route_extra_changed(base, removed, links, extra):
+    """:func:`routing._embedding_kernel._worst_route_extra` of the trial's listed
+    links, from the base's runs and the trial's changes to them."""
+    lrows, lcols = base.lrows, base.lcols
+    # Lines whose runs change: those of removed or added links.
+    r_link = base.links[removed]
+    all_links = np.concatenate((r_link, links))
+    node, port = all_links // 4, all_links % 4
+    horizontal = port < 2
+    rows = np.unique((node // lcols)[horizontal])
+    cols = np.unique((node % lcols)[~horizontal])
+    if cols.size == 0 and base.cols_t.size == 0:
+        # No vertical extras: a route's extra is its row part, and a row's
+        # worst is its whole E or W run: the base's totals, changed.
+        e_tot, w_tot = base.row_e[rows], base.row_w[rows]
+        for r in removed:
+            lc = base.links[r]
+            if lc % 4 < 2:
+                k = np.searchsorted(rows, lc // 4 // lcols)
+                if lc % 4 == 0:
+                    e_tot[k] -= base.extra[r]
+                else:
+                    w_tot[k] -= base.extra[r]
+        for i in range(links.size):
+            k = np.searchsorted(rows, links[i] // 4 // lcols)
+            if links[i] % 4 == 0:
+                e_tot[k] += extra[i]
+            elif links[i] % 4 == 1:
+                w_tot[k] += extra[i]
+        worst = 0
+        k = _first_kept(base.row_order, rows)
+        if k >= 0:
+            worst = base.row_best[k]
+        for i in range(rows.size):
+            worst = max(worst, e_tot[i], w_tot[i])
+        return worst
+    keep = extra > 0
+    nl, ne = links[keep], extra[keep]
+    nnode, nport = nl // 4, nl % 4
+    ny, nx = nnode // lcols, nnode % lcols
+    e = nport == 0
+    w = nport == 1
+    s = nport == 2
+    nn = nport == 3
+    e_st, e_p, e_c = _overlay_runs(base.e_start, base.e_pos, base.e_idx, base.extra, removed, ny[e], nx[e], ne[e], rows)
+    w_st, w_p, w_c = _overlay_runs(base.w_start, base.w_pos, base.w_idx, base.extra, removed, ny[w], nx[w], ne[w], rows)
+    s_st, s_p, s_c = _overlay_runs(base.s_start, base.s_pos, base.s_idx, base.extra, removed, nx[s], ny[s], ne[s], cols)
+    n_st, n_p, n_c = _overlay_runs(base.n_start, base.n_pos, base.n_idx, base.extra, removed, nx[nn], ny[nn], ne[nn], cols)
+    cols_t = _lines_with_extras(base.cols_t, cols, s_st, n_st)
+    if cols_t.size == 0:
+        worst = 0
+        k = _first_kept(base.row_order, rows)
+        if k >= 0:
+            worst = base.row_best[k]
+        for i in range(rows.size):
+            worst = max(worst, _run_total(e_st, e_c, i), _run_total(w_st, w_c, i))
+        return worst
+    rows_t = _lines_with_extras(base.rows_t, rows, e_st, w_st)
+    outer_cols = (_first_missing(cols_t, lcols, True), _first_missing(cols_t, lcols, False))
+    worst = 0
+    for r in rows_t:
+        ep, ec, ea, eb = _run(base.e_start, base.e_pos, base.e_cs, rows, e_st, e_p, e_c, r)
+        wp, wc, wa, wb = _run(base.w_start, base.w_pos, base.w_cs, rows, w_st, w_p, w_c, r)
+        for b in outer_cols:
+            if b >= 0:
+                worst = max(worst, _line_max(ep, ec, ea, eb, wp, wc, wa, wb, b))
+        for c in cols_t:
+            a = _line_max(ep, ec, ea, eb, wp, wc, wa, wb, c)
+            sp, sc, sa, sb = _run(base.s_start, base.s_pos, base.s_cs, cols, s_st, s_p, s_c, c)
+            np_, nc, na, nb = _run(base.n_start, base.n_pos, base.n_cs, cols, n_st, n_p, n_c, c)
+            worst = max(worst, a + _vertical(np_, nc, na, nb, sp, sc, sa, sb, r))
+    outer_rows = (_first_missing(rows_t, lrows, False), _first_missing(rows_t, lrows, True))
+    for c in cols_t:
+        sp, sc, sa, sb = _run(base.s_start, base.s_pos, base.s_cs, cols, s_st, s_p, s_c, c)
+        np_, nc, na, nb = _run(base.n_start, base.n_pos, base.n_cs, cols, n_st, n_p, n_c, c)
+        for r in outer_rows:
+            if r >= 0:
+                worst = max(worst, _vertical(np_, nc, na, nb, sp, sc, sa, sb, r))
+    return worst
+
+
+@njit(cache=True)
+def _trial_sums(base, removed, links, path_offsets, channels, keys, logical):
+    """(error, max flows, sum of extras, largest extra, sum of flows * extras,
+    worst route extra) of one trial."""
+    lrows, lcols = base.lrows, base.lcols
+    if removed.size == 0 and links.size == 0:  # the base itself
+        k = _first_kept(base.extra_order, removed)
+        return (0, max(base.base_max, base.chan_total[base.chan_order[0]] if base.chan.size else 0),
+                base.sum_extra, base.extra[k] if k >= 0 else 0, base.sum_flow_extra,
+                base.worst_route_extra)
+    for lc in links:
+        k = base.link_slot[lc]
+        if k >= 0 and not _contains(removed, k):
+            return KEPT_LINK_AGAIN, 0, 0, 0, 0.0, 0
+    flows = np.empty(links.size, dtype=np.int64)
+    extra = np.empty(links.size, dtype=np.int64)
+    for i in range(links.size):
+        node, port = links[i] // 4, links[i] % 4
+        flows[i] = _flows_one(lrows, lcols, node % lcols, node // lcols, port)
+        extra[i] = max(path_offsets[i + 1] - path_offsets[i] - 1, 0)
+    sum_extra = base.sum_extra
+    sum_fe = base.sum_flow_extra
+    for r in removed:
+        sum_extra -= base.extra[r]
+        sum_fe -= float(base.flows[r]) * base.extra[r]
+    max_extra = 0
+    k = _first_kept(base.extra_order, removed)
+    if k >= 0:
+        max_extra = base.extra[k]
+    for i in range(links.size):
+        sum_extra += extra[i]
+        sum_fe += float(flows[i]) * extra[i]
+        max_extra = max(max_extra, extra[i])
+    changed, touched = _changed_max_flows(base, removed, links, flows, path_offsets, channels, keys, logical)
+    if changed < 0:
+        return MISSING_NODE, 0, 0, 0, 0.0, 0
+    kept = _first_kept_channel(base, touched)
+    max_flows = max(base.base_max, changed, kept)
+    worst = _worst_route_extra_changed(base, removed, links, extra)
+    return 0, max_flows, sum_extra, max_extra, sum_fe, worst
+
+
+@njit(cache=True)
+def _first_kept_channel(base, touched):
+    """Largest base load over the channels the trial does not touch (0 if none)."""
+    for k in base.chan_order:
+        if not _contains(touched, base.chan[k]):
+            return base.chan_total[k]
+    return 0
+
+
+@njit(cache=True)
+def _batch_sums(base, removed_off, removed, link_off, links, path_off, channels, node_off, nodes, logical):
+    """:func:`_trial_sums` of every trial of a batch, as six arrays."""
+    n = removed_off.size - 1
+    error = np.zeros(n, dtype=np.int8)
+    max_flows = np.empty(n, dtype=np.int64)
+    sum_extra = np.empty(n, dtype=np.int64)
+    max_extra = np.empty(n, dtype=np.int64)
+    sum_fe = np.empty(n, dtype=np.float64)
+    worst = np.empty(n, dtype=np.int64)
+    for t in range(n):
+        lo, hi = link_off[t], link_off[t + 1]
+        error[t], max_flows[t], sum_extra[t], max_extra[t], sum_fe[t], worst[t] = _trial_sums(
+            base, removed[removed_off[t] : removed_off[t + 1]], links[lo:hi],
+            path_off[lo : hi + 1], channels, nodes[node_off[t] : node_off[t + 1]],
+            logical[node_off[t] : node_off[t + 1]],
+        )
+    return error, max_flows, sum_extra, max_extra, sum_fe, worst
+
+
+@njit(cache=True)
+def _visited_nodes_batch(base, removed_off, removed, link_off, path_off, channels):
+    """Both ends of every channel of each trial's paths and removed base paths,
+    sorted and distinct per trial, as CSR (offsets, nodes)."""
+    n = removed_off.size - 1
+    prows, pcols = base.prows, base.pcols
+    node_off = np.zeros(n + 1, dtype=np.int64)
+    out = [np.int64(0)][:0]
+    for t in range(n):
+        m = path_off[link_off[t + 1]] - path_off[link_off[t]]
+        for r in removed[removed_off[t] : removed_off[t + 1]]:
+            m += base.path_offsets[r + 1] - base.path_offsets[r]
+        ends = np.empty(2 * m, dtype=np.int64)
+        j = 0
+        for r in removed[removed_off[t] : removed_off[t + 1]]:
+            for k in range(base.path_offsets[r], base.path_offsets[r + 1]):
+                ends[j] = base.path_channels[k]
+                j += 1
+        for k in range(path_off[link_off[t]], path_off[link_off[t + 1]]):
+            ends[j] = channels[k]
+            j += 1
+        for i in range(m):
+            node, port = ends[i] // 4, ends[i] % 4
+            x, y = _step(node % pcols, node // pcols, port)
+            ends[i] = node
+            ends[m + i] = x + pcols * y if 0 <= x < pcols and 0 <= y < prows else node
+        ends.sort()
+        for i in range(2 * m):
+            if i == 0 or ends[i] != ends[i - 1]:
+                out.append(ends[i])
+        node_off[t + 1] = len(out)
+    return node_off, np.array(out, dtype=np.int64)

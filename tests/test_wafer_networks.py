@@ -1,0 +1,87 @@
+"""A study's networks in batches against one full Mapping per wafer.
+
+:class:`wafer.ShiftedNetworks` embeds the fault-free wafer once and follows
+each wafer's defects; for every trial its status and metrics must be exactly
+those of :meth:`wafer.Mapping.metrics`, which embeds the whole wafer anew.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_wafer_remap import small_wafers
+
+from wafer import Faults, Mapping, ShiftedNetworks, WaferSpec
+from yieldmodels import DefectBatch
+
+FIELDS = (
+    "gamma_max", "saturation", "bandwidth_fraction", "mean_link_extra_hops",
+    "max_link_extra_hops", "mean_route_extra_hops", "max_route_extra_hops",
+)
+
+
+def batch(rows: list[list[int]]) -> DefectBatch:
+    offsets = np.concatenate(([0], np.cumsum([len(r) for r in rows]))).astype(np.int64)
+    sites = np.array([s for r in rows for s in r], dtype=np.int64)
+    return DefectBatch(offsets, sites)
+
+
+@st.composite
+def wafer_faults(draw, spec: WaferSpec):
+    """One wafer's dead cores (router defects included), routers and links."""
+    n = spec.n_cores
+    cols = spec.core_cols
+    routers = sorted(draw(st.sets(st.integers(0, n - 1), max_size=3)))
+    cores = sorted(set(draw(st.sets(st.integers(0, n - 1), max_size=8))) | set(routers))
+    east = [4 * c for c in range(n) if c % cols + 1 < cols]
+    south = [4 * c + 2 for c in range(n) if c + cols < n]
+    links = sorted(draw(st.sets(st.sampled_from(east + south), max_size=3))) if east + south else []
+    return cores, routers, links
+
+
+@given(st.data())
+@settings(max_examples=150)
+def test_batched_networks_equal_one_mapping_per_wafer(data):
+    spec = data.draw(small_wafers(max_rows=7, max_segments=4, max_segment_width=7))
+    wafers = data.draw(st.lists(wafer_faults(spec), min_size=1, max_size=6))
+    faults = Faults(*(batch([w[k] for w in wafers]) for k in range(3)))
+    status, metrics = ShiftedNetworks(spec).measure(faults)
+    for t, w in enumerate(wafers):
+        m = Mapping(spec, *w)
+        assert status[t] == m.status
+        if m.repaired:
+            want = m.metrics()
+            assert {k: float(metrics[k][t]) for k in FIELDS} == {k: getattr(want, k) for k in FIELDS}
+        else:
+            assert all(np.isnan(metrics[k][t]) for k in FIELDS)
+
+
+def test_a_wafer_with_no_defect_is_the_fault_free_wafer():
+    spec = WaferSpec(core_rows=6, core_cols=12, segment_width=4)
+    nets = ShiftedNetworks(spec)
+    none = batch([[], []])
+    status, metrics = nets.measure(Faults(none, none, none))
+    assert status.tolist() == [0, 0]
+    for k in FIELDS:
+        assert metrics[k].tolist() == [getattr(nets.fault_free, k)] * 2
+    assert nets.fault_free == Mapping(spec, []).metrics()
+
+
+def test_default_wafer_hand_example():
+    # One dead core in the middle of a segment of the WSE-3-like wafer: the
+    # link across it takes two hops, and the segment's last logical core
+    # shifts into the spare, so the crossing after it takes one hop instead of two.
+    spec = WaferSpec()
+    nets = ShiftedNetworks(spec)
+    dead = 500 * spec.core_cols + 82 * 3 + 40
+    none = batch([[]])
+    status, m = nets.measure(Faults(batch([[dead]]), none, none))
+    want = Mapping(spec, [dead]).metrics()
+    assert status.tolist() == [0]
+    assert m["mean_link_extra_hops"][0] == want.mean_link_extra_hops
+    ff = nets.fault_free
+    n_links = 2 * (980 * 971 + 972 * 979)
+    # Two links gain one hop each; two crossings lose one each.
+    assert m["mean_link_extra_hops"][0] * n_links == ff.mean_link_extra_hops * n_links
+    assert m["max_route_extra_hops"][0] == want.max_route_extra_hops

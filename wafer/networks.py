@@ -1,0 +1,168 @@
+"""The networks of a study's shift-to-spare wafers, a batch at a time.
+
+Every wafer of a study has the same logical mesh and, away from its defects,
+the same physical paths. :class:`ShiftedNetworks` embeds the fault-free wafer
+once (:class:`routing.UniformBase`); a batch of repaired wafers then costs
+three compiled calls: what each wafer's defects change (the segments whose
+cores shift, its dead links), the paths of the changed links, and the exact
+uniform-traffic metrics of the changes. A wafer with no defect costs nothing
+beyond its sampling, and the metrics are those of :meth:`Mapping.metrics`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import routing
+from paramcheck import ParameterError, check_instance
+from yieldmodels import DefectBatch
+
+from ._shift_kernel import _check_batch, _link_changes_batch, _p2l_batch
+from .faults import Faults
+from .geometry import WaferSpec
+from .remap import NO_PATH, OK, Mapping, _checked_batch
+
+__all__ = ["ShiftedNetworks"]
+
+
+def _take(offsets: np.ndarray, values: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR rows ``idx`` of ``(offsets, values)``, as CSR."""
+    counts = offsets[idx + 1] - offsets[idx]
+    out = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    gather = np.repeat(offsets[idx] - out[:-1], counts) + np.arange(out[-1])
+    return out, values[gather]
+
+
+class ShiftedNetworks:
+    """Uniform-traffic metrics of repaired shift-to-spare wafers, in batches.
+
+    Parameters
+    ----------
+    spec : WaferSpec
+
+    Attributes
+    ----------
+    base : routing.UniformBase
+        The fault-free wafer's embedding.
+    fault_free : routing.UniformMetrics
+        Its metrics (the spare columns are still crossed).
+
+    Examples
+    --------
+    >>> spec = WaferSpec(core_rows=4, core_cols=8, segment_width=4)
+    >>> nets = ShiftedNetworks(spec)
+    >>> faults = Faults(DefectBatch(np.array([0, 0, 1]), np.array([9])),
+    ...                 DefectBatch(np.array([0, 0, 0]), np.array([], dtype=np.int64)),
+    ...                 DefectBatch(np.array([0, 0, 0]), np.array([], dtype=np.int64)))
+    >>> status, m = nets.measure(faults)
+    >>> status.tolist(), m["max_link_extra_hops"].tolist()
+    ([0, 0], [1.0, 1.0])
+    >>> float(m["mean_route_extra_hops"][1]) == Mapping(spec, [9]).metrics().mean_route_extra_hops
+    True
+    """
+
+    def __init__(self, spec: WaferSpec) -> None:
+        check_instance("spec", spec, WaferSpec)
+        self.spec = spec
+        m = Mapping(spec, [])
+        self.base = routing.UniformBase(m.logical_shape, m.physical_shape, m.embedding_or_none())
+        self.fault_free = self.base.metrics
+        self._geo = (spec.core_rows, spec.core_cols, spec.segment_width, spec.spares_per_segment, spec.diagonal_links)
+        b = self.base
+        self._index = (b.links, b.node_keys, b.node_offsets, b.node_links)
+
+    def measure(self, faults: Faults) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Remap status and network metrics of every trial of a batch.
+
+        Parameters
+        ----------
+        faults : Faults
+            The batch's dead cores (sorted within each trial, router defects
+            included), routers and links (east or south channel ids).
+
+        Returns
+        -------
+        status : ndarray of int8
+            Per trial: 0 (repaired) or a key of :data:`wafer.remap.FAILURES`,
+            as :class:`Mapping` finds it.
+        metrics : dict of str -> ndarray of float64
+            Per trial, the fields of :class:`routing.UniformMetrics` but
+            ``mean_route_hops``, equal to :meth:`Mapping.metrics`; NaN where
+            the status is not 0.
+
+        Notes
+        -----
+        The spare and skew rules cost O(dead cores x spares) per trial; a
+        wafer that passes them costs O(dead cores x segment width + the
+        changed links' path windows), in compiled loops over the batch.
+        """
+        s = self.spec
+        dead, routers, links = _checked_faults(s, faults)
+        status, _, _ = _check_batch(dead.offsets, dead.sites, s.core_rows, s.core_cols,
+                                    s.segment_width, s.spares_per_segment, s.max_skew)
+        metrics = {name: np.full(status.size, np.nan) for name in _FIELDS}
+        trials = np.flatnonzero(status == OK)
+        removed_off, removed, link_off, cand, srcs, dsts = _link_changes_batch(
+            self._geo, self._index, trials, dead.offsets, dead.sites, links.offsets, links.sites
+        )
+        blocked = dead if s.router_dies_with_core else routers
+        b_off, b_sites = _take(blocked.offsets, blocked.sites, trials)
+        l_off, l_sites = _take(links.offsets, links.sites, trials)
+        paths = routing.window_paths_batch(
+            s.core_rows, s.core_cols, link_off, srcs, dsts, b_off, b_sites, l_off, l_sites, s.bridge_margin
+        )
+        # A logical link with no path around the dead routers and links.
+        pair_trial = np.repeat(np.arange(trials.size), np.diff(link_off))
+        lost = np.bincount(pair_trial[~paths.found], minlength=trials.size) > 0
+        status[trials[lost]] = NO_PATH
+        if lost.any():
+            good = np.flatnonzero(~lost)
+            removed_off, removed = _take(removed_off, removed, good)
+            path_off, channels = _take(paths.offsets, paths.channels, np.flatnonzero(~lost[pair_trial]))
+            link_off, cand = _take(link_off, cand, good)
+            paths = routing.PathSet(path_off, channels, np.ones(cand.size, dtype=bool))
+            trials = trials[good]
+        node_off, nodes = self.base.visited_nodes(removed_off, removed, link_off, paths)
+        logical = _p2l_batch(self._geo, trials, dead.offsets, dead.sites, node_off, nodes)
+        changes = routing.EmbeddingChanges(
+            removed_off, removed, link_off, cand, paths.offsets, paths.channels, node_off, nodes, logical
+        )
+        for name, values in self.base.metrics_batch(changes).items():
+            metrics[name][trials] = values
+        return status, metrics
+
+
+def _checked_faults(spec: WaferSpec, faults: object) -> tuple[DefectBatch, DefectBatch, DefectBatch]:
+    """``faults``' cores, routers and links, checked against ``spec`` (O(faults))."""
+    check_instance("faults", faults, Faults)
+    dead = _checked_batch(spec, faults.cores, "faults.cores")
+    routers = _checked_batch(spec, faults.routers, "faults.routers")
+    links = check_instance("faults.links", faults.links, DefectBatch)
+    n = dead.n_trials
+    for name, b in (("faults.routers", routers), ("faults.links", links)):
+        if b.n_trials != n:
+            raise ParameterError(f"{name} must hold the {n} trials of faults.cores, got {b.n_trials}")
+    if not np.isin(_trial_keys(routers, spec.n_cores), _trial_keys(dead, spec.n_cores)).all():
+        raise ParameterError("faults.cores must include every dead router's core, got a router whose core is live")
+    sites = links.sites
+    node, port = np.divmod(sites, 4)
+    inside = (sites >= 0) & (node < spec.n_cores) & (
+        ((port == 0) & (node % spec.core_cols + 1 < spec.core_cols)) | ((port == 2) & (node + spec.core_cols < spec.n_cores))
+    )
+    if not inside.all():
+        raise ParameterError(
+            "faults.links must be east (4 * core) or south (4 * core + 2) channels of links inside the"
+            f" {spec.core_rows} x {spec.core_cols} grid, got {int(sites[~inside][0])}"
+        )
+    return dead, routers, links
+
+
+def _trial_keys(b: DefectBatch, span: int) -> np.ndarray:
+    """``trial * span + site`` of every site of a batch."""
+    return np.repeat(np.arange(b.n_trials), b.counts) * span + b.sites
+
+
+#: Fields of routing.UniformMetrics that vary by trial.
+_FIELDS = (
+    "gamma_max", "saturation", "bandwidth_fraction", "mean_link_extra_hops",
+    "max_link_extra_hops", "mean_route_extra_hops", "max_route_extra_hops",
+)
