@@ -38,6 +38,7 @@ from .checks import (
     shown,
 )
 from .errors import ParameterError
+from .files import parse_toml, read_file, read_text_file
 from .names import check_choice, did_you_mean, unknown_name
 
 __all__ = [
@@ -57,5 +58,8 @@ __all__ = [
     "check_str",
     "shown",
     "did_you_mean",
+    "parse_toml",
+    "read_file",
+    "read_text_file",
     "unknown_name",
 ]

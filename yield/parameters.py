@@ -33,8 +33,6 @@ File schema (every key below; any other key is an error)::
 from __future__ import annotations
 
 import os
-import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,6 +47,8 @@ from paramcheck import (
     check_probability,
     check_str,
     did_you_mean,
+    parse_toml,
+    read_text_file,
     shown,
     unknown_name,
 )
@@ -434,15 +434,7 @@ def _parse(data: dict, path: str) -> ParameterSet:
 
 
 def _load_text(text: str, path: str) -> ParameterSet:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = " ".join(str(exc).split())
-        raise ParameterError(f"parameter file must be valid TOML: {msg} (in {path})") from None
-    except RecursionError:  # tomllib recurses once per nesting level
-        raise ParameterError(
-            f"parameter file must be valid TOML: arrays or tables nested too deeply (in {path})"
-        ) from None
+    data = parse_toml(text, "parameter file", path)
     try:
         return _parse(data, path)
     except ParameterError as exc:
@@ -456,53 +448,6 @@ def _load_shipped(name: str) -> ParameterSet:
     if ps.name != name:  # pragma: no cover - guards the shipped data
         raise ParameterError(f"name must be {name!r} (the file name), got {ps.name!r} (in {entry})")
     return ps
-
-
-def _read_parameter_file(path: Path) -> str:
-    """The text of a regular file of at most :data:`PARAMETER_FILE_MAX_BYTES`, as UTF-8.
-
-    The file is opened without blocking and checked with ``fstat`` on the
-    open descriptor (so a FIFO, a device such as ``/dev/zero`` or a
-    directory is refused before anything is read, and the checked file is
-    the one read); at most the cap plus one byte is read, so a file growing
-    meanwhile is refused too.
-    """
-    where = repr(str(path))  # whole (a cut path names no file), escaped to one line
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except FileNotFoundError:
-        raise ParameterError(f"parameter set file must exist, got {where}") from None
-    except (OSError, ValueError) as exc:  # ValueError: an embedded NUL
-        raise ParameterError(
-            f"parameter set file must be a readable file, got {where}: "
-            + " ".join(str(exc).split())
-        ) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ParameterError(f"parameter set file must be a regular file, got {where}")
-        too_big = (
-            f"parameter set file must be at most {PARAMETER_FILE_MAX_BYTES:,} bytes"
-            f" (PARAMETER_FILE_MAX_BYTES), got {where}"
-        )
-        if info.st_size > PARAMETER_FILE_MAX_BYTES:
-            raise ParameterError(f"{too_big} of {info.st_size:,} bytes")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(PARAMETER_FILE_MAX_BYTES + 1)
-        if len(data) > PARAMETER_FILE_MAX_BYTES:
-            raise ParameterError(f"{too_big} (it grew while read)")
-    except OSError as exc:
-        raise ParameterError(
-            f"parameter set file must be readable, got {where}: " + " ".join(str(exc).split())
-        ) from None
-    finally:
-        os.close(fd)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParameterError(
-            f"parameter set file must be UTF-8 text, got {where}: " + " ".join(str(exc).split())
-        ) from None
 
 
 def load_parameter_set(name_or_path: str | os.PathLike[str]) -> ParameterSet:
@@ -558,7 +503,7 @@ def load_parameter_set(name_or_path: str | os.PathLike[str]) -> ParameterSet:
         and (name_or_path.endswith(".toml") or os.sep in name_or_path or "/" in name_or_path)
     ):
         path = Path(name_or_path)
-        return _load_text(_read_parameter_file(path), str(path))
+        return _load_text(read_text_file(path, "parameter set file", PARAMETER_FILE_MAX_BYTES, "PARAMETER_FILE_MAX_BYTES"), str(path))
     known = parameter_sets()
     if name_or_path not in known:
         raise unknown_name("parameter set", name_or_path, known)
