@@ -1,4 +1,13 @@
-"""The on-chip network: a 2D mesh with dead routers, XY routing, exact loads.
+"""The on-chip network: a 2D mesh with dead routers, link classes, traffic, routing, exact loads.
+
+- :mod:`routing.network`: :class:`Network`, nodes and CSR channels with a link
+  class each (:mod:`routing.links`: bandwidth, latency, energy per bit);
+- :mod:`routing.traffic`: traffic patterns and workloads by name, as sparse
+  :class:`Flows`; :mod:`routing.loads`: routing functions by name (XY, YX)
+  and exact channel loads of any pattern;
+- uniform traffic on a logical mesh embedded in a physical one
+  (:func:`embedded_uniform_metrics`), and on many wafers as changes of one
+  fault-free embedding (:class:`UniformBase`).
 
 Works on arrays only (logical -> physical maps, dead-router lists) and imports
 neither :mod:`wafer` nor :mod:`yieldmodels`.
@@ -22,6 +31,16 @@ from .dense import DENSE_MAX_NODES, Embedding, embed_dense
 from .dies import die_grid_uniform_metrics
 from .embedding import UniformMetrics, embedded_uniform_metrics
 from .incremental import EmbeddingChanges, UniformBase
+from .links import (
+    LINK_CLASS_FILE_MAX_BYTES, LINK_CLASSES, MAX_LINK_CLASSES, LinkClass, LinkClassTable, get_link_class,
+    load_link_classes,
+)
+from .loads import PATHS_MAX_CHANNELS, ROUTINGS, LoadMetrics, Routing, channel_loads, route_paths, traffic_metrics
+from .network import MAX_NETWORK_CHANNELS, MAX_NETWORK_NODES, Network
+from .traffic import (
+    MAX_FLOWS, PATTERNS, REQUIRED, TRAFFIC_FILE_MAX_BYTES, TRAFFIC_MAX_NODES, UNIFORM_MAX_NODES, Flows, Pattern,
+    describe_patterns, make_traffic,
+)
 from paramcheck import ParameterError
 from .mesh import (
     EAST, GRAPH_MAX_NODES, MAX_NODES, NORTH, SOUTH, WEST,
@@ -31,7 +50,10 @@ from .paths import MAX_WINDOW_CELLS, PathSet, window_paths, window_paths_batch
 from .reference import REFERENCE_MAX_NODES, reference_uniform_metrics
 from .xy import MAX_ROUTE_HOPS, uniform_flows, uniform_max_flows, uniform_mean_hops, uniform_saturation, xy_route
 
+from . import links as _links, loads as _loads, network as _network, traffic as _traffic
+
 __all__ = [
+    *_links.__all__, *_network.__all__, *_traffic.__all__, *_loads.__all__,
     "EAST", "WEST", "SOUTH", "NORTH",
     "MAX_NODES", "GRAPH_MAX_NODES", "MAX_ROUTE_HOPS", "MAX_WINDOW_CELLS", "DENSE_MAX_NODES",
     "REFERENCE_MAX_NODES",

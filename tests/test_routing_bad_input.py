@@ -174,6 +174,10 @@ EXEMPT = {
     "ParameterError": "the error itself",
     "EmbeddingChanges": "a plain record (named tuple); UniformBase.metrics_batch checks it",
 }
+# These modules' public names have their cases beside their tests.
+for _module in ("links", "network", "traffic", "loads"):
+    for _name in getattr(routing, f"_{_module}").__all__:
+        EXEMPT[_name] = f"swept with routing.{_module} in tests/test_routing_{_module}.py"
 
 
 # --------------------------------------------------------------------------
