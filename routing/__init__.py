@@ -30,7 +30,8 @@ Examples
 from .dense import DENSE_MAX_NODES, Embedding, embed_dense
 from .dies import die_grid_uniform_metrics
 from .embedding import UniformMetrics, embedded_uniform_metrics
-from .incremental import EmbeddingChanges, UniformBase
+from .figures import FIGURES, embedded_figures, network_figures
+from .incremental import EmbeddedTraffic, EmbeddingChanges, UniformBase
 from .links import (
     LINK_CLASS_FILE_MAX_BYTES, LINK_CLASSES, MAX_LINK_CLASSES, LinkClass, LinkClassTable, get_link_class,
     load_link_classes,
@@ -48,18 +49,22 @@ from .mesh import (
 )
 from .paths import MAX_WINDOW_CELLS, PathSet, window_paths, window_paths_batch
 from .reference import REFERENCE_MAX_NODES, reference_uniform_metrics
-from .xy import MAX_ROUTE_HOPS, uniform_flows, uniform_max_flows, uniform_mean_hops, uniform_saturation, xy_route
-
-from . import links as _links, loads as _loads, network as _network, traffic as _traffic
+from .xy import (
+    MAX_ROUTE_HOPS, uniform_channel_flows, uniform_flows, uniform_max_flows, uniform_mean_hops, uniform_saturation,
+    xy_route,
+)
 
 __all__ = [
-    *_links.__all__, *_network.__all__, *_traffic.__all__, *_loads.__all__,
-    "EAST", "WEST", "SOUTH", "NORTH",
+    "LINK_CLASSES", "LINK_CLASS_FILE_MAX_BYTES", "MAX_LINK_CLASSES", "LinkClass", "LinkClassTable",
+    "get_link_class", "load_link_classes", "MAX_NETWORK_CHANNELS", "MAX_NETWORK_NODES", "Network",
+    "TRAFFIC_MAX_NODES", "MAX_FLOWS", "UNIFORM_MAX_NODES", "TRAFFIC_FILE_MAX_BYTES", "Flows", "Pattern",
+    "PATTERNS", "REQUIRED", "describe_patterns", "make_traffic", "PATHS_MAX_CHANNELS", "ROUTINGS", "Routing",
+    "LoadMetrics", "route_paths", "channel_loads", "traffic_metrics", "EAST", "WEST", "SOUTH", "NORTH",
     "MAX_NODES", "GRAPH_MAX_NODES", "MAX_ROUTE_HOPS", "MAX_WINDOW_CELLS", "DENSE_MAX_NODES",
-    "REFERENCE_MAX_NODES",
-    "Embedding", "EmbeddingChanges", "ParameterError", "PathSet", "UniformBase", "UniformMetrics",
-    "channel_target", "die_grid_uniform_metrics", "embed_dense", "embedded_uniform_metrics",
-    "both_directions", "is_one_hop",
-    "mesh_graph", "reference_uniform_metrics", "uniform_flows", "uniform_max_flows",
-    "uniform_mean_hops", "uniform_saturation", "window_paths", "window_paths_batch", "xy_route",
+    "REFERENCE_MAX_NODES", "Embedding", "EmbeddingChanges", "ParameterError", "PathSet", "UniformBase",
+    "UniformMetrics", "channel_target", "die_grid_uniform_metrics", "embed_dense",
+    "embedded_uniform_metrics", "both_directions", "is_one_hop", "mesh_graph", "reference_uniform_metrics",
+    "uniform_flows", "uniform_max_flows", "uniform_mean_hops", "uniform_saturation", "window_paths",
+    "window_paths_batch", "xy_route", "EmbeddedTraffic", "uniform_channel_flows",
+    "FIGURES", "embedded_figures", "network_figures",
 ]

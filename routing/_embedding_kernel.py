@@ -46,38 +46,37 @@ def _onehop_link(c, pcols, lrows, lcols, node_keys, node_logical):
 
 @njit(cache=True)
 def _channel_table(lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical):
-    """Flow counts on the physical channels used by at least one listed path.
+    """The physical channels used by at least one listed path, with their loads.
 
-    A channel's flows are those of every listed link whose path uses it, plus
-    those of the unlisted (one-hop) logical link that sits on it, if any.
-    ``flows[i]`` belongs to path ``i``; ``listed`` is the sorted listed links.
-    Returns the sorted distinct channels, their total flows and the one-hop
-    part of those totals.
+    A channel carries the loads (``flows[i]`` for path ``i``) of every listed
+    link whose path uses it, plus that of the unlisted logical link lying on
+    it as one hop, if there is one; ``listed`` is the sorted listed links.
+    Returns the sorted distinct channels, the summed loads of their listed
+    paths and the unlisted one-hop logical link on each (-1 for none), whose
+    own load the caller adds.
     """
     m = channels.size
-    per_entry = np.empty(m, dtype=np.int64)
+    order = np.argsort(channels, kind="mergesort")
+    owner = np.empty(m, dtype=np.int64)
     for i in range(flows.size):
         for j in range(offsets[i], offsets[i + 1]):
-            per_entry[j] = flows[i]
-    order = np.argsort(channels, kind="mergesort")
+            owner[j] = i
     chan = np.empty(m, dtype=np.int64)
-    total = np.empty(m, dtype=np.int64)
+    total = np.zeros(m, dtype=flows.dtype)
     onehop = np.empty(m, dtype=np.int64)
     n = 0
     j = 0
     while j < m:
         c = channels[order[j]]
-        t = 0
         while j < m and channels[order[j]] == c:
-            t += per_entry[order[j]]
+            total[n] += flows[owner[order[j]]]
             j += 1
-        own = 0
         lc = _onehop_link(c, pcols, lrows, lcols, node_keys, node_logical)
         if lc >= 0:
             k = np.searchsorted(listed, lc)
-            if not (k < listed.size and listed[k] == lc):
-                own = _flows_one(lrows, lcols, (lc // 4) % lcols, (lc // 4) // lcols, lc % 4)
-        chan[n], total[n], onehop[n] = c, t + own, own
+            if k < listed.size and listed[k] == lc:
+                lc = -1
+        chan[n], onehop[n] = c, lc
         n += 1
     return chan[:n], total[:n], onehop[:n]
 
@@ -86,10 +85,17 @@ def _channel_table(lrows, lcols, pcols, listed, flows, offsets, channels, node_k
 def _shared_channel_max(
     lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical
 ):
-    """Largest flow count on a physical channel used by at least one listed path
-    (see :func:`_channel_table`); 0 if no path has a channel."""
-    _, total, _ = _channel_table(lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical)
-    return total.max() if total.size else 0
+    """Largest uniform flow count on a physical channel used by at least one
+    listed path (see :func:`_channel_table`); 0 if no path has a channel."""
+    _, total, onehop = _channel_table(lrows, lcols, pcols, listed, flows, offsets, channels, node_keys, node_logical)
+    best = 0
+    for i in range(total.size):
+        t = total[i]
+        lc = onehop[i]
+        if lc >= 0:
+            t += _flows_one(lrows, lcols, (lc // 4) % lcols, (lc // 4) // lcols, lc % 4)
+        best = max(best, t)
+    return best
 
 
 @njit(cache=True)

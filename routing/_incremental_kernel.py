@@ -1,9 +1,12 @@
-"""Compiled kernels: uniform metrics of many trials as changes of one base embedding.
+"""Compiled kernels: the loads of many trials as changes of one base embedding.
 
-The base (a study's fault-free embedding) arrives as the ``_Base`` named tuple
-built by :class:`routing.incremental.UniformBase`; a trial as the base links it
+The base (a study's fault-free embedding and one traffic pattern's load on
+every logical link) arrives as the ``_Base`` named tuple built by
+:class:`routing.incremental.EmbeddedTraffic`; a trial as the base links it
 removes (indices into ``base.links``), its own listed links with their paths,
-and the logical core on every node those paths and the removed ones visit.
+the logical core on every node those paths and the removed ones visit, and
+the runs of vertical logical links that ride dedicated bypass channels.
+Loads are float64 (bytes, or uniform flow counts, which stay exact below 2**53).
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from ._embedding_kernel import _first_missing, _flows_one, _line_max, _step, _vertical
+from ._embedding_kernel import _first_missing, _line_max, _step, _vertical
+
+#: Columns per block of the vertical pairs' block maxima.
+_BLOCK = 8
 
 #: Error codes of a trial's changes (0: none).
 MISSING_NODE, KEPT_LINK_AGAIN = 1, 2
@@ -21,9 +27,11 @@ MISSING_NODE, KEPT_LINK_AGAIN = 1, 2
 #: The base's arrays and sums, in the order the kernels read them.
 _Base = namedtuple("_Base", [
     "lrows", "lcols", "prows", "pcols",
-    # listed links (sorted), their flows, extra hops and paths
-    "links", "flows", "extra", "extra_order", "path_offsets", "path_channels",
-    # channels of the listed paths (sorted): summed flows, the one-hop part, order by load;
+    # the pattern's load on every logical channel (4 * node + port)
+    "link_load",
+    # listed links (sorted), their loads, extra hops and paths
+    "links", "loads", "extra", "extra_order", "path_offsets", "path_channels",
+    # channels of the listed paths (sorted): summed loads, the one-hop part, order by load;
     # and dense slots: each physical channel's index in chan, each logical link's in links (-1: none)
     "chan", "chan_total", "chan_onehop", "chan_order", "chan_slot", "link_slot",
     # extras > 0 by line: E and W runs per row, S and N runs per column
@@ -32,7 +40,11 @@ _Base = namedtuple("_Base", [
     "s_start", "s_pos", "s_cs", "s_idx", "n_start", "n_pos", "n_cs", "n_idx",
     # lines with extras; each row's E and W totals, the larger and the rows by it
     "rows_t", "cols_t", "row_e", "row_w", "row_best", "row_order",
-    "base_max", "sum_extra", "sum_flow_extra", "worst_route_extra",
+    # vertical link pairs (x, r) <-> (x, r + 1), per row r < lrows - 1: the larger
+    # load of the two, maxima over blocks of _BLOCK columns, cumulative sums of both
+    "pair_max", "pair_block_max", "pair_cs",
+    # the logical links of largest load (largest first), the largest, and the base's sums
+    "link_order", "base_max", "sum_extra", "sum_load_extra", "worst_route_extra",
 ])
 
 
@@ -92,35 +104,36 @@ def _listed(link_slot, removed, links, lc):
 
 
 @njit(cache=True)
-def _changed_max_flows(base, removed, links, flows, path_offsets, channels, keys, logical):
-    """Largest flow count over the channels the trial's changes touch, and those
+def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys, logical):
+    """Largest load over the channels the trial's changes touch, and those
     channels; -1 if an end of one of them is not among the trial's nodes."""
     # The base's arrays as locals: a call that takes the whole base copies it.
-    b_off, b_chan, b_flows = base.path_offsets, base.path_channels, base.flows
+    b_off, b_chan, b_loads = base.path_offsets, base.path_channels, base.loads
     slot, total0, onehop0, link_slot = base.chan_slot, base.chan_total, base.chan_onehop, base.link_slot
+    link_load = base.link_load
     shape = (base.lrows, base.lcols, base.prows, base.pcols)
     m = path_offsets[-1] - path_offsets[0]
     for r in removed:
         m += b_off[r + 1] - b_off[r]
     chan = np.empty(m, dtype=np.int64)
-    delta = np.empty(m, dtype=np.int64)
+    delta = np.empty(m, dtype=np.float64)
     j = 0
     for r in removed:
         for k in range(b_off[r], b_off[r + 1]):
-            chan[j], delta[j] = b_chan[k], -b_flows[r]
+            chan[j], delta[j] = b_chan[k], -b_loads[r]
             j += 1
     for i in range(links.size):
         for k in range(path_offsets[i], path_offsets[i + 1]):
-            chan[j], delta[j] = channels[k], flows[i]
+            chan[j], delta[j] = channels[k], loads[i]
             j += 1
     order = np.argsort(chan)
     touched = np.empty(m, dtype=np.int64)
     n_touched = 0
-    best = 0
+    best = 0.0
     j = 0
     while j < m:
         c = chan[order[j]]
-        total = 0
+        total = 0.0
         k = slot[c]
         if k >= 0:
             total = total0[k] - onehop0[k]
@@ -129,9 +142,9 @@ def _changed_max_flows(base, removed, links, flows, path_offsets, channels, keys
             j += 1
         lc = _trial_onehop_link(c, shape, keys, logical)
         if lc == -2:
-            return -1, touched[:0]
+            return -1.0, touched[:0]
         if lc >= 0 and not _listed(link_slot, removed, links, lc):
-            total += _flows_one(shape[0], shape[1], (lc // 4) % shape[1], (lc // 4) // shape[1], lc % 4)
+            total += link_load[lc]
         best = max(best, total)
         touched[n_touched] = c
         n_touched += 1
@@ -286,45 +299,100 @@ def _worst_route_extra_changed(base, removed, links, extra):
 
 
 @njit(cache=True)
-def _trial_sums(base, removed, links, path_offsets, channels, keys, logical):
-    """(error, max flows, sum of extras, largest extra, sum of flows * extras,
-    worst route extra) of one trial."""
-    lrows, lcols = base.lrows, base.lcols
-    if removed.size == 0 and links.size == 0:  # the base itself
+def _bypass_loads(base, rows, x0, x1):
+    """(largest, summed) load of the vertical logical links that ride bypass
+    channels: both directions between rows ``rows[i]`` and ``rows[i] + 1`` at
+    the columns ``x0[i] .. x1[i] - 1``; O(run length / _BLOCK) per run."""
+    lcols = base.lcols
+    nb = (lcols + _BLOCK - 1) // _BLOCK
+    pm, bm, cs = base.pair_max, base.pair_block_max, base.pair_cs
+    best = 0.0
+    total = 0.0
+    for i in range(rows.size):
+        at = rows[i] * lcols
+        total += cs[at + x1[i] - 1] - (cs[at + x0[i] - 1] if x0[i] > 0 else 0.0)
+        x = x0[i]
+        while x < x1[i]:
+            if x % _BLOCK == 0 and x + _BLOCK <= x1[i]:
+                best = max(best, bm[rows[i] * nb + x // _BLOCK])
+                x += _BLOCK
+            else:
+                best = max(best, pm[at + x])
+                x += 1
+    return best, total
+
+
+@njit(cache=True)
+def _in_runs(lc, lcols, rows, x0, x1):
+    """Whether logical link ``lc`` is one of the bypass runs' vertical links."""
+    port = lc % 4
+    if port < 2:
+        return False
+    node = lc // 4
+    x, row = node % lcols, node // lcols - (port == 3)
+    for i in range(rows.size):
+        if rows[i] == row and x0[i] <= x < x1[i]:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _largest_on_mesh(base, rows, x0, x1):
+    """The largest load of a logical link that does not ride a bypass channel.
+
+    Every such link lies on a mesh channel: its own one-hop channel, or the
+    channels of its path, which carry at least its load.
+    """
+    for k in base.link_order:
+        if not _in_runs(k, base.lcols, rows, x0, x1):
+            return base.link_load[k]
+    best = 0.0  # every one of the largest rides a bypass link: look at all
+    for k in range(base.link_load.size):
+        if base.link_load[k] > best and not _in_runs(k, base.lcols, rows, x0, x1):
+            best = base.link_load[k]
+    return best
+
+
+@njit(cache=True)
+def _trial_sums(base, removed, links, path_offsets, channels, keys, logical, rows, x0, x1):
+    """(error, largest mesh channel load, sum of extras, largest extra, sum of
+    loads * extras, worst route extra) of one trial whose bypass runs are
+    (``rows``, ``x0``, ``x1``)."""
+    on_mesh = _largest_on_mesh(base, rows, x0, x1) if rows.size else base.base_max
+    if removed.size == 0 and links.size == 0:  # the base's paths
         k = _first_kept(base.extra_order, removed)
-        return (0, max(base.base_max, base.chan_total[base.chan_order[0]] if base.chan.size else 0),
-                base.sum_extra, base.extra[k] if k >= 0 else 0, base.sum_flow_extra,
+        return (0, max(on_mesh, base.chan_total[base.chan_order[0]] if base.chan.size else 0.0),
+                base.sum_extra, base.extra[k] if k >= 0 else 0, base.sum_load_extra,
                 base.worst_route_extra)
     for lc in links:
         k = base.link_slot[lc]
         if k >= 0 and not _contains(removed, k):
-            return KEPT_LINK_AGAIN, 0, 0, 0, 0.0, 0
-    flows = np.empty(links.size, dtype=np.int64)
+            return KEPT_LINK_AGAIN, 0.0, 0, 0, 0.0, 0
+    loads = np.empty(links.size, dtype=np.float64)
     extra = np.empty(links.size, dtype=np.int64)
     for i in range(links.size):
-        node, port = links[i] // 4, links[i] % 4
-        flows[i] = _flows_one(lrows, lcols, node % lcols, node // lcols, port)
+        loads[i] = base.link_load[links[i]]
         extra[i] = max(path_offsets[i + 1] - path_offsets[i] - 1, 0)
     sum_extra = base.sum_extra
-    sum_fe = base.sum_flow_extra
+    sum_le = base.sum_load_extra
     for r in removed:
         sum_extra -= base.extra[r]
-        sum_fe -= float(base.flows[r]) * base.extra[r]
+        sum_le -= base.loads[r] * base.extra[r]
     max_extra = 0
     k = _first_kept(base.extra_order, removed)
     if k >= 0:
         max_extra = base.extra[k]
     for i in range(links.size):
         sum_extra += extra[i]
-        sum_fe += float(flows[i]) * extra[i]
+        sum_le += loads[i] * extra[i]
         max_extra = max(max_extra, extra[i])
-    changed, touched = _changed_max_flows(base, removed, links, flows, path_offsets, channels, keys, logical)
+    changed, touched = _changed_max_load(base, removed, links, loads, path_offsets, channels, keys, logical)
     if changed < 0:
-        return MISSING_NODE, 0, 0, 0, 0.0, 0
+        return MISSING_NODE, 0.0, 0, 0, 0.0, 0
     kept = _first_kept_channel(base, touched)
-    max_flows = max(base.base_max, changed, kept)
+    max_load = max(on_mesh, changed, kept)
     worst = _worst_route_extra_changed(base, removed, links, extra)
-    return 0, max_flows, sum_extra, max_extra, sum_fe, worst
+    return 0, max_load, sum_extra, max_extra, sum_le, worst
 
 
 @njit(cache=True)
@@ -333,27 +401,33 @@ def _first_kept_channel(base, touched):
     for k in base.chan_order:
         if not _contains(touched, base.chan[k]):
             return base.chan_total[k]
-    return 0
+    return 0.0
 
 
 @njit(cache=True)
-def _batch_sums(base, removed_off, removed, link_off, links, path_off, channels, node_off, nodes, logical):
-    """:func:`_trial_sums` of every trial of a batch, as six arrays."""
+def _batch_sums(base, removed_off, removed, link_off, links, path_off, channels, node_off, nodes, logical,
+                bypass_off, bypass_rows, bypass_x0, bypass_x1):
+    """:func:`_trial_sums` and :func:`_bypass_loads` of every trial of a batch, as eight arrays."""
     n = removed_off.size - 1
     error = np.zeros(n, dtype=np.int8)
-    max_flows = np.empty(n, dtype=np.int64)
+    max_load = np.empty(n, dtype=np.float64)
     sum_extra = np.empty(n, dtype=np.int64)
     max_extra = np.empty(n, dtype=np.int64)
-    sum_fe = np.empty(n, dtype=np.float64)
+    sum_le = np.empty(n, dtype=np.float64)
     worst = np.empty(n, dtype=np.int64)
+    bypass_max = np.empty(n, dtype=np.float64)
+    bypass_sum = np.empty(n, dtype=np.float64)
     for t in range(n):
         lo, hi = link_off[t], link_off[t + 1]
-        error[t], max_flows[t], sum_extra[t], max_extra[t], sum_fe[t], worst[t] = _trial_sums(
+        b0, b1 = bypass_off[t], bypass_off[t + 1]
+        rows, x0, x1 = bypass_rows[b0:b1], bypass_x0[b0:b1], bypass_x1[b0:b1]
+        error[t], max_load[t], sum_extra[t], max_extra[t], sum_le[t], worst[t] = _trial_sums(
             base, removed[removed_off[t] : removed_off[t + 1]], links[lo:hi],
             path_off[lo : hi + 1], channels, nodes[node_off[t] : node_off[t + 1]],
-            logical[node_off[t] : node_off[t + 1]],
+            logical[node_off[t] : node_off[t + 1]], rows, x0, x1,
         )
-    return error, max_flows, sum_extra, max_extra, sum_fe, worst
+        bypass_max[t], bypass_sum[t] = _bypass_loads(base, rows, x0, x1)
+    return error, max_load, sum_extra, max_extra, sum_le, worst, bypass_max, bypass_sum
 
 
 @njit(cache=True)

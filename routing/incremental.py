@@ -1,31 +1,37 @@
-"""Uniform metrics of many wafers as changes of one fault-free embedding.
+"""The loads of many wafers as changes of one fault-free embedding.
 
 Every wafer of a study has the same logical mesh and, away from its defects,
 the same physical paths: the spare columns' crossings, thousands of them, are
-the same on every wafer. :class:`UniformBase` prepares the fault-free
-embedding once (its paths, the flows on their channels, the extra hops by row
-and column); a trial then names only what its defects change
-(:class:`EmbeddingChanges`), and :meth:`UniformBase.metrics_batch` gives the
-exact metrics of :func:`routing.embedded_uniform_metrics` for a whole batch in
-one compiled call, in time proportional to the changes.
+the same on every wafer. :class:`EmbeddedTraffic` prepares the fault-free
+embedding and one traffic pattern's load on every logical link once (the
+paths, the loads on their channels, the extra hops by row and column); a trial
+then names only what its defects change (:class:`EmbeddingChanges`), and
+:meth:`EmbeddedTraffic.sums_batch` gives its exact channel-load maximum and
+load-weighted hop sums for a whole batch in one compiled call, in time
+proportional to the changes. :class:`UniformBase` is the uniform-traffic case,
+whose :meth:`UniformBase.metrics_batch` equals
+:func:`routing.embedded_uniform_metrics` trial by trial.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import NamedTuple
 
 import numpy as np
 
-from paramcheck import ParameterError, check_ids, check_instance, check_int, check_int_array
+from paramcheck import (
+    ParameterError, check_ids, check_instance, check_int, check_int_array, check_positive, check_real_array,
+)
 from ._embedding_kernel import _channel_table
-from ._incremental_kernel import KEPT_LINK_AGAIN, MISSING_NODE, _Base, _batch_sums, _visited_nodes_batch
+from ._incremental_kernel import _BLOCK, KEPT_LINK_AGAIN, MISSING_NODE, _Base, _batch_sums, _visited_nodes_batch
 from .dense import Embedding
 from .embedding import embedded_uniform_metrics
 from .mesh import _check_shape, _target
 from .paths import PathSet
-from .xy import uniform_flows, uniform_max_flows, uniform_mean_hops
+from .xy import uniform_channel_flows, uniform_mean_hops
 
-__all__ = ["EmbeddingChanges", "UniformBase"]
+__all__ = ["EmbeddedTraffic", "EmbeddingChanges", "UniformBase"]
 
 
 class EmbeddingChanges(NamedTuple):
@@ -50,6 +56,10 @@ class EmbeddingChanges(NamedTuple):
     node_offsets, nodes, logical : ndarray of int64
         The logical node (or -1) on each physical node that the trial's paths
         and its removed base paths visit, nodes sorted and distinct within each trial.
+    bypass_offsets, bypass_rows, bypass_x0, bypass_x1 : ndarray of int64
+        Runs of vertical logical links that ride dedicated bypass channels
+        (one hop each, shared with nothing): both directions between logical
+        rows ``r`` and ``r + 1`` at the columns ``x0 .. x1 - 1`` (the base has none).
     """
 
     removed_offsets: np.ndarray
@@ -61,6 +71,10 @@ class EmbeddingChanges(NamedTuple):
     node_offsets: np.ndarray
     nodes: np.ndarray
     logical: np.ndarray
+    bypass_offsets: np.ndarray
+    bypass_rows: np.ndarray
+    bypass_x0: np.ndarray
+    bypass_x1: np.ndarray
 
     @classmethod
     def none(cls, n_trials: int) -> EmbeddingChanges:
@@ -73,7 +87,7 @@ class EmbeddingChanges(NamedTuple):
         """
         z = np.zeros(check_int("n_trials", n_trials, minimum=0) + 1, dtype=np.int64)
         e = np.zeros(0, dtype=np.int64)
-        return cls(z, e, z, e, np.zeros(1, dtype=np.int64), e, z, e, e)
+        return cls(z, e, z, e, np.zeros(1, dtype=np.int64), e, z, e, e, z, e, e, e)
 
     @property
     def n_trials(self) -> int:
@@ -81,8 +95,9 @@ class EmbeddingChanges(NamedTuple):
         return self.removed_offsets.size - 1
 
 
-class UniformBase:
-    """A fault-free embedding, prepared for the exact metrics of its changes.
+class EmbeddedTraffic:
+    """A fault-free embedding and one pattern's load on every logical link,
+    prepared for the exact loads of its changes.
 
     Parameters
     ----------
@@ -91,6 +106,12 @@ class UniformBase:
     embedding : routing.Embedding
         The fault-free wafer's listed links, their paths and the logical
         node on every node those paths visit.
+    loads : 1-D array of float, optional
+        The load of every logical channel ``4 * node + port`` (``4 * rows *
+        cols`` entries, finite, >= 0; ports leaving the mesh 0), e.g. bytes
+        per step from :func:`routing.channel_loads`. None: uniform traffic,
+        one flit for every ordered pair of logical nodes (the flow counts of
+        :func:`routing.uniform_flows`).
 
     Attributes
     ----------
@@ -103,38 +124,26 @@ class UniformBase:
         Which base links visit each node: the links ``node_links[node_offsets[k]:
         node_offsets[k + 1]]`` have a path through node ``node_keys[k]``
         (sorted), endpoints included.
-    metrics : UniformMetrics
-        The base's own metrics.
+    load_sum : float
+        The sum of the logical links' loads (load x logical hops, summed over flows).
 
     Notes
     -----
-    Preparing costs O(P log P) for P path channels, once. A trial's metrics
-    then cost O(C log C + R + L) for the C channels of its changed paths,
-    the R rows its changes touch and the L base links it removes, plus, when
-    some logical link has vertical extra hops, O(rows with extras x columns
-    with extras) as :func:`routing.embedded_uniform_metrics` has.
-
-    Examples
-    --------
-    A 1 x 4 logical row on a 1 x 5 physical row with an unused router at x = 2:
-    both links across it take two hops.
-
-    >>> from routing import Embedding, window_paths
-    >>> links = np.array([4 * 1 + 0, 4 * 2 + 1])
-    >>> e = Embedding(links, window_paths(1, 5, [1, 3], [3, 1]), np.arange(5), [0, 1, -1, 2, 3])
-    >>> base = UniformBase((1, 4), (1, 5), e)
-    >>> base.metrics.mean_route_extra_hops
-    0.5
-    >>> out = base.metrics_batch(EmbeddingChanges.none(3))
-    >>> out["mean_route_extra_hops"].tolist()
-    [0.5, 0.5, 0.5]
+    Preparing costs O(P log P) for P path channels plus O(logical nodes),
+    once; memory about 70 bytes per logical node. A trial then costs
+    O(C log C + R + L + B) for the C channels of its changed paths, the R
+    rows its changes touch, the L base links it removes and its B bypass
+    links, plus, when some logical link has vertical extra hops, O(rows with
+    extras x columns with extras) as :func:`routing.embedded_uniform_metrics` has.
     """
 
-    def __init__(self, logical_shape, physical_shape, embedding: Embedding) -> None:
+    def __init__(self, logical_shape, physical_shape, embedding: Embedding, loads=None) -> None:
         lrows, lcols = _check_shape("logical_shape", logical_shape, "logical")
         prows, pcols = _check_shape("physical_shape", physical_shape, "physical")
         check_instance("embedding", embedding, Embedding, "a routing.Embedding")
-        self.metrics = embedded_uniform_metrics((lrows, lcols), (prows, pcols), *embedding)
+        link_load = self._checked_loads(loads, lrows, lcols)
+        # Checks the embedding against the shapes (and is the base's metrics for uniform traffic).
+        self._uniform_metrics = embedded_uniform_metrics((lrows, lcols), (prows, pcols), *embedding)
         self.logical_shape, self.physical_shape = (lrows, lcols), (prows, pcols)
         order = np.argsort(embedding.links, kind="stable")
         links = embedding.links[order]
@@ -143,25 +152,29 @@ class UniformBase:
         starts = embedding.paths.offsets[:-1][order]
         gather = np.repeat(starts - offsets[:-1], hops) + np.arange(offsets[-1])
         channels = embedding.paths.channels[gather]
-        flows = uniform_flows(links, lrows, lcols)
         extra = np.maximum(hops - 1, 0)
-        chan, total, onehop = _channel_table(
-            lrows, lcols, pcols, links, flows, offsets, channels, embedding.p2l_nodes, embedding.p2l_logical
+        # Which listed paths use each channel (the loads come later), and the
+        # unlisted one-hop logical link on it.
+        chan, _, onehop = _channel_table(
+            lrows, lcols, pcols, links, np.ones(links.size), offsets, channels,
+            embedding.p2l_nodes, embedding.p2l_logical,
         )
         runs = {port: _line_runs(links, extra, port, lrows, lcols) for port in range(4)}
         row_e, row_w = (_run_totals(runs[port][0], runs[port][2]) for port in (0, 1))
         row_best = np.maximum(row_e, row_w)
-        self._base = _Base(
-            lrows, lcols, prows, pcols,
-            links, flows, extra, np.argsort(-extra, kind="stable"), offsets, channels,
-            chan, total, onehop, np.argsort(-total, kind="stable"),
-            _slots(chan, 4 * prows * pcols), _slots(links, 4 * lrows * lcols),
-            *runs[0], *runs[1], *runs[2], *runs[3],
-            _lines(runs[0], runs[1]), _lines(runs[2], runs[3]), row_e, row_w, row_best,
-            np.argsort(-row_best, kind="stable"),
-            uniform_max_flows(lrows, lcols), int(extra.sum()), float((flows.astype(np.float64) * extra).sum()),
-            int(self.metrics.max_route_extra_hops),
+        self._geometry = dict(
+            lrows=lrows, lcols=lcols, prows=prows, pcols=pcols,
+            links=links, extra=extra, extra_order=np.argsort(-extra, kind="stable"),
+            path_offsets=offsets, path_channels=channels,
+            chan=chan, chan_slot=_slots(chan, 4 * prows * pcols), link_slot=_slots(links, 4 * lrows * lcols),
+            **{f"{d}_{k}": v for d, port in zip("ewsn", range(4)) for k, v in zip(("start", "pos", "cs", "idx"), runs[port])},
+            rows_t=_lines(runs[0], runs[1]), cols_t=_lines(runs[2], runs[3]), row_e=row_e, row_w=row_w,
+            row_best=row_best, row_order=np.argsort(-row_best, kind="stable"),
+            sum_extra=int(extra.sum()), worst_route_extra=int(self._uniform_metrics.max_route_extra_hops),
         )
+        self._onehop = onehop
+        self._set_loads(link_load)
+        self.uniform = loads is None
         self.links, self.path_offsets, self.path_channels = links, offsets, channels
         node_of = np.repeat(np.arange(links.size), hops)
         visits = np.concatenate((channels // 4, _target(channels, prows, pcols)))
@@ -172,8 +185,58 @@ class UniformBase:
         for a in (self.links, self.path_offsets, self.path_channels, self.node_keys, self.node_offsets, self.node_links):
             a.setflags(write=False)
 
-    def metrics_batch(self, changes: EmbeddingChanges) -> dict[str, np.ndarray]:
-        """Exact uniform-traffic metrics of every trial of a batch.
+    @staticmethod
+    def _checked_loads(loads: object, lrows: int, lcols: int) -> np.ndarray:
+        """``loads`` as a float64 array over the logical channels (None: uniform flow counts)."""
+        n_channels = 4 * lrows * lcols
+        if loads is None:
+            return uniform_channel_flows(lrows, lcols)
+        link_load = np.ascontiguousarray(check_real_array("loads", loads).reshape(-1), dtype=np.float64)
+        if link_load.size != n_channels:
+            raise ParameterError(
+                f"loads must hold one load per logical channel ({n_channels:,}), got {link_load.size:,}"
+            )
+        if (link_load[_target(np.arange(n_channels), lrows, lcols) < 0] != 0).any():
+            raise ParameterError("loads must be 0 on the ports that leave the logical mesh, got a load there")
+        return link_load
+
+    def _set_loads(self, link_load: np.ndarray) -> None:
+        """Build the kernel's base from the geometry and the logical links' loads."""
+        g = self._geometry
+        links, offsets, extra = g["links"], g["path_offsets"], g["extra"]
+        base_loads = link_load[links]
+        own = np.where(self._onehop >= 0, link_load[np.maximum(self._onehop, 0)], 0.0)
+        owner = np.repeat(np.arange(links.size), np.diff(offsets))
+        listed = np.zeros(g["chan"].size)
+        np.add.at(listed, np.searchsorted(g["chan"], g["path_channels"]), base_loads[owner])
+        total = listed + own
+        self.load_sum = float(link_load.sum())
+        self._base = _Base(**g, link_load=link_load, loads=base_loads, chan_total=total, chan_onehop=own,
+                           chan_order=np.argsort(-total, kind="stable"),
+                           link_order=_largest_first(link_load),
+                           **_vertical_pairs(link_load, *self.logical_shape),
+                           base_max=float(link_load.max()), sum_load_extra=float((base_loads * extra).sum()))
+
+    def with_loads(self, loads) -> EmbeddedTraffic:
+        """The same embedding with another pattern's loads (sharing the geometry's arrays).
+
+        Parameters
+        ----------
+        loads : 1-D array of float, or None
+            As for the constructor.
+
+        Notes
+        -----
+        O(logical nodes + listed path channels); the paths, runs and
+        indexes are shared, not copied.
+        """
+        out = copy.copy(self)
+        out._set_loads(self._checked_loads(loads, *self.logical_shape))
+        out.uniform = loads is None
+        return out
+
+    def sums_batch(self, changes: EmbeddingChanges) -> dict[str, np.ndarray]:
+        """Exact channel-load maximum and hop sums of every trial of a batch.
 
         Parameters
         ----------
@@ -186,16 +249,22 @@ class UniformBase:
 
         Returns
         -------
-        dict of str -> ndarray of float64
-            One array per field of :class:`UniformMetrics` but
-            ``mean_route_hops`` (the same on every trial), each equal to what
-            :func:`routing.embedded_uniform_metrics` gives for the trial's
-            embedding (the base's unremoved links plus the trial's own).
+        dict of str -> ndarray
+            Per trial (its embedding: the base's unremoved links plus its own):
+
+            - ``max_load``: the largest load of a mesh channel (float);
+            - ``bypass_max``, ``bypass_sum``: the largest and the summed load
+              of its bypass links (float);
+            - ``sum_extra``, ``max_extra``: extra physical hops (hops - 1) of
+              its listed links, summed and the largest (int);
+            - ``sum_load_extra``: each link's load times its extra hops,
+              summed (float): with :attr:`load_sum`, the load-weighted hops;
+            - ``max_route_extra``: the largest extra of any XY route between
+              two logical nodes, whatever the pattern (int).
         """
         b = self._base
-        lrows, lcols = self.logical_shape
-        c = _check_changes(changes, self, lrows, lcols)
-        error, max_flows, sum_extra, max_extra, sum_fe, worst = _batch_sums(b, *c)
+        c = _check_changes(changes, self, *self.logical_shape)
+        error, *sums = _batch_sums(b, *c)
         if error.any():
             t = int(np.flatnonzero(error)[0])
             raise ParameterError({
@@ -204,17 +273,8 @@ class UniformBase:
                 KEPT_LINK_AGAIN: f"changes.links must not list a base link that trial {t} keeps, got one it"
                                  " did not remove",
             }[int(error[t])])
-        n = lrows * lcols
-        n_links = 2 * (lrows * (lcols - 1) + lcols * (lrows - 1))
-        return {
-            "gamma_max": max_flows / n,
-            "saturation": n / max_flows,
-            "bandwidth_fraction": b.base_max / max_flows,
-            "mean_link_extra_hops": sum_extra / n_links if n_links else np.zeros(max_flows.size),
-            "max_link_extra_hops": max_extra.astype(np.float64),
-            "mean_route_extra_hops": sum_fe / (n * n),
-            "max_route_extra_hops": worst.astype(np.float64),
-        }
+        names = ("max_load", "sum_extra", "max_extra", "sum_load_extra", "max_route_extra", "bypass_max", "bypass_sum")
+        return dict(zip(names, sums))
 
     def visited_nodes(
         self, removed_offsets: np.ndarray, removed: np.ndarray, link_offsets: np.ndarray, paths: PathSet
@@ -241,10 +301,123 @@ class UniformBase:
         link_off = _check_csr("link_offsets", link_offsets, n, len(paths))
         return _visited_nodes_batch(self._base, removed_off, removed, link_off, paths.offsets, paths.channels)
 
+
+
+class UniformBase(EmbeddedTraffic):
+    """:class:`EmbeddedTraffic` of uniform traffic, with the metrics of
+    :func:`routing.embedded_uniform_metrics`.
+
+    Parameters
+    ----------
+    logical_shape, physical_shape : (rows, cols)
+    embedding : routing.Embedding
+
+    Attributes
+    ----------
+    metrics : UniformMetrics
+        The base's own metrics.
+
+    Examples
+    --------
+    A 1 x 4 logical row on a 1 x 5 physical row with an unused router at x = 2:
+    both links across it take two hops.
+
+    >>> from routing import Embedding, window_paths
+    >>> links = np.array([4 * 1 + 0, 4 * 2 + 1])
+    >>> e = Embedding(links, window_paths(1, 5, [1, 3], [3, 1]), np.arange(5), [0, 1, -1, 2, 3])
+    >>> base = UniformBase((1, 4), (1, 5), e)
+    >>> base.metrics.mean_route_extra_hops
+    0.5
+    >>> out = base.metrics_batch(EmbeddingChanges.none(3))
+    >>> out["mean_route_extra_hops"].tolist()
+    [0.5, 0.5, 0.5]
+    """
+
+    def __init__(self, logical_shape, physical_shape, embedding: Embedding) -> None:
+        super().__init__(logical_shape, physical_shape, embedding)
+        self.metrics = self._uniform_metrics
+
+    def metrics_batch(self, changes: EmbeddingChanges, bypass_bandwidth: float = 1.0) -> dict[str, np.ndarray]:
+        """Exact uniform-traffic metrics of every trial of a batch.
+
+        Parameters
+        ----------
+        changes : EmbeddingChanges
+            As for :meth:`EmbeddedTraffic.sums_batch`.
+        bypass_bandwidth : float
+            Bandwidth of a bypass channel in mesh link bandwidths (> 0).
+
+        Returns
+        -------
+        dict of str -> ndarray of float64
+            One array per field of :class:`UniformMetrics` but
+            ``mean_route_hops`` (the same on every trial), each equal to what
+            :func:`routing.embedded_uniform_metrics` gives for the trial's
+            embedding when its bypass links count as one-hop links of its own.
+        """
+        return self.metrics_from(self.sums_batch(changes), bypass_bandwidth)
+
+    def metrics_from(self, sums: dict, bypass_bandwidth: float = 1.0) -> dict[str, np.ndarray]:
+        """:meth:`metrics_batch` from the trials' :meth:`EmbeddedTraffic.sums_batch`.
+
+        Examples
+        --------
+        >>> from routing import Embedding, window_paths
+        >>> base = UniformBase((1, 2), (1, 3), Embedding([0], window_paths(1, 3, [0], [2]), [0, 1, 2], [0, -1, 1]))
+        >>> base.metrics_from(base.sums_batch(EmbeddingChanges.none(1)))["max_link_extra_hops"].tolist()
+        [1.0]
+        """
+        bypass_bandwidth = check_positive("bypass_bandwidth", bypass_bandwidth)
+        if not isinstance(sums, dict) or not {"max_load", "bypass_max", "sum_extra"} <= set(sums):
+            raise ParameterError(f"sums must be the dict sums_batch returns, got {type(sums).__name__}")
+        s = sums
+        lrows, lcols = self.logical_shape
+        n = lrows * lcols
+        n_links = 2 * (lrows * (lcols - 1) + lcols * (lrows - 1))
+        max_flows = np.maximum(s["max_load"], s["bypass_max"] / bypass_bandwidth)
+        return {
+            "gamma_max": max_flows / n,
+            "saturation": n / max_flows,
+            "bandwidth_fraction": self._base.base_max / max_flows,
+            "mean_link_extra_hops": s["sum_extra"] / n_links if n_links else np.zeros(max_flows.size),
+            "max_link_extra_hops": s["max_extra"].astype(np.float64),
+            "mean_route_extra_hops": s["sum_load_extra"] / (n * n),
+            "max_route_extra_hops": s["max_route_extra"].astype(np.float64),
+        }
+
     @property
     def mean_route_hops(self) -> float:
         """Mean logical hop count of a uniform-random route."""
         return uniform_mean_hops(*self.logical_shape)
+
+
+#: Logical links kept in load order for a trial's largest load off its bypass
+#: links; should all of them ride bypass links, the kernel scans every link.
+_TOP_LINKS = 1024
+
+
+def _vertical_pairs(link_load: np.ndarray, lrows: int, lcols: int) -> dict[str, np.ndarray]:
+    """The loads of each vertical pair of logical links (x, r) <-> (x, r + 1),
+    r < lrows - 1: the larger of the two (row by row), its maxima over blocks
+    of ``_BLOCK`` columns, and the cumulative sums of both along each row."""
+    per = link_load.reshape(lrows, lcols, 4)
+    down, up = per[:-1, :, 2], per[1:, :, 3]
+    pair_max = np.maximum(down, up)
+    nb = -(-lcols // _BLOCK)
+    padded = np.zeros((max(lrows - 1, 0), nb * _BLOCK))
+    padded[:, :lcols] = pair_max
+    return {
+        "pair_max": np.ascontiguousarray(pair_max).reshape(-1),
+        "pair_block_max": padded.reshape(-1, nb, _BLOCK).max(axis=2).reshape(-1),
+        "pair_cs": np.cumsum(down + up, axis=1).reshape(-1),
+    }
+
+
+def _largest_first(link_load: np.ndarray) -> np.ndarray:
+    """Indices of the :data:`_TOP_LINKS` largest loads, largest first (O(n))."""
+    k = min(_TOP_LINKS, link_load.size)
+    top = np.argpartition(-link_load, k - 1)[:k]
+    return top[np.argsort(-link_load[top], kind="stable")].astype(np.int64)
 
 
 def _slots(ids: np.ndarray, size: int) -> np.ndarray:
@@ -337,4 +510,23 @@ def _check_changes(changes: object, base: UniformBase, lrows: int, lcols: int) -
     for name, values, off in (("changes.removed", removed, removed_off), ("changes.links", links, link_off),
                               ("changes.nodes", nodes, node_off)):
         _sorted_within(name, values, off)
-    return EmbeddingChanges(removed_off, removed, link_off, links, path_off, channels, node_off, nodes, logical)
+    bypass = _check_bypass(changes, n, lrows, lcols)
+    return EmbeddingChanges(removed_off, removed, link_off, links, path_off, channels, node_off, nodes, logical,
+                            *bypass)
+
+
+def _check_bypass(changes: EmbeddingChanges, n: int, lrows: int, lcols: int) -> tuple[np.ndarray, ...]:
+    """The bypass runs of ``changes``: rows in ``[0, lrows - 1)``, ``0 <= x0 < x1 <= lcols``."""
+    rows = np.ascontiguousarray(check_ids("changes.bypass_rows", changes.bypass_rows, max(lrows - 1, 0),
+                                          what="logical rows with a row below"))
+    off = _check_csr("changes.bypass_offsets", changes.bypass_offsets, n, rows.size)
+    x0 = np.ascontiguousarray(check_ids("changes.bypass_x0", changes.bypass_x0, lcols, what="logical columns"))
+    x1 = np.ascontiguousarray(check_int_array("changes.bypass_x1", changes.bypass_x1, minimum=1, maximum=lcols,
+                                              allowed=f"column ends in [1, {lcols}]").reshape(-1))
+    if not rows.size == x0.size == x1.size:
+        raise ParameterError(
+            f"changes.bypass_rows, bypass_x0 and bypass_x1 must have one length, got {rows.size}, {x0.size} and {x1.size}"
+        )
+    if (x1 <= x0).any():
+        raise ParameterError("changes.bypass_x1 must exceed bypass_x0 in every run, got an empty run")
+    return off, rows, x0, x1

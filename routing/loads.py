@@ -39,7 +39,7 @@ from paramcheck import ParameterError, check_choice, check_instance, check_int, 
 from .mesh import PORT_NAMES, _check_mesh, _nodes
 from .paths import PathSet
 from .traffic import TRAFFIC_MAX_NODES, Flows
-from .xy import uniform_flows
+from .xy import uniform_channel_flows
 
 __all__ = [
     "PATHS_MAX_CHANNELS",
@@ -93,11 +93,6 @@ def _dor_channel_loads(src, dst, weight, rows, cols, *, y_first: bool) -> np.nda
     out = np.zeros(4 * rows * cols)
     _dor_loads(src, dst, weight, rows, cols, y_first, out)
     return out
-
-
-def _all_uniform_flows(rows: int, cols: int) -> np.ndarray:
-    """:func:`routing.xy.uniform_flows` of every channel, float64."""
-    return uniform_flows(np.arange(4 * rows * cols, dtype=np.int64), rows, cols).astype(np.float64)
 
 
 @dataclass(frozen=True)
@@ -161,7 +156,7 @@ def _dimension_order(name: str, y_first: bool, description: str) -> Routing:
     return Routing(
         name, description,
         partial(_dor_route, y_first=y_first), partial(_dor_channel_loads, y_first=y_first),
-        _all_uniform_flows, _manhattan, _manhattan_pairs,
+        uniform_channel_flows, _manhattan, _manhattan_pairs,
     )
 
 

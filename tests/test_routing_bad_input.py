@@ -55,8 +55,10 @@ BASE = routing.UniformBase((1, 2), (1, 3), E)
 CHANGES = routing.EmbeddingChanges(
     np.array([0, 1]), np.array([0]), np.array([0, 0]), np.zeros(0, dtype=np.int64), np.array([0]),
     np.zeros(0, dtype=np.int64), np.array([0, 3]), np.array([0, 1, 2]), np.array([0, -1, 1]),
+    *routing.EmbeddingChanges.none(1)[9:],
 )
 NO_PATHS = routing.window_paths(1, 3, [], [])
+TRAFFIC = routing.EmbeddedTraffic((1, 2), (1, 3), E, [1.0, 0, 0, 0, 0, 1.0, 0, 0])
 OFFSETS = IDS + [None, [0], [1, 1], [0, 2], [0, 1, 0]]
 
 CASES = [
@@ -67,6 +69,7 @@ CASES = [
         0: REQUIRED_IDS + [[24], np.array([[0, 4]])], 1: COUNT, 2: COUNT,
     }),
     Case(routing.uniform_max_flows, (3, 3), kinds={0: COUNT, 1: COUNT}),
+    Case(routing.uniform_channel_flows, (3, 3), kinds={0: COUNT, 1: COUNT}),
     Case(routing.uniform_mean_hops, (3, 3), kinds={0: COUNT, 1: COUNT}),
     Case(routing.uniform_saturation, (3, 3, 1.0), kinds={0: COUNT, 1: COUNT, 2: "positive"}),
     Case(routing.channel_target, ([0, 5], 2, 3), kinds={0: REQUIRED_IDS + [[24]], 1: COUNT, 2: COUNT}),
@@ -147,12 +150,29 @@ CASES = [
             ("link_offsets", [0, 1]), ("nodes", [0, 0]), ("logical", [0, -2, 1]), ("logical", [0, 5, 1]),
             ("logical", [0]), ("node_offsets", [0, 2]), ("channels", [99]), ("path_offsets", [1]),
             ("removed", [[0]]), ("nodes", [0.5, 1, 2]), ("nodes", [0, 1, 3]),
+            ("bypass_offsets", [0, 1]), ("bypass_rows", [0]), ("bypass_x0", [0.5]), ("bypass_x1", [None]),
         ]
     ]}),
     Case(BASE.visited_nodes, ([0, 1], [0], [0, 0], NO_PATHS), kinds={
         0: OFFSETS, 1: REQUIRED_IDS + [[2]], 2: OFFSETS + [[0, 1]], 3: NOT_PATHS,
     }),
     Case(routing.EmbeddingChanges.none, (2,), kinds={0: INDEX}),
+    Case(routing.EmbeddedTraffic, ((1, 2), (1, 3), E, [1.0, 0, 0, 0, 0, 1.0, 0, 0]), kinds={
+        0: SHAPES + [(1, 1)], 1: SHAPES + [(1, 2)], 2: [None, tuple(E), E.paths, "E"],
+        3: BAD["array"] + [[1.0] * 7, [1.0] * 8, [[1.0] * 8], "abcdefgh"],
+    }),
+    Case(routing.embedded_figures, (TRAFFIC.sums_batch(CHANGES), TRAFFIC, 2.0, routing.LINK_CLASSES), kinds={
+        0: [None, {}, [1.0], {"max_load": [1.0]}, {**TRAFFIC.sums_batch(CHANGES), "max_load": [math.nan]}],
+        1: [None, E, BASE.metrics], 2: "positive", 3: [None, {}, routing.LINK_CLASSES.classes],
+        "mesh": BAD["name"], "bypass": BAD["name"], "unit_bits": "positive", "packet_flits": BAD["count"],
+    }),
+    Case(routing.network_figures, (routing.Network.mesh(1, 2), [1.0, 0, 0, 0, 0, 1.0, 0, 0], 2.0), kinds={
+        0: [None, E, "mesh"], 1: BAD["array"] + [[1.0] * 7, [0, 1.0, 0, 0, 0, 0, 0, 0]], 2: "positive",
+        "unit_bits": "positive", "packet_flits": BAD["count"],
+    }),
+    Case(TRAFFIC.sums_batch, (CHANGES,), kinds={0: [None, tuple(CHANGES), CHANGES._replace(
+        bypass_offsets=np.array([0, 1]), bypass_rows=np.array([0]), bypass_x0=np.array([0]),
+        bypass_x1=np.array([1]))]}),
     Case(routing.UniformMetrics, (0.5, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.5), kinds={
         0: "positive", 1: "positive", 2: "positive",
         3: "nonnegative", 4: "nonnegative", 5: "nonnegative", 6: "nonnegative", 7: "nonnegative",
@@ -173,10 +193,11 @@ EXEMPT = {
     "REFERENCE_MAX_NODES": "a limit (constant)",
     "ParameterError": "the error itself",
     "EmbeddingChanges": "a plain record (named tuple); UniformBase.metrics_batch checks it",
+    "FIGURES": "the names of the figures (constant)",
 }
 # These modules' public names have their cases beside their tests.
 for _module in ("links", "network", "traffic", "loads"):
-    for _name in getattr(routing, f"_{_module}").__all__:
+    for _name in getattr(routing, _module).__all__:
         EXEMPT[_name] = f"swept with routing.{_module} in tests/test_routing_{_module}.py"
 
 

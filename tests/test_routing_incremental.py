@@ -18,6 +18,9 @@ import routing
 from routing import EmbeddingChanges, ParameterError, UniformBase
 from routing.mesh import channel_target
 
+#: The bypass runs of one trial that has none.
+NO_BYPASS = EmbeddingChanges.none(1)[9:]
+
 # --------------------------------------------------------------------------
 # Strategies
 
@@ -101,6 +104,7 @@ def changes_between(l2p_a, l2p_b, pshape, blocked_b, margin):
         np.concatenate(([0], np.cumsum([len(c) for c in chans]))).astype(np.int64),
         np.array([ch for c in chans for ch in c], dtype=np.int64),
         np.array([0, len(visited)]), np.array(visited, dtype=np.int64), p2l_b[visited].astype(np.int64),
+        *NO_BYPASS,
     )
     return base, changes, eb
 
@@ -122,7 +126,8 @@ def concat(changes: list[EmbeddingChanges]) -> EmbeddingChanges:
     channels = np.concatenate([c.channels for c in changes]).astype(np.int64)
     hops = np.concatenate([np.diff(c.path_offsets) for c in changes])
     p_off = np.concatenate(([0], np.cumsum(hops))).astype(np.int64)
-    return EmbeddingChanges(r_off, r, l_off, links, p_off, channels, n_off, nodes, logical)
+    return EmbeddingChanges(r_off, r, l_off, links, p_off, channels, n_off, nodes, logical,
+                            *EmbeddingChanges.none(len(changes))[9:])
 
 
 def as_dict(m: routing.UniformMetrics) -> dict:
@@ -188,7 +193,7 @@ def test_no_change_gives_the_base_and_everything_changed_gives_the_trial(case):
         np.array([0, everything.size]), everything, np.array([0, eb.links.size]), eb.links[order],
         np.concatenate(([0], np.cumsum([p.size for p in paths]))).astype(np.int64),
         np.concatenate(paths).astype(np.int64) if paths else np.zeros(0, dtype=np.int64),
-        np.array([0, nodes.size]), nodes, p2l_b,
+        np.array([0, nodes.size]), nodes, p2l_b, *NO_BYPASS,
     )
     want = as_dict(routing.embedded_uniform_metrics(l2p_b.shape, pshape, *eb))
     assert {k: float(v[0]) for k, v in base.metrics_batch(changes).items()} == want
@@ -209,7 +214,7 @@ def test_metrics_batch_rejects_inconsistent_changes():
     base = UniformBase((1, 2), (1, 3), e)
     valid = EmbeddingChanges(np.array([0, 1]), np.array([0]), np.array([0, 1]), np.array([0]),
                              np.array([0, 2]), np.array([0, 4]), np.array([0, 3]), np.arange(3),
-                             np.array([0, -1, 1]))
+                             np.array([0, -1, 1]), *NO_BYPASS)
     assert base.metrics_batch(valid)["max_link_extra_hops"].tolist() == [1.0]
     with pytest.raises(ParameterError, match="changes.nodes must cover"):
         base.metrics_batch(valid._replace(node_offsets=np.array([0, 2]), nodes=np.arange(2),
@@ -259,3 +264,65 @@ def test_window_paths_batch_equals_one_call_per_trial(data):
             j = offs[0][t] + i
             assert got.found[j] == want.found[i]
             assert got.path(j).tolist() == want.path(i).tolist()
+
+
+# --------------------------------------------------------------------------
+# Any pattern's loads: changes == every logical link's load put on its path
+
+
+def reference_sums(l2p: np.ndarray, e: routing.Embedding, loads: np.ndarray, pshape) -> dict:
+    """Largest physical channel load and load-weighted extra hops, link by link."""
+    lrows, lcols = l2p.shape
+    flat = l2p.ravel()
+    paths = paths_of(e)
+    per_channel: dict[int, float] = {}
+    extra = 0.0
+    for link in range(4 * lrows * lcols):
+        target = int(channel_target([link], lrows, lcols)[0])
+        if target < 0:
+            continue
+        node, port = divmod(link, 4)
+        path = paths.get(link, (4 * int(flat[node]) + port,))
+        for c in path:
+            per_channel[c] = per_channel.get(c, 0.0) + loads[link]
+        extra += loads[link] * max(len(path) - 1, 0)
+    return {"max_load": max(per_channel.values(), default=0.0), "sum_load_extra": extra}
+
+
+@given(placements(), st.data())
+@settings(max_examples=150)
+def test_pattern_loads_on_the_changed_embedding_equal_a_link_by_link_sum(case, data):
+    l2p_a, l2p_b, pshape, blocked, margin = case
+    out = changes_between(l2p_a, l2p_b, pshape, blocked, margin)
+    assume(out is not None)
+    base, changes, eb = out
+    lrows, lcols = l2p_a.shape
+    ports = np.arange(4 * lrows * lcols)
+    inside = channel_target(ports, lrows, lcols) >= 0
+    # Integer loads: the sums are exact, whatever their order.
+    values = data.draw(st.lists(st.integers(0, 50), min_size=int(inside.sum()), max_size=int(inside.sum())))
+    loads = np.zeros(ports.size)
+    loads[inside] = values
+    traffic = base.with_loads(loads)
+    got = traffic.sums_batch(changes)
+    want = reference_sums(l2p_b, eb, loads, pshape)
+    assert float(got["max_load"][0]) == want["max_load"]
+    assert float(got["sum_load_extra"][0]) == want["sum_load_extra"]
+    assert traffic.load_sum == loads.sum()
+    # The uniform base is unchanged by a pattern made from it.
+    assert base.uniform and not traffic.uniform
+
+
+def test_bypass_runs_carry_their_links_loads():
+    e = routing.embed_dense(np.array([[0, 1], [2, 3]]), (2, 2))
+    loads = np.arange(16, dtype=np.float64)
+    loads[channel_target(np.arange(16), 2, 2) < 0] = 0
+    t = routing.EmbeddedTraffic((2, 2), (2, 2), e, loads)
+    # Trial 0: the link between (1, 0) and (1, 1) rides a bypass channel
+    # (channels 4 * 1 + S = 6 down, 4 * 3 + N = 15 up).
+    changes = EmbeddingChanges.none(2)._replace(
+        bypass_offsets=np.array([0, 1, 1]), bypass_rows=np.array([0]), bypass_x0=np.array([1]),
+        bypass_x1=np.array([2]))
+    s = t.sums_batch(changes)
+    assert s["bypass_max"].tolist() == [15.0, 0.0]
+    assert s["bypass_sum"].tolist() == [21.0, 0.0]

@@ -178,3 +178,9 @@ def test_bad_shape_raises_parameter_error_naming_it(func, which, bad):
 def test_numpy_integer_shapes_are_accepted():
     assert routing.uniform_max_flows(np.int64(4), np.int32(4)) == 16
     assert routing.uniform_mean_hops(np.int64(8), np.int64(8)) == pytest.approx(5.25)
+
+
+@given(st.integers(1, 9), st.integers(1, 9))
+def test_uniform_channel_flows_is_uniform_flows_of_every_channel(rows, cols):
+    every = np.arange(4 * rows * cols)
+    assert routing.uniform_channel_flows(rows, cols).tolist() == routing.uniform_flows(every, rows, cols).tolist()

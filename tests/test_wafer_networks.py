@@ -7,7 +7,10 @@ those of :meth:`wafer.Mapping.metrics`, which embeds the whole wafer anew.
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
+import routing.incremental
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_wafer_remap import small_wafers
@@ -46,7 +49,7 @@ def test_batched_networks_equal_one_mapping_per_wafer(data):
     spec = data.draw(small_wafers(max_rows=7, max_segments=4, max_segment_width=7))
     wafers = data.draw(st.lists(wafer_faults(spec), min_size=1, max_size=6))
     faults = Faults(*(batch([w[k] for w in wafers]) for k in range(3)))
-    status, metrics = ShiftedNetworks(spec).measure(faults)
+    status, metrics, _ = ShiftedNetworks(spec).measure(faults)
     for t, w in enumerate(wafers):
         m = Mapping(spec, *w)
         assert status[t] == m.status
@@ -61,7 +64,7 @@ def test_a_wafer_with_no_defect_is_the_fault_free_wafer():
     spec = WaferSpec(core_rows=6, core_cols=12, segment_width=4)
     nets = ShiftedNetworks(spec)
     none = batch([[], []])
-    status, metrics = nets.measure(Faults(none, none, none))
+    status, metrics, _ = nets.measure(Faults(none, none, none))
     assert status.tolist() == [0, 0]
     for k in FIELDS:
         assert metrics[k].tolist() == [getattr(nets.fault_free, k)] * 2
@@ -76,7 +79,7 @@ def test_default_wafer_hand_example():
     nets = ShiftedNetworks(spec)
     dead = 500 * spec.core_cols + 82 * 3 + 40
     none = batch([[]])
-    status, m = nets.measure(Faults(batch([[dead]]), none, none))
+    status, m, _ = nets.measure(Faults(batch([[dead]]), none, none))
     want = Mapping(spec, [dead]).metrics()
     assert status.tolist() == [0]
     assert m["mean_link_extra_hops"][0] == want.mean_link_extra_hops
@@ -85,3 +88,60 @@ def test_default_wafer_hand_example():
     # Two links gain one hop each; two crossings lose one each.
     assert m["mean_link_extra_hops"][0] * n_links == ff.mean_link_extra_hops * n_links
     assert m["max_route_extra_hops"][0] == want.max_route_extra_hops
+
+
+def reference_pattern_sums(spec: WaferSpec, m: Mapping, loads: np.ndarray) -> dict:
+    """A repaired wafer's pattern sums, logical link by logical link, from its
+    whole mapping: listed paths, one-hop mesh channels and bypass links."""
+    lrows, lcols = m.logical_shape
+    l2p = m.to_dense().ravel()
+    e = m.embedding_or_none()
+    paths = {int(link): e.paths.path(i).tolist() for i, link in enumerate(e.links)}
+    mesh: dict[int, float] = {}
+    bypass = []
+    extra = 0.0
+    for link in range(4 * lrows * lcols):
+        node, port = divmod(link, 4)
+        x, y = node % lcols, node // lcols
+        dx, dy = [(1, 0), (-1, 0), (0, 1), (0, -1)][port]
+        if not (0 <= x + dx < lcols and 0 <= y + dy < lrows):
+            continue
+        src, dst = int(l2p[node]), int(l2p[node + dx + lcols * dy])
+        if link in paths:
+            for c in paths[link]:
+                mesh[c] = mesh.get(c, 0.0) + loads[link]
+            extra += loads[link] * (len(paths[link]) - 1)
+        elif port >= 2 and spec.diagonal_links and src % spec.core_cols != dst % spec.core_cols:
+            bypass.append(loads[link])
+        else:
+            mesh[4 * src + port] = mesh.get(4 * src + port, 0.0) + loads[link]
+    return {"max_load": max(mesh.values(), default=0.0), "sum_load_extra": extra,
+            "bypass_max": max(bypass, default=0.0), "bypass_sum": float(sum(bypass))}
+
+
+@given(st.data())
+@settings(max_examples=100)
+def test_pattern_sums_equal_a_link_by_link_sum_on_the_whole_mapping(data):
+    spec = data.draw(small_wafers(max_rows=7, max_segments=4, max_segment_width=7))
+    wafers = data.draw(st.lists(wafer_faults(spec), min_size=1, max_size=4))
+    lrows, lcols = spec.logical_shape
+    n = 4 * lrows * lcols
+    loads = np.array(data.draw(st.lists(st.integers(0, 9), min_size=n, max_size=n)), dtype=np.float64)
+    node, port = np.divmod(np.arange(n), 4)
+    x, y = node % lcols, node // lcols
+    off = ((port == 0) & (x == lcols - 1)) | ((port == 1) & (x == 0)) | ((port == 2) & (y == lrows - 1)) | (
+        (port == 3) & (y == 0))
+    loads[off] = 0
+    faults = Faults(*(batch([w[k] for w in wafers]) for k in range(3)))
+    # Keeping a single link in load order makes the largest often a bypass
+    # link, and the kernel must then look at every link.
+    top = data.draw(st.sampled_from([1, 1024]), label="links kept in load order")
+    with patch.object(routing.incremental, "_TOP_LINKS", top):
+        status, _, patterns = ShiftedNetworks(spec, {"p": loads}).measure(faults)
+    for t, w in enumerate(wafers):
+        m = Mapping(spec, *w)
+        if m.repaired:
+            want = reference_pattern_sums(spec, m, loads)
+            assert {k: float(patterns["p"][k][t]) for k in want} == want
+        else:
+            assert np.isnan(patterns["p"]["max_load"][t])

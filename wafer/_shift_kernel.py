@@ -238,6 +238,7 @@ def _trial_link_changes(geo, index, dead, dead_links):
     lcols = (cols // seg_w) * lw
     removed = [-1]
     cands = [-1]
+    runs = [(-1, -1, -1)]
     both = _both_directions(dead_links, rows, cols)
     i = 0
     while i < dead.size:
@@ -255,17 +256,24 @@ def _trial_link_changes(geo, index, dead, dead_links):
             if 1 <= o < lw:  # the horizontal link across the dead core
                 cands.append(4 * (base + o - 1) + 0)
                 cands.append(4 * (base + o) + 1)
-        if not diagonal:  # shifted vertical neighbours need a path over the mesh
-            for other in (row - 1, row + 1):
-                if other < 0 or other >= rows:
-                    continue
-                b_lo, b_hi = _segment_dead(dead, cols, seg_w, other, seg)
-                b_start = other * cols + seg * seg_w
-                port = 2 if other > row else 3
-                for o in range(lw):
-                    if _shift(dead, lo, hi, start, o) != _shift(dead, b_lo, b_hi, b_start, o):
-                        cands.append(4 * (base + o) + port)
-                        cands.append(4 * (other * lcols + seg * lw + o) + (port ^ 1))
+        for other in (row - 1, row + 1):
+            if other < 0 or other >= rows:
+                continue
+            b_lo, b_hi = _segment_dead(dead, cols, seg_w, other, seg)
+            b_start = other * cols + seg * seg_w
+            if diagonal:
+                # Shifted vertical neighbours ride their own bypass links: as
+                # runs, each pair of rows once (from the upper row when both
+                # have dead cores here).
+                if other > row or b_hi == b_lo:
+                    _shift_runs(dead, lo, hi, start, b_lo, b_hi, b_start, lw, min(row, other), seg * lw, runs)
+                continue
+            # Without them, shifted vertical neighbours need a path over the mesh.
+            port = 2 if other > row else 3
+            for o in range(lw):
+                if _shift(dead, lo, hi, start, o) != _shift(dead, b_lo, b_hi, b_start, o):
+                    cands.append(4 * (base + o) + port)
+                    cands.append(4 * (other * lcols + seg * lw + o) + (port ^ 1))
         i = hi
     for c in both:
         node, port = c // 4, c % 4
@@ -299,34 +307,76 @@ def _trial_link_changes(geo, index, dead, dead_links):
         # Shifted vertical neighbours ride their own diagonal links.
         keep[i] = not one_hop and not (diagonal and port >= 2 and not adjacent)
         srcs[i], dsts[i] = src, dst
-    return removed_ids, links[keep], srcs[keep], dsts[keep]
+    return removed_ids, links[keep], srcs[keep], dsts[keep], runs[1:]
+
+
+@njit(cache=True)
+def _shift_runs(dead, a_lo, a_hi, a_start, b_lo, b_hi, b_start, lw, upper, x_base, runs):
+    """Append to ``runs`` the (upper row, x0, x1) runs of logical offsets of one
+    segment where rows a and b are shifted by different amounts.
+
+    Each row's shift is a step function rising by one at ``dead[k] - start -
+    (k - lo)`` (as :func:`_shift` counts); the two are compared between
+    consecutive steps of either.
+    """
+    ka, kb = a_lo, b_lo
+    da = db = 0
+    o = 0
+    while o < lw:
+        while ka < a_hi and dead[ka] - a_start - (ka - a_lo) <= o:
+            da += 1
+            ka += 1
+        while kb < b_hi and dead[kb] - b_start - (kb - b_lo) <= o:
+            db += 1
+            kb += 1
+        na = dead[ka] - a_start - (ka - a_lo) if ka < a_hi else lw
+        nb = dead[kb] - b_start - (kb - b_lo) if kb < b_hi else lw
+        step = min(na, nb, lw)
+        if da != db:
+            if runs[-1][0] == upper and runs[-1][2] == x_base + o:
+                runs[-1] = (upper, runs[-1][1], x_base + step)
+            else:
+                runs.append((upper, x_base + o, x_base + step))
+        o = step
 
 
 @njit(cache=True)
 def _link_changes_batch(geo, index, trials, dead_off, dead, link_off, dead_links):
-    """:func:`_trial_link_changes` of the given trials of a batch, as CSR arrays
-    (removed offsets, removed, link offsets, links, sources, destinations)."""
+    """:func:`_trial_link_changes` of the given trials of a batch, as CSR arrays:
+    (removed offsets, removed, link offsets, links, sources, destinations,
+    bypass offsets, bypass rows, bypass x0, bypass x1)."""
     n = trials.size
     removed_off = np.zeros(n + 1, dtype=np.int64)
     link_off_out = np.zeros(n + 1, dtype=np.int64)
+    bypass_off = np.zeros(n + 1, dtype=np.int64)
     removed = [np.int64(0)][:0]
     links = [np.int64(0)][:0]
     srcs = [np.int64(0)][:0]
     dsts = [np.int64(0)][:0]
+    b_rows = [np.int64(0)][:0]
+    b_x0 = [np.int64(0)][:0]
+    b_x1 = [np.int64(0)][:0]
     for i in range(n):
         t = trials[i]
-        r, l, s, d = _trial_link_changes(
+        r, l, s, d, runs = _trial_link_changes(
             geo, index, dead[dead_off[t] : dead_off[t + 1]], dead_links[link_off[t] : link_off[t + 1]]
         )
-        removed.extend(list(r))
+        for j in range(r.size):
+            removed.append(r[j])
         for j in range(l.size):
             links.append(l[j])
             srcs.append(s[j])
             dsts.append(d[j])
+        for run in runs:
+            b_rows.append(run[0])
+            b_x0.append(run[1])
+            b_x1.append(run[2])
         removed_off[i + 1] = removed_off[i] + r.size
         link_off_out[i + 1] = link_off_out[i] + l.size
+        bypass_off[i + 1] = bypass_off[i] + len(runs)
     return (removed_off, np.array(removed, dtype=np.int64), link_off_out, np.array(links, dtype=np.int64),
-            np.array(srcs, dtype=np.int64), np.array(dsts, dtype=np.int64))
+            np.array(srcs, dtype=np.int64), np.array(dsts, dtype=np.int64), bypass_off,
+            np.array(b_rows, dtype=np.int64), np.array(b_x0, dtype=np.int64), np.array(b_x1, dtype=np.int64))
 
 
 @njit(cache=True)

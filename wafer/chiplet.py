@@ -152,6 +152,38 @@ class ChipletSpec:
         """Latency a crossing adds, in on-die hops (cycles)."""
         return self.d2d_latency_ns * self.clock_ghz
 
+    @property
+    def d2d_class(self) -> str:
+        """The die-to-die link class of the packaging: UCIe advanced on a silicon
+        interposer, UCIe standard otherwise (:data:`routing.LINK_CLASSES`)."""
+        return "d2d-advanced" if self.packaging == "si-interposer" else "d2d-standard"
+
+    def link_classes(self, wafer: WaferSpec) -> routing.LinkClassTable:
+        """The link classes both systems of a study are priced with.
+
+        :data:`routing.LINK_CLASSES` with the on-die mesh and the repair
+        bypass ``link_bits`` wide and the die-to-die class (:attr:`d2d_class`)
+        at this spec's share of the shoreline (:meth:`d2d_bandwidth`, at most
+        the on-die link's) and crossing latency, all three at ``clock_ghz``;
+        energies are the table's.
+
+        Examples
+        --------
+        >>> t = ChipletSpec().link_classes(WaferSpec())
+        >>> t["mesh"].bandwidth_bits_per_cycle, round(t["d2d-standard"].latency_ns, 9)
+        (32.0, 2.0)
+        """
+        bits = float(self.link_bits)
+        on_die = {"bandwidth_bits_per_cycle": bits, "clock_ghz": self.clock_ghz}
+        return routing.LINK_CLASSES.with_overrides({
+            "mesh": on_die,
+            "bypass": on_die,
+            self.d2d_class: {
+                "bandwidth_bits_per_cycle": bits * self.d2d_bandwidth(wafer),
+                "latency_cycles": self.d2d_extra_hops, "clock_ghz": self.clock_ghz,
+            },
+        })
+
 
 def _packaging(parameter_set: str, name: str) -> yieldmodels.Packaging:
     try:

@@ -1,7 +1,8 @@
 """The ``wafer`` command line.
 
 ``wafer study`` runs the Monte Carlo wafer-vs-chiplet study and prints its
-table; ``wafer yield`` is a die-yield calculator. Both take ``--json``.
+table; ``wafer yield`` is a die-yield calculator; ``wafer traffic`` lists the
+traffic patterns and routing functions a study takes. All take ``--json``.
 
 Every option is declared once, in :data:`STUDY_OPTIONS` or
 :data:`YIELD_OPTIONS`: its flag, the dataclass field (or keyword) it sets, its
@@ -24,6 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import routing
 from paramcheck import ParameterError
 
 from ._exit import EXIT_BAD_INPUT, EXIT_INTERRUPTED, INTERRUPTED
@@ -53,6 +55,14 @@ def _int(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+
+
+def _patterns(text: str) -> tuple[str, ...]:
+    """Comma-separated traffic pattern entries (``wafer traffic`` lists them)."""
+    entries = tuple(e.strip() for e in text.split(","))
+    if not all(entries):
+        raise argparse.ArgumentTypeError(f"must be PATTERN[,PATTERN ...] such as uniform,stencil, got {text!r}")
+    return entries
 
 
 def _dies(text: str) -> tuple[int, int]:
@@ -135,6 +145,11 @@ STUDY_OPTIONS = (
     Option("--link-fraction", "study", "link_fraction", "fraction of defects that kill a mesh link",
            _real, group="process"),
     Option("--scheme", "study", "scheme", f"remap scheme: {', '.join(SCHEMES)}", str, group="wafer"),
+    Option("--traffic", "study", "traffic",
+           "traffic patterns to price on both systems, comma-separated, each NAME[:KEY=VALUE ...]"
+           " (see `wafer traffic`)", _patterns, group="network"),
+    Option("--routing", "study", "routing", f"routing of the patterns: {', '.join(routing.ROUTINGS)}", str,
+           group="network"),
     Option("--wafer-diameter", "wafer", "wafer_diameter_mm", "wafer diameter, mm", _real, group="wafer"),
     Option("--die-width", "wafer", "die_width_mm", "wafer-scale die width, mm", _real, group="wafer"),
     Option("--die-height", "wafer", "die_height_mm", "wafer-scale die height, mm", _real, group="wafer"),
@@ -227,8 +242,8 @@ def _add(parser: argparse.ArgumentParser, options: Sequence[Option]) -> None:
         group = groups.setdefault(o.group, parser.add_argument_group(o.group))
         flags = (o.flag, *o.aliases)
         if o.switch is None:
-            group.add_argument(*flags, dest=o.dest, type=o.type, default=_default(o), help=o.help,
-                               metavar="COLSxROWS" if o.type is _dies else None)
+            metavar = {_dies: "COLSxROWS", _patterns: "PATTERN[,PATTERN...]"}.get(o.type)
+            group.add_argument(*flags, dest=o.dest, type=o.type, default=_default(o), help=o.help, metavar=metavar)
         else:
             group.add_argument(*flags, dest=o.dest, default=not o.switch,
                                action="store_true" if o.switch else "store_false", help=o.help)
@@ -253,6 +268,13 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     _add(dy, YIELD_OPTIONS)
+    tr = sub.add_parser(
+        "traffic",
+        help="list the traffic patterns and routing functions `wafer study --traffic` takes",
+        description="The traffic patterns (BookSim's synthetic ones and workloads) with their parameters"
+        " and defaults, and the routing functions.",
+    )
+    tr.add_argument("--json", action="store_true", help="print the list as JSON")
     return parser
 
 
@@ -285,6 +307,24 @@ def _study(args: argparse.Namespace) -> str:
 def _die_yield(args: argparse.Namespace) -> str:
     report = die_yield_report(**_values(args, YIELD_OPTIONS, "report"))
     return _dump(report) if args.json else format_die_yield(report)
+
+
+def _traffic(args: argparse.Namespace) -> str:
+    patterns = routing.describe_patterns()
+    routings = {name: r.description for name, r in routing.ROUTINGS.items()}
+    if args.json:
+        return _dump({"patterns": patterns, "routings": routings})
+    lines = ["Traffic patterns (wafer study --traffic NAME[:KEY=VALUE ...],...):"]
+    for kind in ("synthetic", "workload"):
+        lines.append(f"  {kind}")
+        for p in (p for p in patterns if p["kind"] == kind):
+            params = " ".join(f"{k}={'(required)' if k in p['required'] else v}" for k, v in p["params"].items())
+            lines.append(f"    {p['name']:<15}{p['description']}")
+            if params:
+                lines.append(f"    {'':<15}{params}")
+    lines.append("Routing functions (wafer study --routing NAME):")
+    lines += [f"    {name:<15}{text}" for name, text in routings.items()]
+    return "\n".join(lines)
 
 
 def _dump(data: dict) -> str:
@@ -341,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
-        text = _study(args) if args.command == "study" else _die_yield(args)
+        text = {"study": _study, "yield": _die_yield, "traffic": _traffic}[args.command](args)
     except ParameterError as exc:
         print(f"{parser.prog} {args.command}: error: {flag_names(str(exc), args.command)}", file=sys.stderr)
         return EXIT_BAD_INPUT

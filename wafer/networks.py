@@ -11,9 +11,11 @@ beyond its sampling, and the metrics are those of :meth:`Mapping.metrics`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping as AnyMapping
+
 import numpy as np
 import routing
-from paramcheck import ParameterError, check_instance
+from paramcheck import ParameterError, check_instance, check_str
 from yieldmodels import DefectBatch
 
 from ._shift_kernel import _check_batch, _link_changes_batch, _p2l_batch
@@ -32,12 +34,23 @@ def _take(offsets: np.ndarray, values: np.ndarray, idx: np.ndarray) -> tuple[np.
     return out, values[gather]
 
 
+def _take_runs(offsets, rows, x0, x1, idx):
+    """The bypass runs of the trials ``idx``, as CSR."""
+    out, rows_t = _take(offsets, rows, idx)
+    return out, rows_t, _take(offsets, x0, idx)[1], _take(offsets, x1, idx)[1]
+
+
 class ShiftedNetworks:
     """Uniform-traffic metrics of repaired shift-to-spare wafers, in batches.
 
     Parameters
     ----------
     spec : WaferSpec
+    loads : mapping of str to 1-D array or None, optional
+        Traffic patterns by name, each as its load on every logical channel
+        of ``spec``'s logical mesh (:func:`routing.channel_loads`), or None
+        for the uniform flow counts (shared with the uniform metrics): each
+        wafer's channel loads and hop sums are measured for them too.
 
     Attributes
     ----------
@@ -45,6 +58,8 @@ class ShiftedNetworks:
         The fault-free wafer's embedding.
     fault_free : routing.UniformMetrics
         Its metrics (the spare columns are still crossed).
+    patterns : dict of str -> routing.EmbeddedTraffic
+        The fault-free wafer with each pattern's loads.
 
     Examples
     --------
@@ -53,25 +68,29 @@ class ShiftedNetworks:
     >>> faults = Faults(DefectBatch(np.array([0, 0, 1]), np.array([9])),
     ...                 DefectBatch(np.array([0, 0, 0]), np.array([], dtype=np.int64)),
     ...                 DefectBatch(np.array([0, 0, 0]), np.array([], dtype=np.int64)))
-    >>> status, m = nets.measure(faults)
+    >>> status, m, _ = nets.measure(faults)
     >>> status.tolist(), m["max_link_extra_hops"].tolist()
     ([0, 0], [1.0, 1.0])
     >>> float(m["mean_route_extra_hops"][1]) == Mapping(spec, [9]).metrics().mean_route_extra_hops
     True
     """
 
-    def __init__(self, spec: WaferSpec) -> None:
+    def __init__(self, spec: WaferSpec, loads: AnyMapping[str, np.ndarray] | None = None) -> None:
         check_instance("spec", spec, WaferSpec)
+        if loads is not None and not isinstance(loads, AnyMapping):
+            raise ParameterError(f"loads must be a mapping of pattern name to loads, got {type(loads).__name__}")
         self.spec = spec
         m = Mapping(spec, [])
         self.base = routing.UniformBase(m.logical_shape, m.physical_shape, m.embedding_or_none())
         self.fault_free = self.base.metrics
+        self.patterns = {check_str("loads key", name): self.base if value is None else self.base.with_loads(value)
+                         for name, value in (loads or {}).items()}
         self._geo = (spec.core_rows, spec.core_cols, spec.segment_width, spec.spares_per_segment, spec.diagonal_links)
         b = self.base
         self._index = (b.links, b.node_keys, b.node_offsets, b.node_links)
 
-    def measure(self, faults: Faults) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Remap status and network metrics of every trial of a batch.
+    def measure(self, faults: Faults) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, dict]]:
+        """Remap status, uniform metrics and each pattern's loads of every trial of a batch.
 
         Parameters
         ----------
@@ -88,6 +107,10 @@ class ShiftedNetworks:
             Per trial, the fields of :class:`routing.UniformMetrics` but
             ``mean_route_hops``, equal to :meth:`Mapping.metrics`; NaN where
             the status is not 0.
+        patterns : dict of str -> dict of str -> ndarray of float64
+            Per pattern, :meth:`routing.EmbeddedTraffic.sums_batch` of each
+            trial (its bypass links: the shifted vertical neighbours' diagonal
+            links); NaN where the status is not 0.
 
         Notes
         -----
@@ -101,7 +124,7 @@ class ShiftedNetworks:
                                     s.segment_width, s.spares_per_segment, s.max_skew)
         metrics = {name: np.full(status.size, np.nan) for name in _FIELDS}
         trials = np.flatnonzero(status == OK)
-        removed_off, removed, link_off, cand, srcs, dsts = _link_changes_batch(
+        removed_off, removed, link_off, cand, srcs, dsts, *bypass = _link_changes_batch(
             self._geo, self._index, trials, dead.offsets, dead.sites, links.offsets, links.sites
         )
         blocked = dead if s.router_dies_with_core else routers
@@ -120,15 +143,24 @@ class ShiftedNetworks:
             path_off, channels = _take(paths.offsets, paths.channels, np.flatnonzero(~lost[pair_trial]))
             link_off, cand = _take(link_off, cand, good)
             paths = routing.PathSet(path_off, channels, np.ones(cand.size, dtype=bool))
+            bypass = _take_runs(*bypass, good)
             trials = trials[good]
         node_off, nodes = self.base.visited_nodes(removed_off, removed, link_off, paths)
         logical = _p2l_batch(self._geo, trials, dead.offsets, dead.sites, node_off, nodes)
         changes = routing.EmbeddingChanges(
-            removed_off, removed, link_off, cand, paths.offsets, paths.channels, node_off, nodes, logical
+            removed_off, removed, link_off, cand, paths.offsets, paths.channels, node_off, nodes, logical, *bypass
         )
-        for name, values in self.base.metrics_batch(changes).items():
+        base_sums = self.base.sums_batch(changes)
+        for name, values in self.base.metrics_from(base_sums).items():
             metrics[name][trials] = values
-        return status, metrics
+        patterns = {}
+        for name, traffic in self.patterns.items():
+            sums = base_sums if traffic is self.base else traffic.sums_batch(changes)
+            patterns[name] = {}
+            for key, values in sums.items():
+                patterns[name][key] = np.full(status.size, np.nan)
+                patterns[name][key][trials] = values
+        return status, metrics, patterns
 
 
 def _checked_faults(spec: WaferSpec, faults: object) -> tuple[DefectBatch, DefectBatch, DefectBatch]:

@@ -344,11 +344,11 @@ class ShiftToSpare:
         return Mapping(spec, dead, routers, links)
 
     @staticmethod
-    def networks(spec: WaferSpec):
+    def networks(spec: WaferSpec, loads=None):
         """The study-wide network model of ``spec``'s wafers (:class:`wafer.networks.ShiftedNetworks`)."""
         from .networks import ShiftedNetworks
 
-        return ShiftedNetworks(spec)
+        return ShiftedNetworks(spec, loads)
 
 
 def _checked_batch(spec: WaferSpec, dead: object, name: str = "dead") -> DefectBatch:

@@ -80,6 +80,8 @@ def summarize(result: StudyResult) -> dict:
             "trials": cfg.trials,
             "seed": cfg.seed,
             "scheme": cfg.scheme,
+            "routing": cfg.routing,
+            "link_classes": {c.name: asdict(c) for c in cfg.chiplet.link_classes(spec).classes},
             "wafer": asdict(spec),
             "chiplet": asdict(cfg.chiplet),
         },
@@ -97,6 +99,7 @@ def summarize(result: StudyResult) -> dict:
             "network": network,
             "fault_free_network": asdict(result.fault_free),
         },
+        "traffic": {entry: _traffic(t, ok) for entry, t in result.traffic.items()},
         "chiplet": {
             "dies": [chip.spec.dies_x, chip.spec.dies_y],
             "packaging": chip.spec.packaging,
@@ -109,6 +112,30 @@ def summarize(result: StudyResult) -> dict:
             "network": chip_net,
         },
     })
+
+
+def _ratio(a, b) -> np.ndarray:
+    """``a / b``, NaN where ``b`` is 0 (a pattern that loads no channel)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.asarray(b) > 0, np.divide(a, b), np.nan)
+
+
+def _traffic(t, ok: np.ndarray) -> dict:
+    """One pattern's figures: wafer-scale per trial (mean, 95% CI) next to the
+    fault-free wafer, an ideal mesh and the chiplets."""
+    s, ff = t.setup, t.fault_free
+    trials = {k: v[ok] for k, v in t.trials.items()}
+    wafer = {k: _est(*mean_ci(v)) for k, v in trials.items()}
+    wafer["bandwidth_vs_fault_free"] = _est(*mean_ci(_ratio(ff["step_cycles"], trials["step_cycles"])))
+    wafer["bandwidth_vs_ideal"] = _est(*mean_ci(_ratio(s.ideal["step_cycles"], trials["step_cycles"])))
+    wafer["extra_hops_vs_ideal"] = _est(*mean_ci(trials["mean_hops"] - s.ideal["mean_hops"]))
+    wafer["latency_penalty_ns"] = _est(*mean_ci(trials["latency_ns"] - s.ideal["latency_ns"]))
+    chiplet = dict(s.chiplet)
+    chiplet["bandwidth_vs_ideal"] = float(_ratio(s.chiplet_ideal["step_cycles"], s.chiplet["step_cycles"]))
+    chiplet["extra_hops_vs_ideal"] = s.chiplet["mean_hops"] - s.chiplet_ideal["mean_hops"]
+    chiplet["latency_penalty_ns"] = s.chiplet["latency_ns"] - s.chiplet_ideal["latency_ns"]
+    return {"bytes_per_step": s.bytes_per_step, "wafer": wafer, "fault_free": ff, "ideal_mesh": s.ideal,
+            "chiplet": chiplet, "chiplet_mesh_without_d2d": s.chiplet_ideal}
 
 
 def _fmt(x, digits: int = 4) -> str:
@@ -166,7 +193,7 @@ def format_table(summary: dict) -> str:
     >>> print(format_table(summarize(run_study(cfg))).splitlines()[0])
     Wafer vs chiplets: d0 = 50 defects/cm^2, 20 trials, seed 1
     """
-    if not isinstance(summary, dict) or set(summary) != {"parameters", "wafer", "chiplet"}:
+    if not isinstance(summary, dict) or set(summary) != {"parameters", "wafer", "traffic", "chiplet"}:
         raise ParameterError(f"summary must be a dict made by summarize(), got {shown(summary)}")
     p = summary["parameters"]
     w = summary["wafer"]
@@ -220,6 +247,8 @@ def format_table(summary: dict) -> str:
         ("mean route length, fault-free (hops)", _fmt(w["fault_free_network"]["mean_route_hops"]),
          _fmt(cn["mean_route_hops"])),
     ]
+    for entry, t in summary["traffic"].items():
+        rows += _traffic_rows(entry, t, p["routing"])
     width = max(len(r[0]) for r in rows) + 4
     wcol = max(len(r[1] or "") for r in rows) + 2
     lines.append(f"{'':<{width}}{'wafer-scale':<{wcol}}chiplets")
@@ -233,4 +262,41 @@ def format_table(summary: dict) -> str:
         "Extra hops: physical hops beyond the logical XY hop count; a die-to-die crossing counts "
         f"{_fmt(c['d2d_extra_hops'])} hops (latency at the fabric clock). Chiplet dies have no spares.",
     ]
+    if summary["traffic"]:
+        lc = p["link_classes"]
+        m, d2d = lc["mesh"], lc[_d2d_name(lc, p)]
+        lines.append(
+            f"Traffic: one step of each pattern, priced with link classes (routing.LINK_CLASSES): on-die "
+            f"{_fmt(m['bandwidth_bits_per_cycle'])} bits/cycle at {_fmt(m['clock_ghz'])} GHz, "
+            f"{_fmt(m['energy_pj_per_bit'] + m['router_energy_pj_per_bit'])} pJ/bit a hop (link + router, an "
+            f"estimate); die-to-die {_fmt(d2d['bandwidth_bits_per_cycle'])} bits/cycle, "
+            f"{_fmt(d2d['energy_pj_per_bit'])} pJ/bit. Bandwidth = time of a step on the most loaded channel, "
+            "against the same wafer with no defect (the defects' penalty) and an ideal mesh of the same "
+            "logical shape (what spares and defects cost; chiplets: their mesh without die-to-die links)."
+        )
     return "\n".join(lines)
+
+
+def _d2d_name(classes: dict, p: dict) -> str:
+    return "d2d-advanced" if p["chiplet"]["packaging"] == "si-interposer" else "d2d-standard"
+
+
+def _traffic_rows(entry: str, t: dict, routing_name: str) -> list[tuple]:
+    """The table rows of one pattern."""
+    w, c, ideal = t["wafer"], t["chiplet"], t["ideal_mesh"]
+    return [
+        (f"Traffic: {entry}, {routing_name.upper()} routing ({_fmt(t['bytes_per_step'])} bytes per step)",
+         None, None),
+        ("time of one step, bottleneck channel (ns)", _ci(w["step_ns"]), _fmt(c["step_ns"])),
+        ("bandwidth vs the same wafer with no defect", _ci(w["bandwidth_vs_fault_free"]), ""),
+        ("bandwidth vs an ideal mesh of the same shape", _ci(w["bandwidth_vs_ideal"]),
+         _fmt(c["bandwidth_vs_ideal"])),
+        ("zero-load latency (ns)", _ci(w["latency_ns"]), _fmt(c["latency_ns"])),
+        ("  over the ideal mesh (ns)", _ci(w["latency_penalty_ns"]), _fmt(c["latency_penalty_ns"])),
+        ("mean hops", _ci(w["mean_hops"]), _fmt(c["mean_hops"])),
+        ("  extra over the ideal mesh", _ci(w["extra_hops_vs_ideal"]), _fmt(c["extra_hops_vs_ideal"])),
+        ("energy per bit (pJ)", _ci(w["energy_pj_per_bit"]), _fmt(c["energy_pj_per_bit"])),
+        ("energy per step (uJ)", _ci(w["step_energy_uj"]), _fmt(c["step_energy_uj"])),
+        ("  ideal mesh: step (ns) / energy per bit (pJ)",
+         f"{_fmt(ideal['step_ns'])} / {_fmt(ideal['energy_pj_per_bit'])}", ""),
+    ]

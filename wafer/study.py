@@ -36,6 +36,7 @@ from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
 from .faults import faults_from
 from .geometry import WaferSpec
 from .remap import get_scheme
+from .workloads import TrafficResult, parse_pattern, prepare_patterns
 
 __all__ = ["StudyConfig", "StudyResult", "run_study", "TRIAL_METRICS"]
 
@@ -100,6 +101,13 @@ class StudyConfig:
         Root seed, in [0, 2**63); the same seed gives the same numbers.
     scheme : str
         Remap scheme, a key of :data:`wafer.remap.SCHEMES`.
+    traffic : tuple of str
+        Traffic patterns to price on each wafer and on the chiplets, each a
+        name of :data:`routing.PATTERNS` with optional parameters
+        (``"stencil:points=9"``; :mod:`wafer.workloads`).
+    routing : str
+        Routing function of the patterns on the logical mesh, a key of
+        :data:`routing.ROUTINGS` (the uniform-traffic table is XY).
     chunk_size : int
         Trials sampled per batch, at most :data:`MAX_CHUNK` (memory only;
         results do not depend on it). Batches expected to hold more than
@@ -118,6 +126,8 @@ class StudyConfig:
     trials: int = 300
     seed: int = 2026
     scheme: str = "shift-to-spare"
+    traffic: tuple = ("uniform",)
+    routing: str = "xy"
     chunk_size: int = 64
 
     def __post_init__(self) -> None:
@@ -156,6 +166,11 @@ class StudyConfig:
         check_int("seed", self.seed, minimum=0)
         check_int("chunk_size", self.chunk_size, maximum=MAX_CHUNK)
         get_scheme(self.scheme)
+        if not isinstance(self.traffic, tuple) or len(set(self.traffic)) != len(self.traffic):
+            raise ParameterError(f"traffic must be a tuple of distinct pattern entries, got {self.traffic!r}")
+        for entry in self.traffic:
+            check_choice("traffic", parse_pattern(entry)[0], routing.PATTERNS)
+        check_choice("routing", self.routing, routing.ROUTINGS)
 
     @property
     def block(self) -> tuple[int, int] | None:
@@ -224,6 +239,8 @@ class StudyResult:
         Closed-form repair probability of the scheme (see its docs); None
         where there is none (radial positions).
     chiplet : ChipletResult
+    traffic : dict of str -> TrafficResult
+        Each pattern of ``config.traffic``.
     """
 
     config: StudyConfig
@@ -234,6 +251,7 @@ class StudyResult:
     fault_free: routing.UniformMetrics
     repair_closed_form: float | None
     chiplet: ChipletResult
+    traffic: dict
 
     @property
     def repaired(self) -> np.ndarray:
@@ -278,14 +296,25 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     # What is the same on every wafer, first: so that bad input fails before
     # any trial, and nothing is computed twice.
     chiplet = chiplet_comparison(spec, config.chiplet, config.d0, config.alpha)
-    networks = scheme.networks(spec)
+    classes = config.chiplet.link_classes(spec)
+    patterns = prepare_patterns(
+        config.traffic, config.routing, spec.logical_shape, (spec.core_rows, spec.core_cols),
+        config.chiplet.die_cores(spec), classes, config.chiplet.d2d_class,
+    )
+    networks = scheme.networks(spec, {e: p.loads for e, p in patterns.items()})
     fault_free = networks.fault_free
+    none = routing.EmbeddingChanges.none(1)
+    pattern_fault_free = {
+        e: _pattern_figures(networks.patterns[e], p, networks.patterns[e].sums_batch(none), classes)
+        for e, p in patterns.items()
+    }
     repair_closed_form = config.repair_closed_form()
     n = config.trials
     defects = np.zeros(n, dtype=np.int64)
     dead_n = np.zeros(n, dtype=np.int64)
     status = np.zeros(n, dtype=np.int8)
     metrics = {name: np.full(n, np.nan) for name in TRIAL_METRICS}
+    per_trial = {e: {name: np.full(n, np.nan) for name in routing.FIGURES} for e in patterns}
     grid = yieldmodels.DefectGrid.from_die(
         spec.core_rows, spec.core_cols, spec.die_width_mm, spec.die_height_mm
     )
@@ -306,9 +335,14 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
             dead_n[here] = faults.cores.counts
             # The remap rules, then the network of every repaired wafer,
             # which also finds out whether every logical link has a path.
-            status[here], measured = networks.measure(faults)
+            status[here], measured, sums = networks.measure(faults)
             for name in TRIAL_METRICS:
                 metrics[name][here] = measured[name]
+            ok = np.flatnonzero(status[here] == 0)
+            for e, p in patterns.items():
+                figures = _pattern_figures(networks.patterns[e], p, {k: v[ok] for k, v in sums[e].items()}, classes)
+                for name, values in figures.items():
+                    per_trial[e][name][start + ok] = values
             bar.update(size)
     return StudyResult(
         config=config,
@@ -319,4 +353,11 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
         fault_free=fault_free,
         repair_closed_form=repair_closed_form,
         chiplet=chiplet,
+        traffic={e: TrafficResult(p, per_trial[e], {k: float(v[0]) for k, v in pattern_fault_free[e].items()})
+                 for e, p in patterns.items()},
     )
+
+
+def _pattern_figures(traffic: routing.EmbeddedTraffic, setup, sums: dict, classes) -> dict:
+    """The figures of trials' pattern sums (:func:`routing.embedded_figures`)."""
+    return routing.embedded_figures(sums, traffic, setup.total, classes, unit_bits=setup.unit_bits)

@@ -1,0 +1,114 @@
+"""Traffic patterns in a study: each trial's figures against a wafer-by-wafer
+computation, the baselines against what they must be, and the chiplet side
+against the die-grid closed form."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import routing
+import yieldmodels
+from test_wafer_networks import reference_pattern_sums
+from test_wafer_study import small_config
+
+from paramcheck import ParameterError
+from wafer import ChipletSpec, Mapping, faults_from, run_study
+from wafer.workloads import parse_pattern
+
+PATTERNS = ("uniform", "stencil", "allreduce-ring", "tornado", "random-graph:degree=2.0")
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_study(small_config(trials=24, traffic=PATTERNS,
+                                  router_fraction=0.2, link_fraction=0.2))
+
+
+def test_each_trial_is_priced_from_its_own_whole_mapping(result):
+    cfg = result.config
+    spec = cfg.wafer
+    lrows, lcols = spec.logical_shape
+    mesh = cfg.chiplet.link_classes(spec)["mesh"]
+    hop_pj = mesh.energy_pj_per_bit + mesh.router_energy_pj_per_bit
+    grid = yieldmodels.DefectGrid.from_die(spec.core_rows, spec.core_cols, spec.die_width_mm, spec.die_height_mm)
+    batch = yieldmodels.sample_grid_defects(
+        cfg.trials, grid, cfg.mean_defects, cfg.seed, alpha=cfg.cluster_alpha, block=cfg.block, kinds=cfg.kinds)
+    faults = faults_from(batch)
+    checked = 0
+    for entry in PATTERNS:
+        name, params = parse_pattern(entry)
+        flows = routing.make_traffic(name, lrows, lcols, **params)
+        loads = routing.channel_loads(flows, lrows, lcols)
+        t = result.traffic[entry]
+        for i in np.flatnonzero(result.repaired):
+            m = Mapping(spec, faults.cores.trial(i), faults.routers.trial(i), faults.links.trial(i))
+            ref = reference_pattern_sums(spec, m, loads)
+            # The default link classes: mesh and bypass both 32 bits a cycle.
+            step = max(ref["max_load"], ref["bypass_max"]) * 8 / 32
+            hops = (loads.sum() + ref["sum_load_extra"]) / flows.total
+            assert t.trials["step_cycles"][i] == pytest.approx(step, rel=1e-12)
+            assert t.trials["mean_hops"][i] == pytest.approx(hops, rel=1e-12)
+            bypass = routing.LINK_CLASSES["bypass"]
+            extra_pj = bypass.energy_pj_per_bit + bypass.router_energy_pj_per_bit - hop_pj
+            pj = (hops * flows.total * hop_pj + ref["bypass_sum"] * extra_pj) / flows.total
+            assert t.trials["energy_pj_per_bit"][i] == pytest.approx(pj, rel=1e-12)
+            checked += 1
+        assert np.isnan(t.trials["step_cycles"][~result.repaired]).all()
+    assert checked > 20
+
+
+def test_the_fault_free_wafer_is_its_own_baseline_and_no_better_than_ideal():
+    r = run_study(small_config(trials=3, d0=0.0, traffic=PATTERNS))
+    for entry, t in r.traffic.items():
+        assert (t.trials["step_cycles"] == t.fault_free["step_cycles"]).all()
+        assert (t.trials["mean_hops"] == t.fault_free["mean_hops"]).all()
+        # Spares stretch routes: never fewer hops or less time than the ideal mesh.
+        assert t.fault_free["mean_hops"] >= t.setup.ideal["mean_hops"] - 1e-12
+        assert t.fault_free["step_cycles"] >= t.setup.ideal["step_cycles"] - 1e-12
+
+
+def test_chiplet_uniform_figures_agree_with_the_die_grid_closed_form():
+    r = run_study(small_config(trials=2, d0=0.0))
+    spec = r.config.wafer
+    n = spec.n_cores
+    closed = r.chiplet.network
+    chip = r.traffic["uniform"].setup.chiplet
+    # Each node sends one byte spread over the others; 32-bit links.
+    assert chip["step_cycles"] == pytest.approx(closed.gamma_max * n * 8 / 32 / (n - 1), rel=1e-12)
+    # Hops per byte = hops per ordered pair (self pairs included) * n / (n - 1).
+    assert chip["mean_hops"] == pytest.approx(closed.mean_route_hops * n / (n - 1), rel=1e-12)
+
+
+def test_uniform_loads_the_same_under_xy_and_yx():
+    xy = run_study(small_config(trials=6, traffic=("uniform",)))
+    yx = run_study(small_config(trials=6, traffic=("uniform",), routing="yx"))
+    for k in ("step_cycles", "mean_hops", "energy_pj_per_bit"):
+        assert np.array_equal(xy.traffic["uniform"].trials[k], yx.traffic["uniform"].trials[k], equal_nan=True)
+
+
+def test_a_slower_d2d_link_slows_the_chiplets_on_patterns_that_cross_dies():
+    fast = run_study(small_config(trials=1, d0=0.0, traffic=("tornado",)))
+    slow = run_study(small_config(trials=1, d0=0.0, traffic=("tornado",),
+                                  chiplet=ChipletSpec(dies_x=2, dies_y=2, d2d_gbps_per_mm=1.0)))
+    b_fast = fast.config.chiplet.d2d_bandwidth(fast.config.wafer)
+    b_slow = slow.config.chiplet.d2d_bandwidth(slow.config.wafer)
+    assert b_slow < b_fast
+    t_fast, t_slow = (r.traffic["tornado"].setup.chiplet["step_cycles"] for r in (fast, slow))
+    assert t_slow == pytest.approx(t_fast * b_fast / b_slow, rel=1e-12)
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(traffic=["uniform"]), "traffic must be a tuple"),
+    (dict(traffic=("uniform", "uniform")), "traffic must be a tuple of distinct"),
+    (dict(traffic=("unifrom",)), "did you mean 'uniform'"),
+    (dict(traffic=("stencil:points",)), r"traffic must be name\[:key=value"),
+    (dict(routing="zy"), "routing must be one of 'xy', 'yx'"),
+])
+def test_bad_traffic_is_refused_before_any_trial(kw, match):
+    with pytest.raises(ParameterError, match=match):
+        run_study(small_config(**kw))
+
+
+def test_a_pattern_that_does_not_fit_the_mesh_says_so():
+    with pytest.raises(ParameterError, match=r"traffic 'transpose' is refused on the wafer's 12 x 20 logical mesh"):
+        run_study(small_config(traffic=("transpose",)))
