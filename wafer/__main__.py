@@ -1,6 +1,7 @@
 """``python -m wafer`` and the ``wafer`` command."""
 
 import os
+import signal
 import sys
 
 from ._exit import EXIT_INTERRUPTED, INTERRUPTED
@@ -22,8 +23,21 @@ def _exit_interrupted() -> None:
     os._exit(EXIT_INTERRUPTED)
 
 
+def _on_interrupt(signum, frame) -> None:
+    """Ctrl-C: one line, status 130, at once.
+
+    Raising KeyboardInterrupt is not enough: one that lands in a ctypes
+    callback (numba's compiler calls back into Python) is printed and
+    swallowed there, and the study would go on. A study writes nothing until
+    it has finished, so leaving at once loses nothing.
+    """
+    print(INTERRUPTED, file=sys.stderr)
+    _exit_interrupted()
+
+
 def run() -> None:
-    """Load the command line and run it; Ctrl-C while it loads ends as it does later."""
+    """Load the command line and run it; Ctrl-C at any moment ends with one line and status 130."""
+    signal.signal(signal.SIGINT, _on_interrupt)
     try:
         from .cli import main
     except KeyboardInterrupt:
