@@ -72,6 +72,19 @@ Section 3, a study's networks (wafers per second)
                     the same batches. The script checks that both give
                     identical metrics and statuses (exit status 1 if not).
 
+Section 4, traffic patterns on repaired wafers (microseconds per wafer)
+    batched         ``routing.make_traffic`` + ``routing.channel_loads`` once per
+                    pattern (the setup, with ``EmbeddedTraffic.with_loads``), then
+                    the pattern's channel-load maximum and hop sums of every
+                    wafer of the section-3 batches: the cost a pattern adds to
+                    ``ShiftedNetworks.measure`` (one thread).
+    per wafer       naive numpy on the first ``--metric-wafers`` repaired wafers:
+                    ``Mapping(...)``, its dense logical -> physical map and
+                    embedding, every logical link's load put on its physical
+                    channel or path (``np.bincount``). The script checks that
+                    both give the same largest mesh and bypass loads and the
+                    same load-weighted extra hops (exit status 1 if not).
+
 Exit status: 0 when every check passes, 1 when one fails (the tables are
 still printed), 2 on bad arguments.
 """
@@ -91,6 +104,7 @@ import numba
 import numpy as np
 import routing
 import wafer
+import wafer.workloads
 import yieldmodels
 
 D0_PER_CM2 = 0.1
@@ -368,7 +382,7 @@ def section_study(spec, mean, args, quiet):
     _log(f"section 3: per-wafer Mapping baseline, {args.metric_wafers} wafers", quiet)
     k = min(args.metric_wafers, args.study_wafers)
     per_wafer, mismatches, done = [], 0, 0
-    for f, (status, metrics) in zip(faults, out):
+    for f, (status, metrics, _) in zip(faults, out):
         for t in range(f.cores.n_trials):
             if done == k:
                 break
@@ -389,6 +403,78 @@ def section_study(spec, mean, args, quiet):
         "identical": mismatches == 0, "mismatches": mismatches,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+# --------------------------------------------------------------------------- section 4
+
+#: The patterns section 4 prices (the bit permutations need power-of-two meshes).
+PATTERNS = ("stencil", "stencil:points=9", "allreduce-ring", "allreduce-2d", "pipeline", "summa",
+            "random-graph", "tornado", "neighbor", "hotspot")
+
+
+def naive_pattern_sums(spec, m, loads):
+    """One wafer's pattern sums in plain numpy over every logical link."""
+    lrows, lcols = m.logical_shape
+    l2p = m.to_dense().ravel()
+    e = m.embedding_or_none()
+    links = np.arange(4 * lrows * lcols)
+    target = routing.channel_target(links, lrows, lcols)
+    node, port = links // 4, links % 4
+    valid = target >= 0
+    listed = np.isin(links, e.links)
+    src, dst = l2p[node[valid]], l2p[target[valid]]
+    diag = np.zeros(links.size, dtype=bool)
+    diag[valid] = spec.diagonal_links & (port[valid] >= 2) & (src % spec.core_cols != dst % spec.core_cols)
+    diag &= ~listed
+    one = valid & ~listed & ~diag
+    channel = 4 * l2p[node[one]] + port[one]
+    path_loads = np.repeat(loads[e.links], e.paths.hops)
+    on = np.bincount(np.concatenate((channel, e.paths.channels)),
+                     weights=np.concatenate((loads[one], path_loads)), minlength=4 * spec.n_cores)
+    return {"max_load": float(on.max()), "bypass_max": float(loads[diag].max(initial=0.0)),
+            "sum_load_extra": float((loads[e.links] * (e.paths.hops - 1)).sum())}
+
+
+def section_patterns(spec, mean, args, quiet):
+    seed = args.seed + 3
+    numba.set_num_threads(1)
+    lrows, lcols = spec.logical_shape
+    base = wafer.ShiftedNetworks(spec)
+    batches = [wafer.faults_from(b) for b in _study_batches(spec, mean, args.study_wafers, seed)]
+    base.measure(batches[0])
+    t_base, _ = _best_of(lambda: [base.measure(f) for f in batches], args.repeat)
+    rows, mismatches = [], 0
+    for entry in PATTERNS:
+        _log(f"section 4: {entry}", quiet)
+        name, params = wafer.workloads.parse_pattern(entry)
+        t0 = time.perf_counter()
+        loads = routing.channel_loads(routing.make_traffic(name, lrows, lcols, **params), lrows, lcols)
+        nets = wafer.ShiftedNetworks.__new__(wafer.ShiftedNetworks)
+        nets.__dict__.update(base.__dict__)
+        nets.patterns = {entry: base.base.with_loads(loads)}
+        setup = time.perf_counter() - t0
+        nets.measure(batches[0])
+        t_all, out = _best_of(lambda: [nets.measure(f) for f in batches], args.repeat)
+        per_wafer, done = [], 0
+        for f, (status, _, sums) in zip(batches, out):
+            for t in np.flatnonzero(status == 0):
+                if done == args.metric_wafers:
+                    break
+                t1 = time.perf_counter()
+                m = wafer.Mapping(spec, f.cores.trial(t), f.routers.trial(t), f.links.trial(t))
+                ref = naive_pattern_sums(spec, m, loads)
+                per_wafer.append(time.perf_counter() - t1)
+                done += 1
+                got = {k: float(sums[entry][k][t]) for k in ref}
+                if any(not math.isclose(got[k], ref[k], rel_tol=1e-9, abs_tol=1e-9) for k in ref):
+                    mismatches += 1
+        added = max(t_all - t_base, 0.0) / args.study_wafers
+        rows.append({"pattern": entry, "setup_s": setup, "batched_s_per_wafer": added,
+                     "per_wafer_s": float(np.mean(per_wafer)), "ratio": float(np.mean(per_wafer)) / added
+                     if added else math.inf, "checked": done})
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    return {"rows": rows, "identical": mismatches == 0, "mismatches": mismatches,
+            "base_s_per_wafer": t_base / args.study_wafers}
 
 
 # --------------------------------------------------------------------------- main
@@ -500,6 +586,17 @@ def print_report(res):
           f"included): {st['ratio_per_wafer_over_batched']:.0f}x")
     print(f"identical statuses and metrics: {'yes' if st['identical'] else 'NO'}; "
           f"peak resident memory {st['peak_rss_mib']:.0f} MiB")
+    pt = res["patterns"]
+    print(f"\n4. traffic patterns on repaired wafers (one thread; the uniform networks alone: "
+          f"{pt['base_s_per_wafer'] * 1e6:.1f} us/wafer)")
+    hdr = f"{'pattern':<18} {'setup s':>8} {'added us/wafer':>14} {'per-wafer ms':>12} {'ratio':>8}"
+    print(hdr)
+    print("-" * len(hdr))
+    for row in pt["rows"]:
+        print(f"{row['pattern']:<18} {row['setup_s']:>8.2f} {row['batched_s_per_wafer'] * 1e6:>14.1f} "
+              f"{row['per_wafer_s'] * 1e3:>12.1f} {row['ratio']:>7.0f}x")
+    print(f"same largest loads and hop sums as naive numpy on every checked wafer: "
+          f"{'yes' if pt['identical'] else 'NO'}")
     print(f"\nall checks passed: {'yes' if res['ok'] else 'NO'}   (total {res['total_s']:.1f} s)")
 
 
@@ -514,7 +611,8 @@ def main(argv=None):
     repair = section_repair(spec, mean, args, quiet)
     repair["rates_agree"] = all(abs(r["z"]) <= Z_LIMIT for r in repair["rows"])
     metrics = section_metrics(spec, mean, args, quiet)
-    ok = (repair["rates_agree"] and repair["cross_check"]["mismatches"] == 0 and metrics["identical"]
+    patterns = section_patterns(spec, mean, args, quiet)
+    ok = (patterns["identical"] and repair["rates_agree"] and repair["cross_check"]["mismatches"] == 0 and metrics["identical"]
           and study["identical"]
           and (metrics["nodiag_check"] is None or metrics["nodiag_check"]["identical"]))
     res = {
@@ -525,6 +623,7 @@ def main(argv=None):
         "repair": repair,
         "metrics": metrics,
         "study": study,
+        "patterns": patterns,
         "ok": ok,
         "total_s": time.perf_counter() - t0,
     }
