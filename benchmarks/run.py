@@ -85,6 +85,17 @@ Section 4, traffic patterns on repaired wafers (microseconds per wafer)
                     both give the same largest mesh and bypass loads and the
                     same load-weighted extra hops (exit status 1 if not).
 
+Section 5, small faulty meshes against networkx (milliseconds per wafer)
+    batched         ``ShiftedNetworks.measure`` with each pattern, per wafer, on
+                    32 x 32 and 64 x 64 logical meshes (rows of two segments of
+                    16 or 32 cores plus a spare), D0 giving ~8 defects a wafer,
+                    a fifth of them killing routers and a fifth links.
+    networkx        ``routing.reference_pattern_loads`` on ``Mapping.network()``:
+                    every flow routed on the logical mesh and every hop put on
+                    the physical network (paths by networkx shortest paths), on
+                    the first ``--metric-wafers`` repaired wafers. The script
+                    checks the two agree (exit status 1 if not).
+
 Exit status: 0 when every check passes, 1 when one fails (the tables are
 still printed), 2 on bad arguments.
 """
@@ -477,6 +488,52 @@ def section_patterns(spec, mean, args, quiet):
             "base_s_per_wafer": t_base / args.study_wafers}
 
 
+# --------------------------------------------------------------------------- section 5
+
+SMALL_PATTERNS = ("stencil", "tornado", "allreduce-ring", "random-graph")
+
+
+def section_small(args, quiet):
+    from routing.reference import reference_pattern_loads
+
+    numba.set_num_threads(1)
+    rows = []
+    mismatches = 0
+    for side in (32, 64):
+        seg = side // 2 + 1
+        spec = wafer.WaferSpec(core_rows=side, core_cols=2 * seg, segment_width=seg, die_width_mm=10.0,
+                               die_height_mm=10.0)
+        lrows, lcols = spec.logical_shape
+        kinds = yieldmodels.DefectKinds(core=0.6, router=0.2, link=0.2)
+        grid = yieldmodels.DefectGrid.from_die(spec.core_rows, spec.core_cols, 10.0, 10.0)
+        n = args.study_wafers // 10
+        faults = wafer.faults_from(yieldmodels.sample_grid_defects(n, grid, 8.0, args.seed, kinds=kinds))
+        for entry in SMALL_PATTERNS:
+            _log(f"section 5: {side} x {side}, {entry}", quiet)
+            flows = routing.make_traffic(entry, lrows, lcols)
+            loads = routing.channel_loads(flows, lrows, lcols)
+            nets = wafer.ShiftedNetworks(spec, {entry: loads})
+            nets.measure(faults)
+            t_batch, (status, _, sums) = _best_of(lambda: nets.measure(faults), args.repeat)
+            ref_t, done = [], 0
+            for t in np.flatnonzero(status == 0)[: args.metric_wafers]:
+                t0 = time.perf_counter()
+                m = wafer.Mapping(spec, faults.cores.trial(t), faults.routers.trial(t), faults.links.trial(t))
+                net = m.network()
+                ref = reference_pattern_loads(net, m.to_dense(), flows, "xy", spec.bridge_margin)
+                ref_t.append(time.perf_counter() - t0)
+                done += 1
+                bypass = net.link_classes.index("bypass")
+                mesh_max = max((v for c, v in ref.items() if net.channel_class[c] != bypass), default=0.0)
+                if not math.isclose(mesh_max, float(sums[entry]["max_load"][t]), rel_tol=1e-9, abs_tol=1e-12):
+                    mismatches += 1
+            rows.append({"side": side, "pattern": entry, "batched_s_per_wafer": t_batch / n,
+                         "networkx_s_per_wafer": float(np.mean(ref_t)),
+                         "ratio": float(np.mean(ref_t)) / (t_batch / n), "checked": done})
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    return {"rows": rows, "identical": mismatches == 0, "mismatches": mismatches}
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -597,6 +654,15 @@ def print_report(res):
               f"{row['per_wafer_s'] * 1e3:>12.1f} {row['ratio']:>7.0f}x")
     print(f"same largest loads and hop sums as naive numpy on every checked wafer: "
           f"{'yes' if pt['identical'] else 'NO'}")
+    sm = res["small"]
+    print("\n5. small faulty meshes: batched against networkx routing every flow (one thread)")
+    hdr = f"{'mesh':<8} {'pattern':<16} {'batched ms/w':>12} {'networkx ms/w':>13} {'ratio':>8}"
+    print(hdr)
+    print("-" * len(hdr))
+    for row in sm["rows"]:
+        print(f"{row['side']:>2} x {row['side']:<3} {row['pattern']:<16} {row['batched_s_per_wafer'] * 1e3:>12.3f} "
+              f"{row['networkx_s_per_wafer'] * 1e3:>13.1f} {row['ratio']:>7.0f}x")
+    print(f"same largest mesh load as networkx on every checked wafer: {'yes' if sm['identical'] else 'NO'}")
     print(f"\nall checks passed: {'yes' if res['ok'] else 'NO'}   (total {res['total_s']:.1f} s)")
 
 
@@ -612,7 +678,8 @@ def main(argv=None):
     repair["rates_agree"] = all(abs(r["z"]) <= Z_LIMIT for r in repair["rows"])
     metrics = section_metrics(spec, mean, args, quiet)
     patterns = section_patterns(spec, mean, args, quiet)
-    ok = (patterns["identical"] and repair["rates_agree"] and repair["cross_check"]["mismatches"] == 0 and metrics["identical"]
+    small = section_small(args, quiet)
+    ok = (patterns["identical"] and small["identical"] and repair["rates_agree"] and repair["cross_check"]["mismatches"] == 0 and metrics["identical"]
           and study["identical"]
           and (metrics["nodiag_check"] is None or metrics["nodiag_check"]["identical"]))
     res = {
@@ -624,6 +691,7 @@ def main(argv=None):
         "metrics": metrics,
         "study": study,
         "patterns": patterns,
+        "small": small,
         "ok": ok,
         "total_s": time.perf_counter() - t0,
     }

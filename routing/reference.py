@@ -14,8 +14,11 @@ from .dense import _check_dense
 from .mesh import mesh_graph
 from .embedding import _check_links
 from .xy import xy_route
+from .loads import route_paths
+from .network import Network
+from .traffic import Flows
 
-__all__ = ["REFERENCE_MAX_NODES", "reference_link_path", "reference_uniform_metrics"]
+__all__ = ["REFERENCE_MAX_NODES", "reference_link_path", "reference_pattern_loads", "reference_uniform_metrics"]
 
 #: Most physical nodes :func:`reference_uniform_metrics` takes (a 32 x 32
 #: mesh). It routes all ``N**2`` flows of the logical mesh (``N`` at most the
@@ -154,3 +157,87 @@ def _iterable(name: str, value: object) -> list:
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise ParameterError(f"{name} must be a collection of logical channel ids, got {shown(value)}")
     return list(value)
+
+
+def reference_pattern_loads(
+    network: Network, l2p: np.ndarray, flows: Flows, routing: str = "xy", margin: int = 2
+) -> dict[int, float]:
+    """Route every flow of a pattern on the logical mesh and put it on the physical network.
+
+    Each logical hop ``a -> b`` (``l2p[a]`` to ``l2p[b]`` physically) takes, in
+    this order: the usable mesh channel leaving ``l2p[a]`` by the hop's own
+    port, if it reaches ``l2p[b]``; a usable dedicated (non-mesh) channel
+    from ``l2p[a]`` to ``l2p[b]``; else :func:`reference_link_path` over the
+    usable mesh channels within ``margin`` of the pair.
+
+    Parameters
+    ----------
+    network : Network
+        The physical network: a mesh (node ``x + cols * y``) with its dead
+        routers and channels and any dedicated links.
+    l2p : 2-D array of int
+        The physical node of each logical node (logical shape).
+    flows : Flows
+        On the logical mesh; uniform traffic is listed flow by flow
+        (:meth:`Flows.materialised`, small meshes).
+    routing : str
+        A key of :data:`routing.ROUTINGS`.
+    margin : int
+
+    Returns
+    -------
+    dict of int -> float
+        Load on each used channel of ``network`` (CSR ids).
+
+    Raises
+    ------
+    ParameterError
+        If a logical hop has no path.
+
+    Notes
+    -----
+    Python, flow by flow and hop by hop (each distinct logical link's path
+    found once): for small meshes and tests.
+    """
+    l2p = np.asarray(l2p)
+    lrows, lcols = l2p.shape
+    flat = l2p.ravel()
+    cols = int(network.x.max()) + 1
+    usable = network.channel_usable()
+    mesh_ids = network.mesh_channel_ids()
+    g = nx.DiGraph()
+    g.add_nodes_from(np.flatnonzero(network.router_alive).tolist())
+    for m in np.flatnonzero(mesh_ids >= 0):
+        c = int(mesh_ids[m])
+        if usable[c]:
+            g.add_edge(int(network.source[c]), int(network.target[c]), channel=int(m))
+    listed = flows.materialised() if flows.uniform else flows
+    paths: dict[int, list[int]] = {}
+    loads: dict[int, float] = {}
+    route = route_paths(listed.src, listed.dst, lrows, lcols, routing)
+    for i in range(len(listed)):
+        for link in route.path(i).tolist():
+            if link not in paths:
+                paths[link] = _physical_path(network, g, cols, mesh_ids, usable, flat, link, lrows, lcols, margin)
+            for c in paths[link]:
+                loads[c] = loads.get(c, 0.0) + float(listed.weight[i])
+    return loads
+
+
+def _physical_path(network, g, cols, mesh_ids, usable, flat, link, lrows, lcols, margin) -> list[int]:
+    """The CSR channels one logical link takes (see :func:`reference_pattern_loads`)."""
+    node, port = divmod(link, 4)
+    x, y = node % lcols, node // lcols
+    dx, dy = ((1, 0), (-1, 0), (0, 1), (0, -1))[port]
+    a, b = int(flat[node]), int(flat[(x + dx) + lcols * (y + dy)])
+    c = int(mesh_ids[4 * a + port])
+    if c >= 0 and usable[c] and int(network.target[c]) == b:
+        return [c]
+    out = network.out_channels(a)
+    direct = [int(k) for k in out if int(network.target[k]) == b and usable[k] and k not in mesh_ids[4 * a:4 * a + 4]]
+    if direct:
+        return direct[:1]
+    path = reference_link_path(g, cols, a, b, margin)
+    if path is None:
+        raise ParameterError(f"l2p must give every logical link a path, got none from node {a} to node {b}")
+    return [int(mesh_ids[m]) for m in path]

@@ -10,12 +10,16 @@ from __future__ import annotations
 from unittest.mock import patch
 
 import numpy as np
+import pytest
+import routing
 import routing.incremental
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_wafer_remap import small_wafers
 
+from routing.reference import reference_pattern_loads
 from wafer import Faults, Mapping, ShiftedNetworks, WaferSpec
+from wafer.workloads import parse_pattern
 from yieldmodels import DefectBatch
 
 FIELDS = (
@@ -145,3 +149,39 @@ def test_pattern_sums_equal_a_link_by_link_sum_on_the_whole_mapping(data):
             assert {k: float(patterns["p"][k][t]) for k in want} == want
         else:
             assert np.isnan(patterns["p"]["max_load"][t])
+
+
+#: Patterns that fit any small mesh (the bit permutations need power-of-two ones).
+ANY_MESH = ("uniform", "stencil", "stencil:points=9", "allreduce-ring", "allreduce-2d", "tornado", "neighbor",
+            "hotspot", "random-graph:degree=1.0", "summa")
+
+
+@given(st.data())
+@settings(max_examples=80)
+def test_pattern_sums_equal_networkx_routing_every_flow_on_the_wafer_network(data):
+    """Every flow routed XY or YX on the logical mesh, each hop put on the
+    wafer's physical network (Mapping.network) by the networkx reference."""
+    spec = data.draw(small_wafers(max_rows=6, max_segments=3, max_segment_width=6))
+    lrows, lcols = spec.logical_shape
+    entry = data.draw(st.sampled_from(ANY_MESH), label="pattern")
+    name, params = parse_pattern(entry)
+    assume(lrows * lcols >= 3 or name not in ("allreduce-ring", "random-graph"))
+    how = data.draw(st.sampled_from(sorted(routing.ROUTINGS)), label="routing")
+    flows = routing.make_traffic(name, lrows, lcols, **params)
+    loads = routing.channel_loads(flows, lrows, lcols, how)
+    w = data.draw(wafer_faults(spec))
+    m = Mapping(spec, *w)
+    assume(m.repaired)
+    faults = Faults(*(batch([w[k]]) for k in range(3)))
+    _, _, sums = ShiftedNetworks(spec, {entry: loads}).measure(faults)
+    s = {k: float(v[0]) for k, v in sums[entry].items()}
+    net = m.network()
+    ref = reference_pattern_loads(net, m.to_dense(), flows, how, spec.bridge_margin)
+    bypass = net.link_classes.index("bypass")
+    on_mesh = [v for c, v in ref.items() if net.channel_class[c] != bypass]
+    on_bypass = [v for c, v in ref.items() if net.channel_class[c] == bypass]
+    assert s["max_load"] == pytest.approx(max(on_mesh, default=0.0), rel=1e-9, abs=1e-12)
+    assert s["bypass_max"] == pytest.approx(max(on_bypass, default=0.0), rel=1e-9, abs=1e-12)
+    assert s["bypass_sum"] == pytest.approx(sum(on_bypass), rel=1e-9, abs=1e-12)
+    # Load times channels crossed, summed.
+    assert loads.sum() + s["sum_load_extra"] == pytest.approx(sum(ref.values()), rel=1e-9, abs=1e-12)

@@ -206,6 +206,41 @@ class Mapping:
             self._embedding = routing.Embedding(links[multi], paths, nodes, self.p2l(nodes))
         return self._embedding
 
+    def network(self, link_classes: routing.LinkClassTable | None = None) -> routing.Network:
+        """The physical network of this wafer: its core grid as a mesh, its dead
+        routers and links, and (with ``diagonal_links``) a dedicated ``bypass``
+        link between each pair of vertical logical neighbours that the shift
+        has moved apart.
+
+        Parameters
+        ----------
+        link_classes : routing.LinkClassTable, optional
+            Default :data:`routing.LINK_CLASSES`.
+
+        Notes
+        -----
+        O(cores): for small wafers, tests and the networkx reference; a study
+        follows the defects instead (:class:`wafer.ShiftedNetworks`).
+
+        Examples
+        --------
+        >>> spec = WaferSpec(core_rows=2, core_cols=4, segment_width=4)
+        >>> net = ShiftToSpare.mapping(spec, [1]).network()
+        >>> int((net.channel_class == net.link_classes.index("bypass")).sum())   # 2 -> 5, 3 -> 6, both ways
+        4
+        """
+        if not self.repaired:
+            raise ParameterError(f"mapping must be repaired to have a network, got: {self.failure}")
+        s = self.spec
+        net = routing.Network.mesh(s.core_rows, s.core_cols, link_classes=link_classes)
+        net = net.with_dead(routers=self.blocked, links=net.mesh_channel_ids()[self.links])
+        if not s.diagonal_links:
+            return net
+        l2p = self.to_dense()
+        upper, lower = l2p[:-1].ravel(), l2p[1:].ravel()
+        moved = upper % s.core_cols != lower % s.core_cols
+        return net.with_extra_links(upper[moved], lower[moved], "bypass") if moved.any() else net
+
     def _links_on_dead_channels(self) -> np.ndarray:
         """Logical links whose one-hop mesh channel is a dead link."""
         s = self.spec
