@@ -7,7 +7,8 @@ channels' link classes (:mod:`routing.links`):
 - ``step_cycles``: the time of one step bounded by the most loaded channel,
   ``max over channels of load * unit_bits / bandwidth_bits_per_cycle``
   (Dally & Towles: throughput = bandwidth / gamma_max); ``step_ns`` at the
-  classes' clock;
+  classes' clock, and ``throughput_gbytes_per_s``, the bytes of a step over
+  its time: what the whole system delivers at saturation;
 - ``mean_hops``: channels a bit crosses, averaged over the bits;
 - ``latency_cycles`` / ``latency_ns``: zero-load latency averaged over the
   bits: per channel crossed, its link latency plus the delay of the router it
@@ -36,7 +37,8 @@ __all__ = ["FIGURES", "embedded_figures", "network_figures"]
 
 #: The figures both functions give, in order.
 FIGURES = (
-    "step_cycles", "step_ns", "mean_hops", "latency_cycles", "latency_ns", "energy_pj_per_bit", "step_energy_uj",
+    "step_cycles", "step_ns", "throughput_gbytes_per_s", "mean_hops", "latency_cycles", "latency_ns",
+    "energy_pj_per_bit", "step_energy_uj",
 )
 
 
@@ -190,9 +192,13 @@ def _figures(step, hops, cycles, pj, total, unit_bits, packet_flits, serial: Lin
     """The figures from a step's bottleneck time, and load x (hops, cycles, pJ/bit) summed;
     ``serial`` is the class whose clock counts the cycles."""
     latency = cycles / total + packet_flits  # a packet's flits follow its head one per cycle
+    step_ns = step / serial.clock_ghz
+    with np.errstate(divide="ignore"):
+        throughput = np.where(step > 0, total * unit_bits / 8 / np.where(step > 0, step_ns, 1.0), np.inf)
     return {
         "step_cycles": step,
-        "step_ns": step / serial.clock_ghz,
+        "step_ns": step_ns,
+        "throughput_gbytes_per_s": throughput,
         "mean_hops": hops / total,
         "latency_cycles": latency,
         "latency_ns": latency / serial.clock_ghz,

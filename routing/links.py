@@ -389,8 +389,8 @@ def get_link_class(name: str) -> LinkClass:
 # --------------------------------------------------------------------------- files
 
 
-def load_link_classes(path: str | os.PathLike[str]) -> LinkClassTable:
-    """The shipped link classes with the overrides of a TOML file.
+def load_link_classes(path: str | os.PathLike[str], base: LinkClassTable | None = None) -> LinkClassTable:
+    """The shipped link classes (or ``base``) with the overrides of a TOML file.
 
     Each table of the file names a shipped class and sets some of its fields
     (any field of :class:`LinkClass` but ``name``)::
@@ -403,11 +403,13 @@ def load_link_classes(path: str | os.PathLike[str]) -> LinkClassTable:
     ----------
     path : str or os.PathLike
         A regular file of at most :data:`LINK_CLASS_FILE_MAX_BYTES`.
+    base : LinkClassTable, optional
+        The table the file changes (default :data:`LINK_CLASSES`).
 
     Returns
     -------
     LinkClassTable
-        :data:`LINK_CLASSES` with the file's values.
+        ``base`` with the file's values.
 
     Raises
     ------
@@ -443,8 +445,10 @@ def load_link_classes(path: str | os.PathLike[str]) -> LinkClassTable:
         raise ParameterError(f"path must be the path of a TOML file (str or os.PathLike), got {shown(path)}") from None
     where = repr(str(path))
     text = read_text_file(path, "link class file", LINK_CLASS_FILE_MAX_BYTES, "LINK_CLASS_FILE_MAX_BYTES")
+    if base is not None and not isinstance(base, LinkClassTable):
+        raise ParameterError(f"base must be a LinkClassTable or None, got {shown(base)}")
     data = parse_toml(text, "link class file", where)
     try:
-        return LINK_CLASSES.with_overrides(data)
+        return (base or LINK_CLASSES).with_overrides(data)
     except ParameterError as exc:
         raise ParameterError(f"{exc} (in {where})") from None

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import routing
 from wafer.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -341,3 +342,54 @@ def test_ctrl_c_inside_a_compiled_kernel_is_an_interrupt_too(capsys, monkeypatch
     monkeypatch.setattr(wafer.cli, "run_study", broken)
     with pytest.raises(SystemError, match="a real bug"):
         main(["study", *SMALL, "--trials", "2"])
+
+
+# --------------------------------------------------------------------------
+# Traffic and link classes
+# --------------------------------------------------------------------------
+
+
+def test_traffic_lists_every_pattern_and_routing(capsys):
+    code, out, err = call_main(["traffic"], capsys)
+    assert code == 0 and err == ""
+    for name in (*routing.PATTERNS, *routing.ROUTINGS):
+        assert f"    {name} " in out
+    code, out, _ = call_main(["traffic", "--json"], capsys)
+    data = json.loads(out)
+    assert [p["name"] for p in data["patterns"]] == list(routing.PATTERNS)
+    assert set(data["routings"]) == set(routing.ROUTINGS)
+
+
+def test_link_class_file_overrides_a_figure_and_bad_ones_get_one_line(tmp_path, capsys):
+    good = tmp_path / "links.toml"
+    good.write_text("[mesh]\nenergy_pj_per_bit = 1.0\n")
+    base = ["study", "--trials", "2", "--quiet", "--json", *SMALL]
+    _, out, _ = call_main(base, capsys)
+    _, out2, _ = call_main([*base, "--link-classes", str(good)], capsys)
+    e1 = json.loads(out)["traffic"]["uniform"]["wafer"]["energy_pj_per_bit"]["mean"]
+    e2 = json.loads(out2)["traffic"]["uniform"]["wafer"]["energy_pj_per_bit"]["mean"]
+    assert e2 > 10 * e1
+    assert json.loads(out2)["parameters"]["link_classes"]["mesh"]["energy_pj_per_bit"] == 1.0
+    for text, match in [
+        ("[mesh]\nenergy_pj_per_bit = nan\n", "mesh.energy_pj_per_bit must be a finite number >= 0"),
+        ("[mesh]\nenergy_pj_per_bi = 1\n", "did you mean 'energy_pj_per_bit'"),
+        ("[mesch]\nenergy_pj_per_bit = 1\n", "did you mean 'mesh'"),
+        ("[mesh\n", "must be valid TOML"),
+    ]:
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text)
+        code, out, err = call_main([*base, "--link-classes", str(bad)], capsys)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and err.startswith("wafer study: error: --link-classes: ")
+        assert match in err and str(bad) in err
+
+
+@pytest.mark.parametrize("args, match", [
+    (["--traffic", "transpose"], "--traffic 'transpose' is refused on the wafer's 14 x 20 logical mesh"),
+    (["--traffic", "stencl"], "did you mean 'stencil'"),
+    (["--routing", "xz"], "--routing must be one of 'xy', 'yx'"),
+    (["--traffic", "stencil:points=7"], "points must be 5 or 9"),
+])
+def test_bad_traffic_gets_one_line(args, match, capsys):
+    code, out, err = call_main(["study", "--trials", "2", "--quiet", *SMALL, *args], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1 and match in err

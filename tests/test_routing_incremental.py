@@ -326,3 +326,27 @@ def test_bypass_runs_carry_their_links_loads():
     s = t.sums_batch(changes)
     assert s["bypass_max"].tolist() == [15.0, 0.0]
     assert s["bypass_sum"].tolist() == [21.0, 0.0]
+
+
+# --------------------------------------------------------------------------
+# Figures on a plain mesh: the formulas by hand
+
+
+@given(st.integers(2, 8), st.integers(2, 8), st.sampled_from(["tornado", "neighbor", "stencil", "hotspot"]),
+       st.integers(1, 4))
+@settings(max_examples=40)
+def test_figures_of_a_plain_mesh_follow_the_zero_load_formula(rows, cols, name, flits):
+    flows = routing.make_traffic(name, rows, cols)
+    assume(flows.total > 0)  # tornado on a 2 x 2 mesh sends nothing
+    loads = routing.channel_loads(flows, rows, cols)
+    m = routing.traffic_metrics(flows, rows, cols)
+    mesh = routing.LINK_CLASSES["mesh"]
+    f = routing.network_figures(routing.Network.mesh(rows, cols), loads, flows.total, packet_flits=flits)
+    hop = mesh.latency_cycles + mesh.router_delay_cycles
+    assert f["mean_hops"] == pytest.approx(m.mean_hops, rel=1e-12)
+    # T0 = H t_hop + L / b: hops times the per-hop delay, plus a packet's flits one a cycle.
+    assert f["latency_cycles"] == pytest.approx(m.mean_hops * hop + flits, rel=1e-12)
+    assert f["latency_ns"] == pytest.approx(f["latency_cycles"] / mesh.clock_ghz, rel=1e-12)
+    assert f["step_cycles"] == pytest.approx(m.max_load * 8 / mesh.bandwidth_bits_per_cycle, rel=1e-12)
+    per_bit = mesh.energy_pj_per_bit + mesh.router_energy_pj_per_bit
+    assert f["energy_pj_per_bit"] == pytest.approx(m.mean_hops * per_bit, rel=1e-12)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import routing.network as network
 from paramcheck import ParameterError
-from routing.links import LINK_CLASSES, get_link_class
+from routing.links import LINK_CLASSES
 from routing.mesh import GRAPH_MAX_NODES, PORT_STEP, both_directions, channel_target, mesh_graph
 from routing.network import MAX_NETWORK_NODES, Network
 

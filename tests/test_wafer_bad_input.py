@@ -60,7 +60,9 @@ CASES = [
         "wafer": NOT_A_SPEC, "chiplet": ["x", None, SPEC], "d0": "nonnegative", "alpha": "positive",
         "clustering": "name", "radial_edge_excess": "real", "radial_power": "positive",
         "router_fraction": "probability", "link_fraction": "probability", "trials": "count",
-        "seed": "index", "scheme": "name", "chunk_size": "count",
+        "seed": "index", "scheme": "name", "chunk_size": "count", "routing": "name",
+        "traffic": [None, "uniform", ["uniform"], ("uniform", "uniform"), ("nope",), ("stencil:x",), (3,)],
+        "link_classes": [3, "", "/no/such/links.toml", "/dev/zero", "/", b"links.toml"],
     }),
     Case(StudyConfig, kwargs=dict(wafer=SPEC, chiplet=CHIP), kinds={
         "trials": [MAX_TRIALS + 1, 2**63], "chunk_size": [10**6], "radial_edge_excess": [-1.5],

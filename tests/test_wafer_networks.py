@@ -185,3 +185,27 @@ def test_pattern_sums_equal_networkx_routing_every_flow_on_the_wafer_network(dat
     assert s["bypass_sum"] == pytest.approx(sum(on_bypass), rel=1e-9, abs=1e-12)
     # Load times channels crossed, summed.
     assert loads.sum() + s["sum_load_extra"] == pytest.approx(sum(ref.values()), rel=1e-9, abs=1e-12)
+
+
+@given(st.data())
+@settings(max_examples=40)
+def test_bit_patterns_on_power_of_two_wafers_equal_networkx(data):
+    side = data.draw(st.sampled_from([2, 4, 8]), label="logical side")
+    spares = data.draw(st.integers(1, 2), label="spares")
+    spec = WaferSpec(core_rows=side, core_cols=side + spares, segment_width=side + spares,
+                     spares_per_segment=spares, max_skew=2, die_width_mm=2.0, die_height_mm=2.0,
+                     diagonal_links=data.draw(st.booleans()), router_dies_with_core=data.draw(st.booleans()))
+    name = data.draw(st.sampled_from(["transpose", "bitcomp", "bitrev", "shuffle"]), label="pattern")
+    how = data.draw(st.sampled_from(sorted(routing.ROUTINGS)), label="routing")
+    flows = routing.make_traffic(name, side, side)
+    loads = routing.channel_loads(flows, side, side, how)
+    w = data.draw(wafer_faults(spec))
+    m = Mapping(spec, *w)
+    assume(m.repaired)
+    _, _, sums = ShiftedNetworks(spec, {name: loads}).measure(Faults(*(batch([w[k]]) for k in range(3))))
+    net = m.network()
+    ref = reference_pattern_loads(net, m.to_dense(), flows, how, spec.bridge_margin)
+    bypass = net.link_classes.index("bypass")
+    assert float(sums[name]["max_load"][0]) == max((v for c, v in ref.items() if net.channel_class[c] != bypass),
+                                                   default=0.0)
+    assert loads.sum() + float(sums[name]["sum_load_extra"][0]) == pytest.approx(sum(ref.values()))

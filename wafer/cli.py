@@ -150,6 +150,9 @@ STUDY_OPTIONS = (
            " (see `wafer traffic`)", _patterns, group="network"),
     Option("--routing", "study", "routing", f"routing of the patterns: {', '.join(routing.ROUTINGS)}", str,
            group="network"),
+    Option("--link-classes", "study", "link_classes",
+           "TOML file of link class figures to override, e.g. [d2d-standard] energy_pj_per_bit = 0.6", str,
+           group="network"),
     Option("--wafer-diameter", "wafer", "wafer_diameter_mm", "wafer diameter, mm", _real, group="wafer"),
     Option("--die-width", "wafer", "die_width_mm", "wafer-scale die width, mm", _real, group="wafer"),
     Option("--die-height", "wafer", "die_height_mm", "wafer-scale die height, mm", _real, group="wafer"),
@@ -342,6 +345,8 @@ def flag_names(message: str, command: str) -> str:
     '--dies must divide the core grid for reticle clustering'
     >>> flag_names("packagings.x.bond_yield must be ... (in /tmp/d0/set.toml)", "study")
     'packagings.x.bond_yield must be ... (in /tmp/d0/set.toml)'
+    >>> flag_names("link_classes: mesh.clock_gz is not a known key; allowed: clock_ghz (in 'a.toml')", "study")
+    "--link-classes: mesh.clock_gz is not a known key; allowed: clock_ghz (in 'a.toml')"
     """
     options = STUDY_OPTIONS if command == "study" else YIELD_OPTIONS
     names = {f: o.flag for o in options for f in o.fields} | _ALSO.get(command, {})
@@ -351,10 +356,12 @@ def flag_names(message: str, command: str) -> str:
 
     # A name that is a plain word ("trials", "clustering") is renamed only in
     # the message's subject ("units and needed must ..."); elsewhere it may be prose.
-    subject = re.match(rf"^(?:(?:{pattern(names)})(?: and | x | or |, |$| ))+", message)
+    subject = re.match(rf"^(?:(?:{pattern(names)})(?: and | x | or |, |: |$| ))+", message)
     if subject:
         head = re.sub(rf"\b({pattern(names)})\b", lambda m: names[m.group(1)], subject.group(0))
         message = head + message[subject.end():]
+    if re.search(r"\(in '[^']*'\)$", message):
+        return message  # the rest is about a file's keys, which are not options
     fieldlike = [n for n in names if re.search(r"[_\d]", n)]
     return re.sub(rf"(?<![\w./-])({pattern(fieldlike)})(?![\w/-])", lambda m: names[m.group(1)], message)
 

@@ -108,6 +108,9 @@ class StudyConfig:
     routing : str
         Routing function of the patterns on the logical mesh, a key of
         :data:`routing.ROUTINGS` (the uniform-traffic table is XY).
+    link_classes : str, optional
+        A TOML file of link class figures (:func:`routing.load_link_classes`)
+        that override those of :meth:`ChipletSpec.link_classes`.
     chunk_size : int
         Trials sampled per batch, at most :data:`MAX_CHUNK` (memory only;
         results do not depend on it). Batches expected to hold more than
@@ -128,6 +131,7 @@ class StudyConfig:
     scheme: str = "shift-to-spare"
     traffic: tuple = ("uniform",)
     routing: str = "xy"
+    link_classes: str | None = None
     chunk_size: int = 64
 
     def __post_init__(self) -> None:
@@ -171,6 +175,20 @@ class StudyConfig:
         for entry in self.traffic:
             check_choice("traffic", parse_pattern(entry)[0], routing.PATTERNS)
         check_choice("routing", self.routing, routing.ROUTINGS)
+        if self.link_classes is not None:
+            check_str("link_classes", self.link_classes)
+            self.link_class_table()  # reads (and so checks) the file
+
+    def link_class_table(self) -> routing.LinkClassTable:
+        """The link classes both systems are priced with: the chiplet spec's,
+        then the figures of the ``link_classes`` file."""
+        table = self.chiplet.link_classes(self.wafer)
+        if self.link_classes is None:
+            return table
+        try:
+            return routing.load_link_classes(self.link_classes, base=table)
+        except ParameterError as exc:
+            raise ParameterError(f"link_classes: {exc}") from None
 
     @property
     def block(self) -> tuple[int, int] | None:
@@ -296,7 +314,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     # What is the same on every wafer, first: so that bad input fails before
     # any trial, and nothing is computed twice.
     chiplet = chiplet_comparison(spec, config.chiplet, config.d0, config.alpha)
-    classes = config.chiplet.link_classes(spec)
+    classes = config.link_class_table()
     patterns = prepare_patterns(
         config.traffic, config.routing, spec.logical_shape, (spec.core_rows, spec.core_cols),
         config.chiplet.die_cores(spec), classes, config.chiplet.d2d_class,

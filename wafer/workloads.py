@@ -124,6 +124,9 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
                 f"traffic {entry!r} is refused on the wafer's {lrows} x {lcols} logical mesh or the chiplets'"
                 f" {rows} x {cols} mesh: {exc}"
             ) from None
+        if flows.total == 0 or chip_flows.total == 0:
+            raise ParameterError(f"traffic {entry!r} must send something, got no byte on the wafer's {lrows} x"
+                                 f" {lcols} logical mesh or the chiplets' {rows} x {cols} mesh")
         loads = routing.channel_loads(flows, lrows, lcols, routing_name)
         chip_loads = routing.channel_loads(chip_flows, rows, cols, routing_name)
         n = lrows * lcols
