@@ -5,43 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-
-@njit(cache=True)
-def _lookup(keys, values, key):
-    i = np.searchsorted(keys, key)
-    if i < keys.size and keys[i] == key:
-        return values[i]
-    return -1
-
-
-@njit(cache=True)
-def _step(x, y, port):
-    """The (x, y) one step away through ``port`` (E, W, S, N)."""
-    if port == 0:
-        return x + 1, y
-    if port == 1:
-        return x - 1, y
-    if port == 2:
-        return x, y + 1
-    return x, y - 1
-
-
-@njit(cache=True)
-def _onehop_link(c, pcols, lrows, lcols, node_keys, node_logical):
-    """The logical link (``4 * node + port``) whose two ends are the two ends of
-    physical channel ``c``, through the same port; -1 if there is none."""
-    node, port = c // 4, c % 4
-    x, y = _step(node % pcols, node // pcols, port)
-    la = _lookup(node_keys, node_logical, node)
-    # A port leaving the mesh sideways would wrap to the next row; a
-    # row off the mesh has no node in node_keys.
-    lb = _lookup(node_keys, node_logical, x + pcols * y) if 0 <= x < pcols else -1
-    if la < 0 or lb < 0:
-        return -1
-    lx, ly = _step(la % lcols, la // lcols, port)
-    if 0 <= lx < lcols and 0 <= ly < lrows and lx + lcols * ly == lb:
-        return 4 * la + port
-    return -1
+from ._mesh_kernel import _onehop_link
 
 
 @njit(cache=True)
@@ -72,7 +36,9 @@ def _channel_table(lrows, lcols, pcols, listed, flows, offsets, channels, node_k
             total[n] += flows[owner[order[j]]]
             j += 1
         lc = _onehop_link(c, pcols, lrows, lcols, node_keys, node_logical)
-        if lc >= 0:
+        if lc < 0:
+            lc = -1  # no link, or an end the embedding does not list (no logical node there)
+        else:
             k = np.searchsorted(listed, lc)
             if k < listed.size and listed[k] == lc:
                 lc = -1

@@ -16,7 +16,8 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from ._embedding_kernel import _first_missing, _line_max, _step, _vertical
+from ._embedding_kernel import _first_missing, _line_max, _vertical
+from ._mesh_kernel import _contains, _onehop_link, _step
 
 #: Columns per block of the vertical pairs' block maxima.
 _BLOCK = 8
@@ -49,48 +50,11 @@ _Base = namedtuple("_Base", [
 
 
 @njit(cache=True)
-def _contains(sorted_ids, value):
-    k = np.searchsorted(sorted_ids, value)
-    return k < sorted_ids.size and sorted_ids[k] == value
-
-
-@njit(cache=True)
 def _first_kept(order, skip):
     """First entry of ``order`` not in the sorted ``skip``, or -1."""
     for k in range(order.size):
         if not _contains(skip, order[k]):
             return order[k]
-    return -1
-
-
-@njit(cache=True)
-def _logical_at(keys, logical, node):
-    """The logical node on ``node`` from the trial's sorted ``keys``; -2 if ``node`` is not a key."""
-    k = np.searchsorted(keys, node)
-    if k < keys.size and keys[k] == node:
-        return logical[k]
-    return -2
-
-
-@njit(cache=True)
-def _trial_onehop_link(c, shape, keys, logical):
-    """:func:`routing._embedding_kernel._onehop_link` with the trial's nodes
-    (``shape`` is (lrows, lcols, prows, pcols)); -2 if an end of ``c`` is not
-    among them (or leaves the mesh)."""
-    lrows, lcols, prows, pcols = shape
-    node, port = c // 4, c % 4
-    x, y = _step(node % pcols, node // pcols, port)
-    if not (0 <= x < pcols and 0 <= y < prows):
-        return -2
-    la = _logical_at(keys, logical, node)
-    lb = _logical_at(keys, logical, x + pcols * y)
-    if la == -2 or lb == -2:
-        return -2
-    if la < 0 or lb < 0:
-        return -1
-    lx, ly = _step(la % lcols, la // lcols, port)
-    if 0 <= lx < lcols and 0 <= ly < lrows and lx + lcols * ly == lb:
-        return 4 * la + port
     return -1
 
 
@@ -111,7 +75,7 @@ def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys,
     b_off, b_chan, b_loads = base.path_offsets, base.path_channels, base.loads
     slot, total0, onehop0, link_slot = base.chan_slot, base.chan_total, base.chan_onehop, base.link_slot
     link_load = base.link_load
-    shape = (base.lrows, base.lcols, base.prows, base.pcols)
+    lrows, lcols, pcols = base.lrows, base.lcols, base.pcols
     m = path_offsets[-1] - path_offsets[0]
     for r in removed:
         m += b_off[r + 1] - b_off[r]
@@ -140,7 +104,7 @@ def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys,
         while j < m and chan[order[j]] == c:
             total += delta[order[j]]
             j += 1
-        lc = _trial_onehop_link(c, shape, keys, logical)
+        lc = _onehop_link(c, pcols, lrows, lcols, keys, logical)
         if lc == -2:
             return -1.0, touched[:0]
         if lc >= 0 and not _listed(link_slot, removed, links, lc):

@@ -21,13 +21,14 @@ from typing import NamedTuple
 import numpy as np
 
 from paramcheck import (
-    ParameterError, check_ids, check_instance, check_int, check_int_array, check_positive, check_real_array,
+    ParameterError, check_choice, check_ids, check_instance, check_int, check_int_array, check_positive,
+    check_real_array,
 )
 from ._embedding_kernel import _channel_table
 from ._incremental_kernel import _BLOCK, KEPT_LINK_AGAIN, MISSING_NODE, _Base, _batch_sums, _visited_nodes_batch
 from .dense import Embedding
 from .embedding import embedded_uniform_metrics
-from .mesh import _check_shape, _target
+from .mesh import _check_shape, _nodes, _target
 from .paths import PathSet
 from .xy import uniform_channel_flows, uniform_mean_hops
 
@@ -234,6 +235,54 @@ class EmbeddedTraffic:
         out._set_loads(self._checked_loads(loads, *self.logical_shape))
         out.uniform = loads is None
         return out
+
+    def route_extra_hops(self, src, dst, routing: str = "xy") -> np.ndarray:
+        """Extra physical hops of each route on the base embedding: the sum of
+        the extra hops of the listed links it takes (int64).
+
+        Parameters
+        ----------
+        src, dst : 1-D array of int
+            Logical node ids, one length.
+        routing : str
+            A key of :data:`routing.ROUTINGS` (dimension order).
+
+        Notes
+        -----
+        O(flows + logical nodes): prefix sums of each port's extras along
+        rows and columns.
+
+        Examples
+        --------
+        >>> from routing import Embedding, window_paths
+        >>> e = Embedding([4 * 1 + 0], window_paths(1, 5, [1], [3]), np.arange(5), [0, 1, -1, 2, 3])
+        >>> EmbeddedTraffic((1, 4), (1, 5), e).route_extra_hops([0, 3], [3, 0]).tolist()   # east over the gap, back west
+        [1, 0]
+        """
+        lrows, lcols = self.logical_shape
+        src = _nodes("src", src, lrows, lcols)
+        dst = _nodes("dst", dst, lrows, lcols)
+        if src.size != dst.size:
+            raise ParameterError(f"src and dst must have one length, got {src.size} and {dst.size}")
+        y_first = check_choice("routing", routing, ("xy", "yx")) == "yx"
+        g = self._geometry
+        node, port = g["links"] // 4, g["links"] % 4
+        grid = np.zeros((4, lrows, lcols), dtype=np.int64)
+        grid[port, node // lcols, node % lcols] = g["extra"]
+        # Prefix sums with a leading 0: along rows for E and W, along columns for S and N.
+        along_x = np.zeros((2, lrows, lcols + 1), dtype=np.int64)
+        along_x[:, :, 1:] = np.cumsum(grid[:2], axis=2)
+        along_y = np.zeros((2, lcols, lrows + 1), dtype=np.int64)
+        along_y[:, :, 1:] = np.cumsum(grid[2:].transpose(0, 2, 1), axis=2)
+        sy, sx = np.divmod(src, lcols)
+        dy, dx = np.divmod(dst, lcols)
+        row, col = (dy, sx) if y_first else (sy, dx)
+        # E links x .. x2 - 1 going east; W links x2 + 1 .. x going west.
+        east = along_x[0, row, np.maximum(sx, dx)] - along_x[0, row, np.minimum(sx, dx)]
+        west = along_x[1, row, np.maximum(sx, dx) + 1] - along_x[1, row, np.minimum(sx, dx) + 1]
+        south = along_y[0, col, np.maximum(sy, dy)] - along_y[0, col, np.minimum(sy, dy)]
+        north = along_y[1, col, np.maximum(sy, dy) + 1] - along_y[1, col, np.minimum(sy, dy) + 1]
+        return np.where(dx > sx, east, np.where(dx < sx, west, 0)) + np.where(dy > sy, south, np.where(dy < sy, north, 0))
 
     def sums_batch(self, changes: EmbeddingChanges) -> dict[str, np.ndarray]:
         """Exact channel-load maximum and hop sums of every trial of a batch.

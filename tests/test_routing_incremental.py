@@ -15,7 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import routing
-from routing import EmbeddingChanges, ParameterError, UniformBase
+from routing import EmbeddedTraffic, EmbeddingChanges, ParameterError, UniformBase
 from routing.mesh import channel_target
 
 #: The bypass runs of one trial that has none.
@@ -350,3 +350,23 @@ def test_figures_of_a_plain_mesh_follow_the_zero_load_formula(rows, cols, name, 
     assert f["step_cycles"] == pytest.approx(m.max_load * 8 / mesh.bandwidth_bits_per_cycle, rel=1e-12)
     per_bit = mesh.energy_pj_per_bit + mesh.router_energy_pj_per_bit
     assert f["energy_pj_per_bit"] == pytest.approx(m.mean_hops * per_bit, rel=1e-12)
+
+
+@given(placements(), st.data())
+@settings(max_examples=80)
+def test_route_extra_hops_sum_the_listed_links_a_route_takes(case, data):
+    l2p_a, _, pshape, _, margin = case
+    try:
+        e = routing.embed_dense(l2p_a, pshape, margin=margin)
+    except ParameterError:
+        assume(False)
+    lrows, lcols = l2p_a.shape
+    t = EmbeddedTraffic(l2p_a.shape, pshape, e)
+    extra = {int(link): e.paths.path(i).size - 1 for i, link in enumerate(e.links)}
+    n = lrows * lcols
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=1, max_size=20))
+    src, dst = (np.array(v) for v in zip(*pairs))
+    for how in routing.ROUTINGS:
+        got = t.route_extra_hops(src, dst, how).tolist()
+        paths = routing.route_paths(src, dst, lrows, lcols, how)
+        assert got == [sum(extra.get(c, 0) for c in paths.path(i).tolist()) for i in range(len(pairs))]

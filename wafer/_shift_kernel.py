@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
+from routing._mesh_kernel import _contains, _step
 
 OK, TOO_MANY_DEAD, TOO_MUCH_SKEW = 0, 1, 2
 
@@ -187,24 +188,6 @@ def _irregular_links(dead, rows, cols, seg_w, spares):
                     out.append(4 * (other * lcols + seg * lw + o) + (5 - port))
         i = hi
     return np.unique(np.array(out, dtype=np.int64))
-
-
-@njit(cache=True)
-def _step(x, y, port):
-    """The (x, y) one step away through ``port`` (E, W, S, N)."""
-    if port == 0:
-        return x + 1, y
-    if port == 1:
-        return x - 1, y
-    if port == 2:
-        return x, y + 1
-    return x, y - 1
-
-
-@njit(cache=True)
-def _contains(sorted_ids, value):
-    k = np.searchsorted(sorted_ids, value)
-    return k < sorted_ids.size and sorted_ids[k] == value
 
 
 @njit(cache=True)

@@ -83,11 +83,16 @@ class ShiftedNetworks:
         m = Mapping(spec, [])
         self.base = routing.UniformBase(m.logical_shape, m.physical_shape, m.embedding_or_none())
         self.fault_free = self.base.metrics
-        self.patterns = {check_str("loads key", name): self.base if value is None else self.base.with_loads(value)
-                         for name, value in (loads or {}).items()}
+        self.patterns: dict[str, routing.EmbeddedTraffic] = {}
+        for name, value in (loads or {}).items():
+            self.add_pattern(name, value)
         self._geo = (spec.core_rows, spec.core_cols, spec.segment_width, spec.spares_per_segment, spec.diagonal_links)
         b = self.base
         self._index = (b.links, b.node_keys, b.node_offsets, b.node_links)
+
+    def add_pattern(self, name: str, loads: np.ndarray | None) -> None:
+        """Measure one more pattern from now on (``loads`` as for the constructor)."""
+        self.patterns[check_str("loads key", name)] = self.base if loads is None else self.base.with_loads(loads)
 
     def measure(self, faults: Faults) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, dict]]:
         """Remap status, uniform metrics and each pattern's loads of every trial of a batch.

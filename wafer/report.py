@@ -135,7 +135,8 @@ def _traffic(t, ok: np.ndarray) -> dict:
     chiplet["extra_hops_vs_ideal"] = s.chiplet["mean_hops"] - s.chiplet_ideal["mean_hops"]
     chiplet["latency_penalty_ns"] = s.chiplet["latency_ns"] - s.chiplet_ideal["latency_ns"]
     return {"bytes_per_step": s.bytes_per_step, "wafer": wafer, "fault_free": ff, "ideal_mesh": s.ideal,
-            "chiplet": chiplet, "chiplet_mesh_without_d2d": s.chiplet_ideal}
+            "chiplet": chiplet, "chiplet_mesh_without_d2d": s.chiplet_ideal, "hops": s.hops,
+            "chiplet_bottlenecks": [dict(zip(("x", "y", "port", "link_class", "load"), b)) for b in s.bottlenecks]}
 
 
 def _fmt(x, digits: int = 4) -> str:
@@ -283,7 +284,7 @@ def _d2d_name(classes: dict, p: dict) -> str:
 
 def _traffic_rows(entry: str, t: dict, routing_name: str) -> list[tuple]:
     """The table rows of one pattern."""
-    w, c, ideal = t["wafer"], t["chiplet"], t["ideal_mesh"]
+    w, c, ideal, h = t["wafer"], t["chiplet"], t["ideal_mesh"], t["hops"]
     return [
         (f"Traffic: {entry}, {routing_name.upper()} routing ({_fmt(t['bytes_per_step'])} bytes per step)",
          None, None),
@@ -297,8 +298,13 @@ def _traffic_rows(entry: str, t: dict, routing_name: str) -> list[tuple]:
         ("  over the ideal mesh (ns)", _ci(w["latency_penalty_ns"]), _fmt(c["latency_penalty_ns"])),
         ("mean hops", _ci(w["mean_hops"]), _fmt(c["mean_hops"])),
         ("  extra over the ideal mesh", _ci(w["extra_hops_vs_ideal"]), _fmt(c["extra_hops_vs_ideal"])),
+        ("  p99 / max, fault-free wafer (ideal mesh)",
+         f"{_fmt(h['fault_free_p99'])} / {_fmt(h['fault_free_max'])} ({h['ideal_p99']} / {h['ideal_max']})",
+         f"{h['chiplet_p99']} / {h['chiplet_max']}"),
         ("energy per bit (pJ)", _ci(w["energy_pj_per_bit"]), _fmt(c["energy_pj_per_bit"])),
         ("energy per step (uJ)", _ci(w["step_energy_uj"]), _fmt(c["step_energy_uj"])),
         ("  ideal mesh: step (ns) / energy per bit (pJ)",
          f"{_fmt(ideal['step_ns'])} / {_fmt(ideal['energy_pj_per_bit'])}", ""),
+        ("bottleneck channel (x, y, port, class)", "",
+         ", ".join(f"({b['x']}, {b['y']}, {b['port']}, {b['link_class']})" for b in t["chiplet_bottlenecks"][:1])),
     ]

@@ -81,6 +81,12 @@ class PatternSetup:
         The figures (:data:`routing.figures.FIGURES`) of an ideal mesh of the
         wafer's logical shape, of the chiplet system, and of the chiplets'
         mesh with on-die links only.
+    hops : dict of str -> int or None
+        The 99th percentile (over bytes) and the largest hop count of a route
+        on the ideal mesh, the fault-free wafer (None for uniform traffic,
+        whose N^2 routes are not listed) and the chiplets.
+    bottlenecks : tuple
+        The chiplets' most loaded channels: (x, y, port, link class, load).
     """
 
     entry: str
@@ -91,9 +97,20 @@ class PatternSetup:
     ideal: dict
     chiplet: dict
     chiplet_ideal: dict
+    hops: dict
+    bottlenecks: tuple
 
 
-def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_shape, classes, d2d: str) -> dict:
+def _quantiles(hops: np.ndarray, weight: np.ndarray) -> tuple[int, int]:
+    """(99th percentile over the weight, largest) of the hops of flows that carry weight."""
+    carried = weight > 0
+    hist = np.bincount(hops[carried], weights=weight[carried])
+    cum = np.cumsum(hist)
+    return int(np.searchsorted(cum, 0.99 * cum[-1], side="left")), int(hops[carried].max())
+
+
+def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_shape, classes, d2d: str,
+                     base: routing.EmbeddedTraffic) -> dict:
     """:class:`PatternSetup` of each entry (O(logical nodes) each).
 
     Parameters
@@ -107,6 +124,8 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
     classes : routing.LinkClassTable
     d2d : str
         The die-to-die class's name in ``classes``.
+    base : routing.EmbeddedTraffic
+        The fault-free wafer (for its routes' extra hops).
     """
     lrows, lcols = logical_shape
     rows, cols = core_shape
@@ -131,6 +150,18 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
         chip_loads = routing.channel_loads(chip_flows, rows, cols, routing_name)
         n = lrows * lcols
         uniform = name == "uniform" and not params
+        ideal_m = routing.traffic_metrics(flows, lrows, lcols, routing_name)
+        chip_m = routing.traffic_metrics(chip_flows, rows, cols, routing_name, top=3)
+        hops = {"ideal_p99": ideal_m.p99_hops, "ideal_max": ideal_m.max_hops,
+                "chiplet_p99": chip_m.p99_hops, "chiplet_max": chip_m.max_hops,
+                "fault_free_p99": None, "fault_free_max": None}
+        if not flows.uniform:
+            manhattan = routing.ROUTINGS[routing_name].hops(flows.src, flows.dst, lrows, lcols)
+            extra = base.route_extra_hops(flows.src, flows.dst, routing_name)
+            hops["fault_free_p99"], hops["fault_free_max"] = _quantiles(manhattan + extra, flows.weight)
+        ids = chip_net.mesh_channel_ids()
+        bottlenecks = tuple((x, y, port, classes.classes[chip_net.channel_class[ids[c]]].name, load)
+                            for c, x, y, port, load in chip_m.bottlenecks)
         out[entry] = PatternSetup(
             entry=entry,
             loads=None if uniform else loads,
@@ -140,6 +171,8 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
             ideal=routing.network_figures(ideal_net, loads, flows.total),
             chiplet=routing.network_figures(chip_net, chip_loads, chip_flows.total),
             chiplet_ideal=routing.network_figures(chip_mesh, chip_loads, chip_flows.total),
+            hops=hops,
+            bottlenecks=bottlenecks,
         )
     return out
 
