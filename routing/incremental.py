@@ -271,9 +271,10 @@ class EmbeddedTraffic:
         grid[port, node // lcols, node % lcols] = g["extra"]
         # Prefix sums with a leading 0: along rows for E and W, along columns for S and N.
         along_x = np.zeros((2, lrows, lcols + 1), dtype=np.int64)
-        along_x[:, :, 1:] = np.cumsum(grid[:2], axis=2)
+        np.cumsum(grid[:2], axis=2, out=along_x[:, :, 1:])
         along_y = np.zeros((2, lcols, lrows + 1), dtype=np.int64)
-        along_y[:, :, 1:] = np.cumsum(grid[2:].transpose(0, 2, 1), axis=2)
+        np.cumsum(grid[2:].transpose(0, 2, 1), axis=2, out=along_y[:, :, 1:])
+        del grid
         sy, sx = np.divmod(src, lcols)
         dy, dx = np.divmod(dst, lcols)
         row, col = (dy, sx) if y_first else (sy, dx)

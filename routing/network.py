@@ -573,9 +573,10 @@ class Network:
         [0, -1, -1, -1, -1, 1, -1, -1]
         """
         if "mesh_ids" not in self._cache:
-            source = self.source.astype(np.int64)
-            dx = self.x[self.target].astype(np.int64) - self.x[source]
-            dy = self.y[self.target].astype(np.int64) - self.y[source]
+            # int32 throughout: positions < 2**31 differ by less, and 4 * nodes < 2**31.
+            source = self.source
+            dx = self.x[self.target] - self.x[source]
+            dy = self.y[self.target] - self.y[source]
             ids = np.full(4 * self.n_nodes, -1, dtype=np.int32)
             for port, (sx, sy) in enumerate(PORT_STEP):
                 hit = np.flatnonzero((dx == sx) & (dy == sy))

@@ -385,7 +385,7 @@ def test_link_class_file_overrides_a_figure_and_bad_ones_get_one_line(tmp_path, 
 
 
 @pytest.mark.parametrize("args, match", [
-    (["--traffic", "transpose"], "--traffic 'transpose' is refused on the wafer's 14 x 20 logical mesh"),
+    (["--traffic", "transpose"], "--traffic 'transpose' is refused on the wafer's logical mesh (14 x 20)"),
     (["--traffic", "stencl"], "did you mean 'stencil'"),
     (["--routing", "xz"], "--routing must be one of 'xy', 'yx'"),
     (["--traffic", "stencil:points=7"], "points must be 5 or 9"),

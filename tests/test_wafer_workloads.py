@@ -110,5 +110,5 @@ def test_bad_traffic_is_refused_before_any_trial(kw, match):
 
 
 def test_a_pattern_that_does_not_fit_the_mesh_says_so():
-    with pytest.raises(ParameterError, match=r"traffic 'transpose' is refused on the wafer's 12 x 20 logical mesh"):
+    with pytest.raises(ParameterError, match=r"traffic 'transpose' is refused on the wafer's logical mesh \(12 x 20\)"):
         run_study(small_config(traffic=("transpose",)))

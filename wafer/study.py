@@ -316,12 +316,13 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     chiplet = chiplet_comparison(spec, config.chiplet, config.d0, config.alpha)
     classes = config.link_class_table()
     networks = scheme.networks(spec)
-    patterns = prepare_patterns(
+    patterns, loads = prepare_patterns(
         config.traffic, config.routing, spec.logical_shape, (spec.core_rows, spec.core_cols),
         config.chiplet.die_cores(spec), classes, config.chiplet.d2d_class, networks.base,
     )
-    for e, p in patterns.items():
-        networks.add_pattern(e, p.loads)
+    for e, values in loads.items():
+        networks.add_pattern(e, values)
+    del loads
     fault_free = networks.fault_free
     none = routing.EmbeddingChanges.none(1)
     pattern_fault_free = {

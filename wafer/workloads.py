@@ -69,9 +69,6 @@ class PatternSetup:
     ----------
     entry : str
         As given in ``StudyConfig.traffic``.
-    loads : ndarray of float64 or None
-        Its load (bytes per step) on every logical channel of the wafer; None
-        for uniform traffic (the wafer's uniform embedding, in flows).
     total, unit_bits : float
         What the wafer's loads sum to per step (bytes, or node pairs for
         uniform traffic) and the bits of one unit of load.
@@ -90,7 +87,6 @@ class PatternSetup:
     """
 
     entry: str
-    loads: np.ndarray | None
     total: float
     unit_bits: float
     bytes_per_step: float
@@ -101,17 +97,37 @@ class PatternSetup:
     bottlenecks: tuple
 
 
-def _quantiles(hops: np.ndarray, weight: np.ndarray) -> tuple[int, int]:
-    """(99th percentile over the weight, largest) of the hops of flows that carry weight."""
-    carried = weight > 0
-    hist = np.bincount(hops[carried], weights=weight[carried])
+#: Flows whose route hops are counted at a time (bounds the memory of a
+#: pattern's setup: about 100 bytes a flow).
+_FLOW_CHUNK = 2**20
+
+
+def _fault_free_hops(base: routing.EmbeddedTraffic, flows: routing.Flows, routing_name: str) -> tuple[int, int]:
+    """(99th percentile over the bytes, largest) of the hop counts of a pattern's
+    routes on the fault-free wafer: logical hops plus the extra hops of the
+    listed links each route takes; in chunks of :data:`_FLOW_CHUNK` flows."""
+    lrows, lcols = base.logical_shape
+    hops_of = routing.ROUTINGS[routing_name].hops
+    hist = np.zeros(0)
+    for lo in range(0, len(flows), _FLOW_CHUNK):
+        src, dst = flows.src[lo:lo + _FLOW_CHUNK], flows.dst[lo:lo + _FLOW_CHUNK]
+        weight = flows.weight[lo:lo + _FLOW_CHUNK]
+        hops = hops_of(src, dst, lrows, lcols) + base.route_extra_hops(src, dst, routing_name)
+        part = np.bincount(hops[weight > 0], weights=weight[weight > 0])
+        if part.size > hist.size:
+            part[: hist.size] += hist
+            hist = part
+        else:
+            hist[: part.size] += part
     cum = np.cumsum(hist)
-    return int(np.searchsorted(cum, 0.99 * cum[-1], side="left")), int(hops[carried].max())
+    return int(np.searchsorted(cum, 0.99 * cum[-1], side="left")), int(np.flatnonzero(hist)[-1])
 
 
 def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_shape, classes, d2d: str,
-                     base: routing.EmbeddedTraffic) -> dict:
-    """:class:`PatternSetup` of each entry (O(logical nodes) each).
+                     base: routing.EmbeddedTraffic) -> tuple[dict, dict]:
+    """:class:`PatternSetup` of each entry, and its load on every logical
+    channel of the wafer (bytes per step; None for uniform traffic, which is
+    the wafer's uniform embedding in flows). O(logical nodes + flows) each.
 
     Parameters
     ----------
@@ -132,49 +148,51 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
     ideal_net = routing.Network.mesh(lrows, lcols, link_classes=classes)
     chip_net = routing.Network.chiplets(rows, cols, *die_shape, d2d_class=d2d, link_classes=classes)
     chip_mesh = routing.Network.mesh(rows, cols, link_classes=classes)
-    out = {}
+    setups, wafer_loads = {}, {}
+    n = lrows * lcols
     for entry in entries:
         name, params = parse_pattern(entry)
-        try:
-            flows = routing.make_traffic(name, lrows, lcols, **params)
-            chip_flows = routing.make_traffic(name, rows, cols, **params)
-        except ParameterError as exc:
-            raise ParameterError(
-                f"traffic {entry!r} is refused on the wafer's {lrows} x {lcols} logical mesh or the chiplets'"
-                f" {rows} x {cols} mesh: {exc}"
-            ) from None
-        if flows.total == 0 or chip_flows.total == 0:
-            raise ParameterError(f"traffic {entry!r} must send something, got no byte on the wafer's {lrows} x"
-                                 f" {lcols} logical mesh or the chiplets' {rows} x {cols} mesh")
-        loads = routing.channel_loads(flows, lrows, lcols, routing_name)
-        chip_loads = routing.channel_loads(chip_flows, rows, cols, routing_name)
-        n = lrows * lcols
         uniform = name == "uniform" and not params
-        ideal_m = routing.traffic_metrics(flows, lrows, lcols, routing_name)
-        chip_m = routing.traffic_metrics(chip_flows, rows, cols, routing_name, top=3)
-        hops = {"ideal_p99": ideal_m.p99_hops, "ideal_max": ideal_m.max_hops,
-                "chiplet_p99": chip_m.p99_hops, "chiplet_max": chip_m.max_hops,
-                "fault_free_p99": None, "fault_free_max": None}
+        # The wafer's logical mesh, then the chiplets': one mesh's flows in memory at a time.
+        flows = _flows(entry, name, params, lrows, lcols, "the wafer's logical mesh")
+        loads = routing.channel_loads(flows, lrows, lcols, routing_name)
+        m = routing.traffic_metrics(flows, lrows, lcols, routing_name)
+        hops = {"ideal_p99": m.p99_hops, "ideal_max": m.max_hops, "fault_free_p99": None, "fault_free_max": None}
         if not flows.uniform:
-            manhattan = routing.ROUTINGS[routing_name].hops(flows.src, flows.dst, lrows, lcols)
-            extra = base.route_extra_hops(flows.src, flows.dst, routing_name)
-            hops["fault_free_p99"], hops["fault_free_max"] = _quantiles(manhattan + extra, flows.weight)
+            hops["fault_free_p99"], hops["fault_free_max"] = _fault_free_hops(base, flows, routing_name)
+        total_bytes = flows.total
+        ideal = routing.network_figures(ideal_net, loads, total_bytes)
+        del flows
+        chip_flows = _flows(entry, name, params, rows, cols, "the chiplets' mesh")
+        chip_loads = routing.channel_loads(chip_flows, rows, cols, routing_name)
+        m = routing.traffic_metrics(chip_flows, rows, cols, routing_name, top=3)
+        hops.update(chiplet_p99=m.p99_hops, chiplet_max=m.max_hops)
         ids = chip_net.mesh_channel_ids()
-        bottlenecks = tuple((x, y, port, classes.classes[chip_net.channel_class[ids[c]]].name, load)
-                            for c, x, y, port, load in chip_m.bottlenecks)
-        out[entry] = PatternSetup(
+        setups[entry] = PatternSetup(
             entry=entry,
-            loads=None if uniform else loads,
-            total=float(n * (n - 1)) if uniform else flows.total,
+            total=float(n * (n - 1)) if uniform else total_bytes,
             unit_bits=8.0 / (n - 1) if uniform else 8.0,
-            bytes_per_step=flows.total,
-            ideal=routing.network_figures(ideal_net, loads, flows.total),
+            bytes_per_step=total_bytes,
+            ideal=ideal,
             chiplet=routing.network_figures(chip_net, chip_loads, chip_flows.total),
             chiplet_ideal=routing.network_figures(chip_mesh, chip_loads, chip_flows.total),
             hops=hops,
-            bottlenecks=bottlenecks,
+            bottlenecks=tuple((x, y, port, classes.classes[chip_net.channel_class[ids[c]]].name, load)
+                              for c, x, y, port, load in m.bottlenecks),
         )
-    return out
+        wafer_loads[entry] = None if uniform else loads
+    return setups, wafer_loads
+
+
+def _flows(entry: str, name: str, params: dict, rows: int, cols: int, where: str) -> routing.Flows:
+    """The pattern's flows on a ``rows x cols`` mesh, or one line saying why it cannot be there."""
+    try:
+        flows = routing.make_traffic(name, rows, cols, **params)
+    except ParameterError as exc:
+        raise ParameterError(f"traffic {entry!r} is refused on {where} ({rows} x {cols}): {exc}") from None
+    if flows.total == 0:
+        raise ParameterError(f"traffic {entry!r} must send something, got no byte on {where} ({rows} x {cols})")
+    return flows
 
 
 @dataclass(frozen=True, eq=False)
