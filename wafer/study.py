@@ -47,7 +47,8 @@ CLUSTERING = ("reticle", "wafer", "none")
 MAX_DEFECTS_PER_WAFER = 1_000_000
 
 #: Most wafers one study runs: per-trial results stay in memory (65 bytes a
-#: wafer, 650 MB at the limit).
+#: wafer, plus 64 for each traffic pattern: 1.3 GB at the limit with the
+#: default uniform traffic).
 MAX_TRIALS = 10_000_000
 
 #: Most wafers sampled in one batch (``chunk_size``).
