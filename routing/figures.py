@@ -14,7 +14,11 @@ channels' link classes (:mod:`routing.links`):
   bits: per channel crossed, its link latency plus the delay of the router it
   enters, plus the serialisation of a packet of ``packet_flits`` flits, one
   per cycle (``T0 = H t_hop + L / b``);
-- ``energy_pj_per_bit``: link and router energy per delivered bit;
+- ``energy_pj_per_bit``: link and router energy per delivered bit; of it,
+  ``router_energy_pj_per_bit`` in the routers, and
+  ``other_class_energy_pj_per_bit`` on channels (links and the routers they
+  enter) of any class but the first network's own (the bypass links of a
+  wafer, the die-to-die links of chiplets);
 - ``step_energy_uj``: the energy of the whole step.
 
 :func:`embedded_figures` prices a batch of embedded wafers from
@@ -38,7 +42,7 @@ __all__ = ["FIGURES", "embedded_figures", "network_figures"]
 #: The figures both functions give, in order.
 FIGURES = (
     "step_cycles", "step_ns", "throughput_gbytes_per_s", "mean_hops", "latency_cycles", "latency_ns",
-    "energy_pj_per_bit", "step_energy_uj",
+    "energy_pj_per_bit", "router_energy_pj_per_bit", "other_class_energy_pj_per_bit", "step_energy_uj",
 )
 
 
@@ -124,7 +128,8 @@ def embedded_figures(
     by = arrays["bypass_sum"]
     cycles = hops * _hop_cycles(m) + by * (_hop_cycles(b) - _hop_cycles(m))
     pj = hops * _hop_pj(m) + by * (_hop_pj(b) - _hop_pj(m))
-    return _figures(step, hops, cycles, pj, total, unit_bits, packet_flits, m)
+    router = hops * m.router_energy_pj_per_bit + by * (b.router_energy_pj_per_bit - m.router_energy_pj_per_bit)
+    return _figures(step, hops, cycles, pj, router, by * _hop_pj(b), total, unit_bits, packet_flits, m)
 
 
 def network_figures(
@@ -144,8 +149,9 @@ def network_figures(
     total : float
         Bytes (or flits) the pattern offers per step, > 0.
     unit_bits, packet_flits
-        As for :func:`embedded_figures`; cycles are those of the class of
-        channel 0 (every class of a table shares one clock).
+        As for :func:`embedded_figures`; the class of channel 0 is the
+        network's own (its cycles count the time; every class of a table
+        shares one clock).
 
     Returns
     -------
@@ -178,19 +184,24 @@ def network_figures(
         raise ParameterError("loads must be on channels the network has and can use, got a load elsewhere")
     table = network.link_classes.classes
     k = network.channel_class[channel]
+    k0 = network.channel_class[0]
     bandwidth = np.array([c.bandwidth_bits_per_cycle for c in table])
     cyc = np.array([_hop_cycles(c) for c in table])
     pj = np.array([_hop_pj(c) for c in table])
+    router = np.array([c.router_energy_pj_per_bit for c in table])
     on = loads[loaded]
     step = float((on * unit_bits / bandwidth[k]).max()) if on.size else 0.0
     out = _figures(np.array([step]), np.array([on.sum()]), np.array([(on * cyc[k]).sum()]),
-                   np.array([(on * pj[k]).sum()]), total, unit_bits, packet_flits, table[network.channel_class[0]])
+                   np.array([(on * pj[k]).sum()]), np.array([(on * router[k]).sum()]),
+                   np.array([(on * pj[k])[k != k0].sum()]), total, unit_bits, packet_flits, table[k0])
     return {name: float(v[0]) for name, v in out.items()}
 
 
-def _figures(step, hops, cycles, pj, total, unit_bits, packet_flits, serial: LinkClass) -> dict[str, np.ndarray]:
-    """The figures from a step's bottleneck time, and load x (hops, cycles, pJ/bit) summed;
-    ``serial`` is the class whose clock counts the cycles."""
+def _figures(step, hops, cycles, pj, router, other, total, unit_bits, packet_flits,
+             serial: LinkClass) -> dict[str, np.ndarray]:
+    """The figures from a step's bottleneck time, and load x (hops, cycles,
+    pJ/bit, router pJ/bit, pJ/bit on other classes) summed; ``serial`` is
+    the network's own class, whose clock counts the cycles."""
     latency = cycles / total + packet_flits  # a packet's flits follow its head one per cycle
     step_ns = step / serial.clock_ghz
     with np.errstate(divide="ignore"):
@@ -203,5 +214,7 @@ def _figures(step, hops, cycles, pj, total, unit_bits, packet_flits, serial: Lin
         "latency_cycles": latency,
         "latency_ns": latency / serial.clock_ghz,
         "energy_pj_per_bit": pj / total,
+        "router_energy_pj_per_bit": router / total,
+        "other_class_energy_pj_per_bit": other / total,
         "step_energy_uj": pj * unit_bits * 1e-6,
     }

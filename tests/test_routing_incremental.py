@@ -370,3 +370,16 @@ def test_route_extra_hops_sum_the_listed_links_a_route_takes(case, data):
         got = t.route_extra_hops(src, dst, how).tolist()
         paths = routing.route_paths(src, dst, lrows, lcols, how)
         assert got == [sum(extra.get(c, 0) for c in paths.path(i).tolist()) for i in range(len(pairs))]
+
+
+def test_chiplet_energy_splits_into_routers_and_die_to_die_links():
+    net = routing.Network.chiplets(2, 4, 2, 2)
+    flows = routing.make_traffic("tornado", 2, 4)
+    loads = routing.channel_loads(flows, 2, 4)
+    f = routing.network_figures(net, loads, flows.total)
+    d2d, mesh = routing.LINK_CLASSES["d2d-standard"], routing.LINK_CLASSES["mesh"]
+    crossing = sum(loads[m] for m in np.flatnonzero(net.mesh_channel_ids() >= 0)
+                   if net.channel_class[net.mesh_channel_ids()[m]] == net.link_classes.index("d2d-standard"))
+    assert f["other_class_energy_pj_per_bit"] == pytest.approx(
+        crossing * (d2d.energy_pj_per_bit + d2d.router_energy_pj_per_bit) / flows.total)
+    assert f["router_energy_pj_per_bit"] == pytest.approx(f["mean_hops"] * mesh.router_energy_pj_per_bit)

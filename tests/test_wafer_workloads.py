@@ -52,6 +52,12 @@ def test_each_trial_is_priced_from_its_own_whole_mapping(result):
             extra_pj = bypass.energy_pj_per_bit + bypass.router_energy_pj_per_bit - hop_pj
             pj = (hops * flows.total * hop_pj + ref["bypass_sum"] * extra_pj) / flows.total
             assert t.trials["energy_pj_per_bit"][i] == pytest.approx(pj, rel=1e-12)
+            # Of it: the routers (the same 0.05 pJ/bit for both classes) and the bypass links.
+            assert t.trials["router_energy_pj_per_bit"][i] == pytest.approx(
+                hops * mesh.router_energy_pj_per_bit, rel=1e-12)
+            on_bypass = ref["bypass_sum"] * (bypass.energy_pj_per_bit + bypass.router_energy_pj_per_bit)
+            assert t.trials["other_class_energy_pj_per_bit"][i] == pytest.approx(
+                on_bypass / flows.total, rel=1e-12, abs=1e-15)
             checked += 1
         assert np.isnan(t.trials["step_cycles"][~result.repaired]).all()
     assert checked > 20
