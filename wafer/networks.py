@@ -2,11 +2,12 @@
 
 Every wafer of a study has the same logical mesh and, away from its defects,
 the same physical paths. :class:`ShiftedNetworks` embeds the fault-free wafer
-once (:class:`routing.UniformBase`); a batch of repaired wafers then costs
-three compiled calls: what each wafer's defects change (the segments whose
-cores shift, its dead links), the paths of the changed links, and the exact
-uniform-traffic metrics of the changes. A wafer with no defect costs nothing
-beyond its sampling, and the metrics are those of :meth:`Mapping.metrics`.
+once (:class:`routing.UniformBase`, and each traffic pattern's loads on it);
+a batch of repaired wafers then costs a few compiled calls: what each
+wafer's defects change (the segments whose cores shift, its dead links), the
+paths of the changed links, and the exact uniform-traffic metrics and
+pattern loads of the changes. A wafer with no defect costs little more than
+its sampling, and the metrics are those of :meth:`Mapping.metrics`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _take_runs(offsets, rows, x0, x1, idx):
 
 
 class ShiftedNetworks:
-    """Uniform-traffic metrics of repaired shift-to-spare wafers, in batches.
+    """Remap status, uniform-traffic metrics and pattern loads of shift-to-spare wafers, in batches.
 
     Parameters
     ----------

@@ -47,7 +47,7 @@ CLUSTERING = ("reticle", "wafer", "none")
 MAX_DEFECTS_PER_WAFER = 1_000_000
 
 #: Most wafers one study runs: per-trial results stay in memory (65 bytes a
-#: wafer, plus 64 for each traffic pattern: 1.3 GB at the limit with the
+#: wafer, plus 80 for each traffic pattern: 1.45 GB at the limit with the
 #: default uniform traffic).
 MAX_TRIALS = 10_000_000
 
