@@ -30,7 +30,7 @@ Examples
 from .dense import DENSE_MAX_NODES, Embedding, embed_dense
 from .dies import die_grid_uniform_metrics
 from .embedding import UniformMetrics, embedded_uniform_metrics
-from .figures import FIGURES, embedded_figures, network_figures
+from .figures import FIGURES, embedded_figures, network_bottlenecks, network_figures
 from .incremental import EmbeddedTraffic, EmbeddingChanges, UniformBase
 from .links import (
     LINK_CLASS_FILE_MAX_BYTES, LINK_CLASSES, MAX_LINK_CLASSES, LinkClass, LinkClassTable, get_link_class,
@@ -66,5 +66,5 @@ __all__ = [
     "embedded_uniform_metrics", "both_directions", "is_one_hop", "mesh_graph", "reference_uniform_metrics",
     "uniform_flows", "uniform_max_flows", "uniform_mean_hops", "uniform_saturation", "window_paths",
     "window_paths_batch", "xy_route", "EmbeddedTraffic", "uniform_channel_flows",
-    "FIGURES", "embedded_figures", "network_figures",
+    "FIGURES", "embedded_figures", "network_bottlenecks", "network_figures",
 ]

@@ -19,7 +19,10 @@ channels' link classes (:mod:`routing.links`):
   ``other_class_energy_pj_per_bit`` on channels (links and the routers they
   enter) of any class but the first network's own (the bypass links of a
   wafer, the die-to-die links of chiplets);
-- ``step_energy_uj``: the energy of the whole step.
+- ``step_energy_uj``: the energy of the whole step;
+- ``bottleneck_other_class``: 1 where the slowest channel is of another
+  class than the network's own (strictly slower than every channel of its
+  own class: a bypass link on a wafer, a die-to-die link on chiplets), else 0.
 
 :func:`embedded_figures` prices a batch of embedded wafers from
 :meth:`routing.EmbeddedTraffic.sums_batch` (listed paths on mesh channels,
@@ -37,12 +40,13 @@ from .incremental import EmbeddedTraffic
 from .links import LinkClass, LinkClassTable
 from .network import Network
 
-__all__ = ["FIGURES", "embedded_figures", "network_figures"]
+__all__ = ["FIGURES", "embedded_figures", "network_bottlenecks", "network_figures"]
 
 #: The figures both functions give, in order.
 FIGURES = (
     "step_cycles", "step_ns", "throughput_gbytes_per_s", "mean_hops", "latency_cycles", "latency_ns",
     "energy_pj_per_bit", "router_energy_pj_per_bit", "other_class_energy_pj_per_bit", "step_energy_uj",
+    "bottleneck_other_class",
 )
 
 
@@ -122,14 +126,15 @@ def embedded_figures(
                   for k in ("max_load", "bypass_max", "bypass_sum", "sum_load_extra")}
     except KeyError as exc:
         raise ParameterError(f"sums must hold what EmbeddedTraffic.sums_batch returns, got no {exc}") from None
-    step = np.maximum(arrays["max_load"] * unit_bits / m.bandwidth_bits_per_cycle,
-                      arrays["bypass_max"] * unit_bits / b.bandwidth_bits_per_cycle)
+    own = arrays["max_load"] * unit_bits / m.bandwidth_bits_per_cycle
+    other = arrays["bypass_max"] * unit_bits / b.bandwidth_bits_per_cycle
+    step = np.maximum(own, other)
     hops = traffic.load_sum + arrays["sum_load_extra"]   # load x channels crossed, bypass as one hop
     by = arrays["bypass_sum"]
     cycles = hops * _hop_cycles(m) + by * (_hop_cycles(b) - _hop_cycles(m))
     pj = hops * _hop_pj(m) + by * (_hop_pj(b) - _hop_pj(m))
     router = hops * m.router_energy_pj_per_bit + by * (b.router_energy_pj_per_bit - m.router_energy_pj_per_bit)
-    return _figures(step, hops, cycles, pj, router, by * _hop_pj(b), total, unit_bits, packet_flits, m)
+    return _figures(step, hops, cycles, pj, router, by * _hop_pj(b), other > own, total, unit_bits, packet_flits, m)
 
 
 def network_figures(
@@ -190,18 +195,70 @@ def network_figures(
     pj = np.array([_hop_pj(c) for c in table])
     router = np.array([c.router_energy_pj_per_bit for c in table])
     on = loads[loaded]
-    step = float((on * unit_bits / bandwidth[k]).max()) if on.size else 0.0
+    time = on * unit_bits / bandwidth[k]
+    step = float(time.max()) if on.size else 0.0
+    own_max = float(time[k == k0].max()) if (k == k0).any() else 0.0
     out = _figures(np.array([step]), np.array([on.sum()]), np.array([(on * cyc[k]).sum()]),
                    np.array([(on * pj[k]).sum()]), np.array([(on * router[k]).sum()]),
-                   np.array([(on * pj[k])[k != k0].sum()]), total, unit_bits, packet_flits, table[k0])
+                   np.array([(on * pj[k])[k != k0].sum()]), np.array([step > own_max]), total, unit_bits,
+                   packet_flits, table[k0])
     return {name: float(v[0]) for name, v in out.items()}
 
 
-def _figures(step, hops, cycles, pj, router, other, total, unit_bits, packet_flits,
+def network_bottlenecks(network: Network, loads: np.ndarray, top: int = 3) -> tuple:
+    """The ``top`` slowest channels of a network whose mesh channels carry ``loads``.
+
+    Parameters
+    ----------
+    network : Network
+    loads : 1-D array of float
+        As for :func:`network_figures`.
+    top : int
+        How many, >= 0.
+
+    Returns
+    -------
+    tuple of (x, y, port, link class, load)
+        Ordered by load over the channel class's bandwidth, slowest first
+        (ties by mesh channel id); ``port`` is E, W, S or N.
+
+    Examples
+    --------
+    Two 1 x 2 dies side by side whose die-to-die link is a quarter as fast:
+    the crossing is the bottleneck though every link carries one byte.
+
+    >>> from routing import LINK_CLASSES, Network
+    >>> t = LINK_CLASSES.with_overrides({"d2d-standard": {"bandwidth_bits_per_cycle": 8.0}})
+    >>> net = Network.chiplets(1, 4, 1, 2, link_classes=t)
+    >>> network_bottlenecks(net, [1.0, 0, 0, 0, 1.0, 0, 0, 0, 1.0, 0, 0, 0, 0, 0, 0, 0], top=1)
+    ((1, 0, 'E', 'd2d-standard', 1.0),)
+    """
+    check_instance("network", network, Network, "a routing.Network")
+    top = check_int("top", top, minimum=0)
+    ids = network.mesh_channel_ids()
+    loads = np.ascontiguousarray(check_real_array("loads", loads).reshape(-1))
+    if loads.size != ids.size:
+        raise ParameterError(f"loads must hold one load per mesh channel id ({ids.size:,}), got {loads.size:,}")
+    loaded = np.flatnonzero(loads)
+    if (ids[loaded] < 0).any():
+        raise ParameterError("loads must be on channels the network has, got a load elsewhere")
+    classes = network.link_classes.classes
+    bandwidth = np.array([c.bandwidth_bits_per_cycle for c in classes])
+    k = network.channel_class[ids[loaded]]
+    order = np.lexsort((loaded, -loads[loaded] / bandwidth[k]))[:top]
+    cols = int(network.x.max()) + 1
+    return tuple(
+        (int(m // 4 % cols), int(m // 4 // cols), "EWSN"[m % 4], classes[k[i]].name, float(loads[m]))
+        for i, m in zip(order, loaded[order])
+    )
+
+
+def _figures(step, hops, cycles, pj, router, other, off_own, total, unit_bits, packet_flits,
              serial: LinkClass) -> dict[str, np.ndarray]:
-    """The figures from a step's bottleneck time, and load x (hops, cycles,
-    pJ/bit, router pJ/bit, pJ/bit on other classes) summed; ``serial`` is
-    the network's own class, whose clock counts the cycles."""
+    """The figures from a step's bottleneck time, load x (hops, cycles,
+    pJ/bit, router pJ/bit, pJ/bit on other classes) summed, and whether the
+    bottleneck is off the own class; ``serial`` is the network's own class,
+    whose clock counts the cycles."""
     latency = cycles / total + packet_flits  # a packet's flits follow its head one per cycle
     step_ns = step / serial.clock_ghz
     with np.errstate(divide="ignore"):
@@ -217,4 +274,5 @@ def _figures(step, hops, cycles, pj, router, other, total, unit_bits, packet_fli
         "router_energy_pj_per_bit": router / total,
         "other_class_energy_pj_per_bit": other / total,
         "step_energy_uj": pj * unit_bits * 1e-6,
+        "bottleneck_other_class": np.asarray(off_own, dtype=np.float64),
     }

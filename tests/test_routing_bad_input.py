@@ -170,6 +170,9 @@ CASES = [
         0: [None, E, "mesh"], 1: BAD["array"] + [[1.0] * 7, [0, 1.0, 0, 0, 0, 0, 0, 0]], 2: "positive",
         "unit_bits": "positive", "packet_flits": BAD["count"],
     }),
+    Case(routing.network_bottlenecks, (routing.Network.mesh(1, 2), [1.0, 0, 0, 0, 0, 1.0, 0, 0], 1), kinds={
+        0: [None, E, "mesh"], 1: BAD["array"] + [[1.0] * 7, [0, 1.0, 0, 0, 0, 0, 0, 0]], 2: INDEX,
+    }),
     Case(TRAFFIC.sums_batch, (CHANGES,), kinds={0: [None, tuple(CHANGES), CHANGES._replace(
         bypass_offsets=np.array([0, 1]), bypass_rows=np.array([0]), bypass_x0=np.array([0]),
         bypass_x1=np.array([1]))]}),

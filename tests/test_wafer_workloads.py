@@ -101,6 +101,10 @@ def test_a_slower_d2d_link_slows_the_chiplets_on_patterns_that_cross_dies():
     assert b_slow < b_fast
     t_fast, t_slow = (r.traffic["tornado"].setup.chiplet["step_cycles"] for r in (fast, slow))
     assert t_slow == pytest.approx(t_fast * b_fast / b_slow, rel=1e-12)
+    # The bottleneck moved onto a die-to-die link, and the table says so.
+    assert fast.traffic["tornado"].setup.chiplet["bottleneck_other_class"] == 0.0
+    assert slow.traffic["tornado"].setup.chiplet["bottleneck_other_class"] == 1.0
+    assert slow.traffic["tornado"].setup.bottlenecks[0][3] == "d2d-standard"
 
 
 @pytest.mark.parametrize("kw, match", [

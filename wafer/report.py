@@ -136,7 +136,9 @@ def _traffic(t, ok: np.ndarray) -> dict:
     chiplet["latency_penalty_ns"] = s.chiplet["latency_ns"] - s.chiplet_ideal["latency_ns"]
     return {"bytes_per_step": s.bytes_per_step, "wafer": wafer, "fault_free": ff, "ideal_mesh": s.ideal,
             "chiplet": chiplet, "chiplet_mesh_without_d2d": s.chiplet_ideal, "hops": s.hops,
-            "chiplet_bottlenecks": [dict(zip(("x", "y", "port", "link_class", "load"), b)) for b in s.bottlenecks]}
+            "chiplet_bottlenecks": [dict(zip(("x", "y", "port", "link_class", "load"), b)) for b in s.bottlenecks],
+            "ideal_mesh_bottlenecks": [dict(zip(("x", "y", "port", "link_class", "load"), b))
+                                       for b in s.ideal_bottlenecks]}
 
 
 def _fmt(x, digits: int = 4) -> str:
@@ -308,6 +310,9 @@ def _traffic_rows(entry: str, t: dict, routing_name: str) -> list[tuple]:
         ("energy per step (uJ)", _ci(w["step_energy_uj"]), _fmt(c["step_energy_uj"])),
         ("  ideal mesh: step (ns) / energy per bit (pJ)",
          f"{_fmt(ideal['step_ns'])} / {_fmt(ideal['energy_pj_per_bit'])}", ""),
-        ("bottleneck channel (x, y, port, class)", "",
+        ("bottleneck channel (x, y, port, class), ideal mesh",
+         ", ".join(f"({b['x']}, {b['y']}, {b['port']}, {b['link_class']})" for b in t["ideal_mesh_bottlenecks"][:1]),
          ", ".join(f"({b['x']}, {b['y']}, {b['port']}, {b['link_class']})" for b in t["chiplet_bottlenecks"][:1])),
+        ("  share of systems whose bottleneck is a bypass / d2d link", _ci(w["bottleneck_other_class"]),
+         _fmt(c["bottleneck_other_class"])),
     ]

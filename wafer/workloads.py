@@ -82,8 +82,10 @@ class PatternSetup:
         The 99th percentile (over bytes) and the largest hop count of a route
         on the ideal mesh, the fault-free wafer (None for uniform traffic,
         whose N^2 routes are not listed) and the chiplets.
-    bottlenecks : tuple
-        The chiplets' most loaded channels: (x, y, port, link class, load).
+    bottlenecks, ideal_bottlenecks : tuple
+        The most loaded channels of the chiplets and of the ideal mesh (which
+        the fault-free wafer's logical links keep, each on channels of its
+        own): (x, y, port, link class, load), x and y of the mesh.
     """
 
     entry: str
@@ -95,6 +97,7 @@ class PatternSetup:
     chiplet_ideal: dict
     hops: dict
     bottlenecks: tuple
+    ideal_bottlenecks: tuple
 
 
 #: Flows whose route hops are counted at a time (bounds the memory of a
@@ -156,7 +159,8 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
         # The wafer's logical mesh, then the chiplets': one mesh's flows in memory at a time.
         flows = _flows(entry, name, params, lrows, lcols, "the wafer's logical mesh")
         loads = routing.channel_loads(flows, lrows, lcols, routing_name)
-        m = routing.traffic_metrics(flows, lrows, lcols, routing_name)
+        m = routing.traffic_metrics(flows, lrows, lcols, routing_name, top=3)
+        ideal_bottlenecks = tuple((x, y, port, "mesh", load) for _, x, y, port, load in m.bottlenecks)
         hops = {"ideal_p99": m.p99_hops, "ideal_max": m.max_hops, "fault_free_p99": None, "fault_free_max": None}
         if not flows.uniform:
             hops["fault_free_p99"], hops["fault_free_max"] = _fault_free_hops(base, flows, routing_name)
@@ -165,9 +169,8 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
         del flows
         chip_flows = _flows(entry, name, params, rows, cols, "the chiplets' mesh")
         chip_loads = routing.channel_loads(chip_flows, rows, cols, routing_name)
-        m = routing.traffic_metrics(chip_flows, rows, cols, routing_name, top=3)
+        m = routing.traffic_metrics(chip_flows, rows, cols, routing_name, top=0)
         hops.update(chiplet_p99=m.p99_hops, chiplet_max=m.max_hops)
-        ids = chip_net.mesh_channel_ids()
         setups[entry] = PatternSetup(
             entry=entry,
             total=float(n * (n - 1)) if uniform else total_bytes,
@@ -177,8 +180,8 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
             chiplet=routing.network_figures(chip_net, chip_loads, chip_flows.total),
             chiplet_ideal=routing.network_figures(chip_mesh, chip_loads, chip_flows.total),
             hops=hops,
-            bottlenecks=tuple((x, y, port, classes.classes[chip_net.channel_class[ids[c]]].name, load)
-                              for c, x, y, port, load in m.bottlenecks),
+            bottlenecks=routing.network_bottlenecks(chip_net, chip_loads),
+            ideal_bottlenecks=ideal_bottlenecks,
         )
         wafer_loads[entry] = None if uniform else loads
     return setups, wafer_loads
