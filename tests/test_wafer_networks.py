@@ -7,6 +7,8 @@ those of :meth:`wafer.Mapping.metrics`, which embeds the whole wafer anew.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from unittest.mock import patch
 
 import numpy as np
@@ -153,7 +155,7 @@ def test_pattern_sums_equal_a_link_by_link_sum_on_the_whole_mapping(data):
 
 #: Patterns that fit any small mesh (the bit permutations need power-of-two ones).
 ANY_MESH = ("uniform", "stencil", "stencil:points=9", "allreduce-ring", "allreduce-2d", "tornado", "neighbor",
-            "hotspot", "random-graph:degree=1.0", "summa")
+            "hotspot", "random-graph:degree=1.0", "summa", "pipeline:stages=2", "file")
 
 
 @given(st.data())
@@ -166,8 +168,18 @@ def test_pattern_sums_equal_networkx_routing_every_flow_on_the_wafer_network(dat
     entry = data.draw(st.sampled_from(ANY_MESH), label="pattern")
     name, params = parse_pattern(entry)
     assume(lrows * lcols >= 3 or name not in ("allreduce-ring", "random-graph"))
+    assume(name != "file" or lrows * lcols >= 2)
     how = data.draw(st.sampled_from(sorted(routing.ROUTINGS)), label="routing")
+    if name == "file":  # a user's traffic matrix, as a CSV file
+        n = lrows * lcols
+        rows = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(0, 9))
+                                  .filter(lambda r: r[0] != r[1]), min_size=1, max_size=12), label="flows")
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
+            f.write("src,dst,bytes\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows))
+        params = {"path": f.name}
     flows = routing.make_traffic(name, lrows, lcols, **params)
+    if name == "file":
+        os.unlink(params["path"])
     loads = routing.channel_loads(flows, lrows, lcols, how)
     w = data.draw(wafer_faults(spec))
     m = Mapping(spec, *w)
