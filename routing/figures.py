@@ -58,6 +58,14 @@ def _hop_pj(c: LinkClass) -> float:
     return c.energy_pj_per_bit + c.router_energy_pj_per_bit
 
 
+def _one_clock(classes) -> None:
+    """Raise unless the classes count cycles of one clock (cycles add up along a path)."""
+    clocks = {c.clock_ghz for c in classes}
+    if len(clocks) > 1:
+        shown = ", ".join(f"{c.name} {c.clock_ghz:g}" for c in classes)
+        raise ParameterError(f"link classes must share one clock_ghz (their cycles add up along a path), got {shown}")
+
+
 def _checked_common(total: object, unit_bits: object, packet_flits: object) -> tuple[float, float, int]:
     total = check_positive("total", total, "bytes or flits per step")
     unit_bits = check_positive("unit_bits", unit_bits, "bits")
@@ -121,6 +129,7 @@ def embedded_figures(
     if not isinstance(sums, dict):
         raise ParameterError(f"sums must be the dict EmbeddedTraffic.sums_batch returns, got {type(sums).__name__}")
     m, b = classes[mesh], classes[bypass]
+    _one_clock((m, b))
     try:
         arrays = {k: check_real_array(f"sums[{k!r}]", sums[k]).astype(np.float64)
                   for k in ("max_load", "bypass_max", "bypass_sum", "sum_load_extra")}
@@ -190,6 +199,7 @@ def network_figures(
     table = network.link_classes.classes
     k = network.channel_class[channel]
     k0 = network.channel_class[0]
+    _one_clock([table[i] for i in np.unique(network.channel_class)])
     bandwidth = np.array([c.bandwidth_bits_per_cycle for c in table])
     cyc = np.array([_hop_cycles(c) for c in table])
     pj = np.array([_hop_pj(c) for c in table])

@@ -122,3 +122,16 @@ def test_bad_traffic_is_refused_before_any_trial(kw, match):
 def test_a_pattern_that_does_not_fit_the_mesh_says_so():
     with pytest.raises(ParameterError, match=r"traffic 'transpose' is refused on the wafer's logical mesh \(12 x 20\)"):
         run_study(small_config(traffic=("transpose",)))
+
+
+def test_link_classes_of_two_clocks_are_refused(tmp_path):
+    f = tmp_path / "links.toml"
+    f.write_text("[mesh]\nclock_ghz = 2.0\n")
+    with pytest.raises(ParameterError, match="must share one clock_ghz"):
+        small_config(link_classes=str(f))
+    f.write_text("[mesh]\nclock_ghz = 2.0\n[bypass]\nclock_ghz = 2.0\n[d2d-standard]\nclock_ghz = 2.0\n")
+    r = run_study(small_config(trials=1, d0=0.0, link_classes=str(f)))
+    # The same cycles at twice the clock: half the nanoseconds.
+    base = run_study(small_config(trials=1, d0=0.0))
+    assert r.traffic["uniform"].trials["step_ns"][0] == pytest.approx(
+        base.traffic["uniform"].trials["step_ns"][0] * 1.1 / 2.0)

@@ -187,9 +187,17 @@ class StudyConfig:
         if self.link_classes is None:
             return table
         try:
-            return routing.load_link_classes(self.link_classes, base=table)
+            table = routing.load_link_classes(self.link_classes, base=table)
         except ParameterError as exc:
             raise ParameterError(f"link_classes: {exc}") from None
+        used = [table[name] for name in ("mesh", "bypass", self.chiplet.d2d_class)]
+        if len({c.clock_ghz for c in used}) > 1:
+            got = ", ".join(f"{c.name} {c.clock_ghz:g}" for c in used)
+            raise ParameterError(
+                f"link_classes: the classes a study uses must share one clock_ghz (cycles add up along a path),"
+                f" got {got} (in {self.link_classes!r})"
+            )
+        return table
 
     @property
     def block(self) -> tuple[int, int] | None:
