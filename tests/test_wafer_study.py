@@ -422,3 +422,23 @@ def test_fault_fraction_errors():
         small_config(router_fraction=1.5)
     with pytest.raises(wafer.ParameterError, match="router_fraction \\+ link_fraction"):
         small_config(router_fraction=0.6, link_fraction=0.6)
+
+
+def test_a_closed_form_that_leaves_a_rule_out_is_labelled_a_bound_and_never_below_monte_carlo():
+    exact = run_study(small_config(trials=200))
+    assert exact.config.repair_closed_form_leaves_out() == ()
+    s = wafer.summarize(exact)
+    assert s["wafer"]["repair_rate"]["closed_form_leaves_out"] == []
+    assert "\n    closed form " in wafer.format_table(s)
+    # Two spares a segment, but the fabric bridges only one column of skew.
+    bound = run_study(small_config(trials=400, d0=60.0, wafer=dict(spares_per_segment=2)))
+    left_out = bound.config.repair_closed_form_leaves_out()
+    assert left_out == ("the skew rule (max skew 1 < 2 spares)",)
+    s = wafer.summarize(bound)
+    assert s["wafer"]["repair_rate"]["closed_form_leaves_out"] == list(left_out)
+    assert "upper bound, closed form without the skew rule (max skew 1 < 2 spares)" in wafer.format_table(s)
+    lo, hi = s["wafer"]["repair_rate"]["ci95"]
+    assert lo <= bound.repair_closed_form  # Monte Carlo never above the bound (within its interval)
+    assert (bound.status == 2).any()       # and the skew rule did fail some wafers
+    routers = small_config(wafer=dict(router_dies_with_core=True))
+    assert routers.repair_closed_form_leaves_out() == ("the path rule (routers die with their cores)",)

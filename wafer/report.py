@@ -88,7 +88,8 @@ def summarize(result: StudyResult) -> dict:
         "wafer": {
             "defects_per_wafer": _est(*mean_ci(result.defects), closed_form=cfg.mean_defects),
             "dead_cores_per_wafer": _est(*mean_ci(result.dead)),
-            "repair_rate": _est(*rate, closed_form=result.repair_closed_form),
+            "repair_rate": _est(*rate, closed_form=result.repair_closed_form,
+                                closed_form_leaves_out=list(cfg.repair_closed_form_leaves_out())),
             "failures": failures,
             "logical_shape": list(spec.logical_shape),
             "logical_cores": n_logical,
@@ -176,6 +177,14 @@ def _defect_law(p: dict) -> str:
     return f"{law}, {where}{kills}"
 
 
+def _closed_form_label(rate: dict) -> str:
+    """ "closed form" when it is exact for the model, else the bound and what it leaves out."""
+    left_out = rate["closed_form_leaves_out"]
+    if not left_out or rate["closed_form"] is None:
+        return "  closed form"
+    return f"  upper bound, closed form without {' and '.join(left_out)}"
+
+
 def _failure_rows(failures: dict, trials: int) -> list[tuple[str, str, str]]:
     """One row per reason repair failed, with its share of the wafers."""
     ranked = sorted(failures.items(), key=lambda item: -item[1])
@@ -220,7 +229,7 @@ def format_table(summary: dict) -> str:
     rows = [
         ("Yield and area", None, None),
         ("working systems per wafer", _ci(w["repair_rate"]), _fmt(cs["good_systems_per_wafer"])),
-        ("  closed form", _fmt(w["repair_rate"]["closed_form"]) if w["repair_rate"]["closed_form"]
+        (_closed_form_label(w["repair_rate"]), _fmt(w["repair_rate"]["closed_form"]) if w["repair_rate"]["closed_form"]
          is not None else "n/a (radial positions or router/link faults)", ""),
         *_failure_rows(w["failures"], p["trials"]),
         ("die yield", "", _fmt(cs["die_yield"])),

@@ -243,6 +243,25 @@ class StudyConfig:
             self.wafer, self.mean_defects, alpha=self.cluster_alpha, block=block
         )
 
+    def repair_closed_form_leaves_out(self) -> tuple[str, ...]:
+        """The repair rules :meth:`repair_closed_form` does not count: empty
+        where it is exact for the model, else it is an upper bound.
+
+        Examples
+        --------
+        >>> StudyConfig().repair_closed_form_leaves_out()
+        ()
+        >>> StudyConfig(wafer=WaferSpec(spares_per_segment=2)).repair_closed_form_leaves_out()
+        ('the skew rule (max skew 1 < 2 spares)',)
+        """
+        w = self.wafer
+        out = []
+        if w.max_skew < w.spares_per_segment:
+            out.append(f"the skew rule (max skew {w.max_skew} < {w.spares_per_segment} spares)")
+        if w.router_dies_with_core:
+            out.append("the path rule (routers die with their cores)")
+        return tuple(out)
+
     @property
     def mean_defects(self) -> float:
         """Expected defects per wafer-scale die: area (cm^2) times d0."""
