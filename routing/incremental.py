@@ -136,6 +136,19 @@ class EmbeddedTraffic:
     rows its changes touch, the L base links it removes and its B bypass
     links, plus, when some logical link has vertical extra hops, O(rows with
     extras x columns with extras) as :func:`routing.embedded_uniform_metrics` has.
+
+    Examples
+    --------
+    A 1 x 3 logical row on a 1 x 4 physical row with an unused router at x = 1,
+    3 bytes a step east from every node: the link across the gap takes two hops.
+
+    >>> from routing import Embedding, window_paths
+    >>> e = Embedding([0, 5], window_paths(1, 4, [0, 2], [2, 0]), np.arange(4), [0, -1, 1, 2])
+    >>> east = np.zeros(12)
+    >>> east[[0, 4]] = 3.0
+    >>> s = EmbeddedTraffic((1, 3), (1, 4), e, east).sums_batch(EmbeddingChanges.none(1))
+    >>> s["max_load"].tolist(), s["sum_load_extra"].tolist()
+    ([3.0], [3.0])
     """
 
     def __init__(self, logical_shape, physical_shape, embedding: Embedding, loads=None) -> None:
