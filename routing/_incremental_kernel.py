@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from ._embedding_kernel import _first_missing, _line_max, _vertical
-from ._mesh_kernel import _contains, _onehop_link, _step
+from ._mesh_kernel import _channel_ends, _contains, _onehop_from, _step
 
 #: Columns per block of the vertical pairs' block maxima.
 _BLOCK = 8
@@ -68,9 +68,13 @@ def _listed(link_slot, removed, links, lc):
 
 
 @njit(cache=True)
-def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys, logical):
+def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys, logical, where):
     """Largest load over the channels the trial's changes touch, and those
-    channels; -1 if an end of one of them is not among the trial's nodes."""
+    channels; -1 if an end of one of them is not among the trial's nodes.
+
+    ``where`` is a scratch map over the physical nodes, all -2 on entry and on
+    return: the trial's logical node of each of its nodes, while it runs.
+    """
     # The base's arrays as locals: a call that takes the whole base copies it.
     b_off, b_chan, b_loads = base.path_offsets, base.path_channels, base.loads
     slot, total0, onehop0, link_slot = base.chan_slot, base.chan_total, base.chan_onehop, base.link_slot
@@ -90,6 +94,8 @@ def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys,
         for k in range(path_offsets[i], path_offsets[i + 1]):
             chan[j], delta[j] = channels[k], loads[i]
             j += 1
+    for i in range(keys.size):
+        where[keys[i]] = logical[i]
     order = np.argsort(chan)
     touched = np.empty(m, dtype=np.int64)
     n_touched = 0
@@ -104,14 +110,18 @@ def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys,
         while j < m and chan[order[j]] == c:
             total += delta[order[j]]
             j += 1
-        lc = _onehop_link(c, pcols, lrows, lcols, keys, logical)
+        a, b = _channel_ends(c, pcols)
+        lc = _onehop_from(where[a], where[b], c % 4, lrows, lcols) if 0 <= b < where.size else -2
         if lc == -2:
-            return -1.0, touched[:0]
+            best = -1.0
+            break
         if lc >= 0 and not _listed(link_slot, removed, links, lc):
             total += link_load[lc]
         best = max(best, total)
         touched[n_touched] = c
         n_touched += 1
+    for i in range(keys.size):
+        where[keys[i]] = -2
     return best, touched[:n_touched]
 
 
@@ -318,7 +328,7 @@ def _largest_on_mesh(base, rows, x0, x1):
 
 
 @njit(cache=True)
-def _trial_sums(base, removed, links, path_offsets, channels, keys, logical, rows, x0, x1):
+def _trial_sums(base, removed, links, path_offsets, channels, keys, logical, rows, x0, x1, where):
     """(error, largest mesh channel load, sum of extras, largest extra, sum of
     loads * extras, worst route extra) of one trial whose bypass runs are
     (``rows``, ``x0``, ``x1``)."""
@@ -350,7 +360,7 @@ def _trial_sums(base, removed, links, path_offsets, channels, keys, logical, row
         sum_extra += extra[i]
         sum_le += loads[i] * extra[i]
         max_extra = max(max_extra, extra[i])
-    changed, touched = _changed_max_load(base, removed, links, loads, path_offsets, channels, keys, logical)
+    changed, touched = _changed_max_load(base, removed, links, loads, path_offsets, channels, keys, logical, where)
     if changed < 0:
         return MISSING_NODE, 0.0, 0, 0, 0.0, 0
     kept = _first_kept_channel(base, touched)
@@ -381,6 +391,8 @@ def _batch_sums(base, removed_off, removed, link_off, links, path_off, channels,
     worst = np.empty(n, dtype=np.int64)
     bypass_max = np.empty(n, dtype=np.float64)
     bypass_sum = np.empty(n, dtype=np.float64)
+    # Only trials that change something use the scratch map (and must find it all -2).
+    where = np.full(base.prows * base.pcols if removed.size or links.size else 0, -2, dtype=np.int64)
     for t in range(n):
         lo, hi = link_off[t], link_off[t + 1]
         b0, b1 = bypass_off[t], bypass_off[t + 1]
@@ -388,7 +400,7 @@ def _batch_sums(base, removed_off, removed, link_off, links, path_off, channels,
         error[t], max_load[t], sum_extra[t], max_extra[t], sum_le[t], worst[t] = _trial_sums(
             base, removed[removed_off[t] : removed_off[t + 1]], links[lo:hi],
             path_off[lo : hi + 1], channels, nodes[node_off[t] : node_off[t + 1]],
-            logical[node_off[t] : node_off[t + 1]], rows, x0, x1,
+            logical[node_off[t] : node_off[t + 1]], rows, x0, x1, where,
         )
         bypass_max[t], bypass_sum[t] = _bypass_loads(base, rows, x0, x1)
     return error, max_load, sum_extra, max_extra, sum_le, worst, bypass_max, bypass_sum
@@ -397,32 +409,42 @@ def _batch_sums(base, removed_off, removed, link_off, links, path_off, channels,
 @njit(cache=True)
 def _visited_nodes_batch(base, removed_off, removed, link_off, path_off, channels):
     """Both ends of every channel of each trial's paths and removed base paths,
-    sorted and distinct per trial, as CSR (offsets, nodes)."""
+    sorted and distinct per trial, as CSR (offsets, nodes).
+
+    A mark per physical node (reset after each trial) keeps each node once,
+    so only the distinct nodes are sorted.
+    """
     n = removed_off.size - 1
     prows, pcols = base.prows, base.pcols
+    total = 2 * (path_off[link_off[n]] - path_off[link_off[0]])
+    for r in removed:
+        total += 2 * (base.path_offsets[r + 1] - base.path_offsets[r])
+    out = np.empty(total, dtype=np.int64)
+    seen = np.zeros(prows * pcols if total else 0, dtype=np.bool_)
     node_off = np.zeros(n + 1, dtype=np.int64)
-    out = [np.int64(0)][:0]
+    at = 0
     for t in range(n):
-        m = path_off[link_off[t + 1]] - path_off[link_off[t]]
-        for r in removed[removed_off[t] : removed_off[t + 1]]:
-            m += base.path_offsets[r + 1] - base.path_offsets[r]
-        ends = np.empty(2 * m, dtype=np.int64)
-        j = 0
+        start = at
         for r in removed[removed_off[t] : removed_off[t + 1]]:
             for k in range(base.path_offsets[r], base.path_offsets[r + 1]):
-                ends[j] = base.path_channels[k]
-                j += 1
+                at = _visit(base.path_channels[k], prows, pcols, seen, out, at)
         for k in range(path_off[link_off[t]], path_off[link_off[t + 1]]):
-            ends[j] = channels[k]
-            j += 1
-        for i in range(m):
-            node, port = ends[i] // 4, ends[i] % 4
-            x, y = _step(node % pcols, node // pcols, port)
-            ends[i] = node
-            ends[m + i] = x + pcols * y if 0 <= x < pcols and 0 <= y < prows else node
-        ends.sort()
-        for i in range(2 * m):
-            if i == 0 or ends[i] != ends[i - 1]:
-                out.append(ends[i])
-        node_off[t + 1] = len(out)
-    return node_off, np.array(out, dtype=np.int64)
+            at = _visit(channels[k], prows, pcols, seen, out, at)
+        out[start:at].sort()
+        for i in range(start, at):
+            seen[out[i]] = False
+        node_off[t + 1] = at
+    return node_off, out[:at].copy()
+
+
+@njit(cache=True)
+def _visit(c, prows, pcols, seen, out, at):
+    """Append the unseen ends of channel ``c`` to ``out`` at ``at``; the new ``at``."""
+    node, port = c // 4, c % 4
+    x, y = _step(node % pcols, node // pcols, port)
+    for v in (node, x + pcols * y if 0 <= x < pcols and 0 <= y < prows else node):
+        if not seen[v]:
+            seen[v] = True
+            out[at] = v
+            at += 1
+    return at

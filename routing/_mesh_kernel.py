@@ -35,16 +35,18 @@ def _logical_at(keys, logical, node):
 
 
 @njit(cache=True)
-def _onehop_link(c, pcols, lrows, lcols, keys, logical):
-    """The logical link (``4 * node + port``) whose two ends are the two ends of
-    physical channel ``c``, through the same port: -1 if there is none, -2 if
-    an end of ``c`` is not among ``keys`` (or leaves the mesh)."""
+def _channel_ends(c, pcols):
+    """(source, target) nodes of channel ``c``; target -1 where the port leaves
+    the mesh sideways (a row off the mesh gives a node id outside it)."""
     node, port = c // 4, c % 4
     x, y = _step(node % pcols, node // pcols, port)
-    if not 0 <= x < pcols:  # would wrap to the next row; a row off the mesh is no key
-        return -2
-    la = _logical_at(keys, logical, node)
-    lb = _logical_at(keys, logical, x + pcols * y)
+    return node, (x + pcols * y if 0 <= x < pcols else -1)
+
+
+@njit(cache=True)
+def _onehop_from(la, lb, port, lrows, lcols):
+    """The logical link ``la`` -> ``lb`` through ``port`` if they are neighbours
+    that way (``4 * la + port``), else -1; -2 if either is -2 (not known)."""
     if la == -2 or lb == -2:
         return -2
     if la < 0 or lb < 0:
@@ -53,3 +55,14 @@ def _onehop_link(c, pcols, lrows, lcols, keys, logical):
     if 0 <= lx < lcols and 0 <= ly < lrows and lx + lcols * ly == lb:
         return 4 * la + port
     return -1
+
+
+@njit(cache=True)
+def _onehop_link(c, pcols, lrows, lcols, keys, logical):
+    """The logical link (``4 * node + port``) whose two ends are the two ends of
+    physical channel ``c``, through the same port: -1 if there is none, -2 if
+    an end of ``c`` is not among ``keys`` (or leaves the mesh)."""
+    a, b = _channel_ends(c, pcols)
+    if b < 0:
+        return -2
+    return _onehop_from(_logical_at(keys, logical, a), _logical_at(keys, logical, b), c % 4, lrows, lcols)
