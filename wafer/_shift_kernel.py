@@ -148,6 +148,29 @@ def _p2l(dead, cols, seg_w, spares, physical):
 
 
 @njit(cache=True)
+def _span_links(dead, lo, hi, start, base, lw, out):
+    """Append to ``out`` the horizontal logical links (both ways) across each
+    dead core of one segment (its dead cores ``dead[lo:hi]``)."""
+    for k in range(lo, hi):
+        o = dead[k] - start - (k - lo)
+        if 1 <= o < lw:
+            out.append(4 * (base + o - 1) + 0)
+            out.append(4 * (base + o) + 1)
+
+
+@njit(cache=True)
+def _shifted_vertical_links(dead, lo, hi, start, b_lo, b_hi, b_start, lw, base, other_base, down, out):
+    """Append to ``out`` the vertical logical links (both ways) of one segment
+    whose two rows shift an offset by different amounts (``down``: the other
+    row is below)."""
+    port = 2 if down else 3
+    for o in range(lw):
+        if _shift(dead, lo, hi, start, o) != _shift(dead, b_lo, b_hi, b_start, o):
+            out.append(4 * (base + o) + port)
+            out.append(4 * (other_base + o) + (port ^ 1))
+
+
+@njit(cache=True)
 def _irregular_links(dead, rows, cols, seg_w, spares):
     """Logical channel ids that may be more than one physical hop (a superset).
 
@@ -171,21 +194,13 @@ def _irregular_links(dead, rows, cols, seg_w, spares):
         lo, hi = _segment_dead(dead, cols, seg_w, row, seg)
         start = row * cols + seg * seg_w
         base = row * lcols + seg * lw
-        for k in range(lo, hi):
-            o = dead[k] - start - (k - lo)
-            if 1 <= o < lw:
-                out.append(4 * (base + o - 1) + 0)
-                out.append(4 * (base + o) + 1)
+        _span_links(dead, lo, hi, start, base, lw, out)
         for other in (row - 1, row + 1):
             if other < 0 or other >= rows:
                 continue
             b_lo, b_hi = _segment_dead(dead, cols, seg_w, other, seg)
-            b_start = other * cols + seg * seg_w
-            port = 2 if other > row else 3
-            for o in range(lw):
-                if _shift(dead, lo, hi, start, o) != _shift(dead, b_lo, b_hi, b_start, o):
-                    out.append(4 * (base + o) + port)
-                    out.append(4 * (other * lcols + seg * lw + o) + (5 - port))
+            _shifted_vertical_links(dead, lo, hi, start, b_lo, b_hi, other * cols + seg * seg_w, lw,
+                                    base, other * lcols + seg * lw, other > row, out)
         i = hi
     return np.unique(np.array(out, dtype=np.int64))
 
@@ -234,11 +249,7 @@ def _trial_link_changes(geo, index, dead, dead_links):
             for j in range(node_offsets[k], node_offsets[k + 1]):
                 removed.append(node_links[j])
         base = row * lcols + seg * lw
-        for k in range(lo, hi):
-            o = dead[k] - start - (k - lo)
-            if 1 <= o < lw:  # the horizontal link across the dead core
-                cands.append(4 * (base + o - 1) + 0)
-                cands.append(4 * (base + o) + 1)
+        _span_links(dead, lo, hi, start, base, lw, cands)
         for other in (row - 1, row + 1):
             if other < 0 or other >= rows:
                 continue
@@ -252,11 +263,8 @@ def _trial_link_changes(geo, index, dead, dead_links):
                     _shift_runs(dead, lo, hi, start, b_lo, b_hi, b_start, lw, min(row, other), seg * lw, runs)
                 continue
             # Without them, shifted vertical neighbours need a path over the mesh.
-            port = 2 if other > row else 3
-            for o in range(lw):
-                if _shift(dead, lo, hi, start, o) != _shift(dead, b_lo, b_hi, b_start, o):
-                    cands.append(4 * (base + o) + port)
-                    cands.append(4 * (other * lcols + seg * lw + o) + (port ^ 1))
+            _shifted_vertical_links(dead, lo, hi, start, b_lo, b_hi, b_start, lw, base,
+                                    other * lcols + seg * lw, other > row, cands)
         i = hi
     for c in both:
         node, port = c // 4, c % 4
