@@ -38,6 +38,11 @@ def assert_same_result(a, b):
         assert np.array_equal(a.metrics[name], b.metrics[name], equal_nan=True), name
     assert a.fault_free == b.fault_free
     assert a.repair_closed_form == b.repair_closed_form
+    assert set(a.traffic) == set(b.traffic)
+    for entry, t in a.traffic.items():
+        for name, values in t.trials.items():
+            assert np.array_equal(values, b.traffic[entry].trials[name], equal_nan=True), (entry, name)
+        assert t.fault_free == b.traffic[entry].fault_free
 
 
 # --------------------------------------------------------------------------
@@ -50,7 +55,8 @@ def base_result():
     # Two spares, max_skew 1 and a bridge margin of 0 (a dead router between
     # horizontal neighbours cannot be passed): every remap outcome occurs.
     return run_study(small_config(wafer={"router_dies_with_core": True, "spares_per_segment": 2,
-                                         "max_skew": 1, "bridge_margin": 0}))
+                                         "max_skew": 1, "bridge_margin": 0},
+                                  traffic=("uniform", "stencil", "random-graph:degree=2.0")))
 
 
 def test_same_seed_same_result(base_result):
