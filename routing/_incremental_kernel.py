@@ -68,6 +68,40 @@ def _listed(link_slot, removed, links, lc):
 
 
 @njit(cache=True)
+def _trims(base, removed, links, path_offsets, channels):
+    """For each removed base link, the run ``[lo, hi)`` of its base path that
+    its new path keeps, when it is listed again on exactly that run (else
+    ``lo == hi == 0``); and which new links are such re-listings."""
+    kept_lo = np.zeros(removed.size, dtype=np.int64)
+    kept_hi = np.zeros(removed.size, dtype=np.int64)
+    again = np.zeros(links.size, dtype=np.bool_)
+    for q in range(removed.size):
+        r = removed[q]
+        i = np.searchsorted(links, base.links[r])
+        if i == links.size or links[i] != base.links[r]:
+            continue
+        b0, b1 = base.path_offsets[r], base.path_offsets[r + 1]
+        n0, n1 = path_offsets[i], path_offsets[i + 1]
+        first = channels[n0]
+        lo = -1
+        for k in range(b0, b1):
+            if base.path_channels[k] == first:
+                lo = k - b0
+                break
+        if lo < 0 or lo + (n1 - n0) > b1 - b0:
+            continue
+        same = True
+        for k in range(n1 - n0):
+            if base.path_channels[b0 + lo + k] != channels[n0 + k]:
+                same = False
+                break
+        if same:
+            kept_lo[q], kept_hi[q] = lo, lo + (n1 - n0)
+            again[i] = True
+    return kept_lo, kept_hi, again
+
+
+@njit(cache=True)
 def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys, logical, where):
     """Largest load over the channels the trial's changes touch, and those
     channels; -1 if an end of one of them is not among the trial's nodes.
@@ -80,17 +114,29 @@ def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys,
     slot, total0, onehop0, link_slot = base.chan_slot, base.chan_total, base.chan_onehop, base.link_slot
     link_load = base.link_load
     lrows, lcols, pcols = base.lrows, base.lcols, base.pcols
-    m = path_offsets[-1] - path_offsets[0]
-    for r in removed:
-        m += b_off[r + 1] - b_off[r]
+    # A removed base link listed again on a sub-run of its base path changes
+    # only the channels it dropped; every other removed link and new path
+    # changes all of its channels.
+    kept_lo, kept_hi, again = _trims(base, removed, links, path_offsets, channels)
+    m = 0
+    for j in range(removed.size):
+        r = removed[j]
+        m += (b_off[r + 1] - b_off[r]) - (kept_hi[j] - kept_lo[j])
+    for i in range(links.size):
+        if not again[i]:
+            m += path_offsets[i + 1] - path_offsets[i]
     chan = np.empty(m, dtype=np.int64)
     delta = np.empty(m, dtype=np.float64)
     j = 0
-    for r in removed:
+    for q in range(removed.size):
+        r = removed[q]
         for k in range(b_off[r], b_off[r + 1]):
-            chan[j], delta[j] = b_chan[k], -b_loads[r]
-            j += 1
+            if not kept_lo[q] <= k - b_off[r] < kept_hi[q]:
+                chan[j], delta[j] = b_chan[k], -b_loads[r]
+                j += 1
     for i in range(links.size):
+        if again[i]:
+            continue
         for k in range(path_offsets[i], path_offsets[i + 1]):
             chan[j], delta[j] = channels[k], loads[i]
             j += 1
@@ -407,8 +453,10 @@ def _batch_sums(base, removed_off, removed, link_off, links, path_off, channels,
 
 
 @njit(cache=True)
-def _visited_nodes_batch(base, removed_off, removed, link_off, path_off, channels):
-    """Both ends of every channel of each trial's paths and removed base paths,
+def _visited_nodes_batch(base, removed_off, removed, link_off, path_off, channels, links):
+    """Both ends of every channel each trial's changes touch (as
+    :func:`_changed_max_load` counts them: a removed base link listed again
+    on a sub-run of its base path touches only the channels it dropped),
     sorted and distinct per trial, as CSR (offsets, nodes).
 
     A mark per physical node (reset after each trial) keeps each node once,
@@ -425,11 +473,19 @@ def _visited_nodes_batch(base, removed_off, removed, link_off, path_off, channel
     at = 0
     for t in range(n):
         start = at
-        for r in removed[removed_off[t] : removed_off[t + 1]]:
+        rem = removed[removed_off[t] : removed_off[t + 1]]
+        lo, hi = link_off[t], link_off[t + 1]
+        kept_lo, kept_hi, again = _trims(base, rem, links[lo:hi], path_off[lo : hi + 1], channels)
+        for q in range(rem.size):
+            r = rem[q]
             for k in range(base.path_offsets[r], base.path_offsets[r + 1]):
-                at = _visit(base.path_channels[k], prows, pcols, seen, out, at)
-        for k in range(path_off[link_off[t]], path_off[link_off[t + 1]]):
-            at = _visit(channels[k], prows, pcols, seen, out, at)
+                if not kept_lo[q] <= k - base.path_offsets[r] < kept_hi[q]:
+                    at = _visit(base.path_channels[k], prows, pcols, seen, out, at)
+        for i in range(hi - lo):
+            if again[i]:
+                continue
+            for k in range(path_off[lo + i], path_off[lo + i + 1]):
+                at = _visit(channels[k], prows, pcols, seen, out, at)
         out[start:at].sort()
         for i in range(start, at):
             seen[out[i]] = False

@@ -340,13 +340,18 @@ class EmbeddedTraffic:
         return dict(zip(names, sums))
 
     def visited_nodes(
-        self, removed_offsets: np.ndarray, removed: np.ndarray, link_offsets: np.ndarray, paths: PathSet
+        self, removed_offsets: np.ndarray, removed: np.ndarray, link_offsets: np.ndarray, paths: PathSet,
+        links: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The nodes whose logical node :class:`EmbeddingChanges` must give, per trial.
 
         Both ends of every channel of the trial's paths (``paths``, CSR over
         trials by ``link_offsets``) and of its removed base paths; as CSR
         ``(node_offsets, nodes)``, nodes sorted and distinct within each trial.
+        Given the trial's own ``links`` (sorted within each trial, as in
+        :class:`EmbeddingChanges`), only the ends the metrics read: a removed
+        base link listed again on a sub-run of its base path changes only the
+        channels it dropped.
 
         Examples
         --------
@@ -362,7 +367,15 @@ class EmbeddedTraffic:
         n = removed_off.size - 1
         check_instance("paths", paths, PathSet, "a routing.PathSet")
         link_off = _check_csr("link_offsets", link_offsets, n, len(paths))
-        return _visited_nodes_batch(self._base, removed_off, removed, link_off, paths.offsets, paths.channels)
+        if links is None:
+            links = np.full(len(paths), -1, dtype=np.int64)  # matches no base link: every end
+        else:
+            links = np.ascontiguousarray(check_ids("links", links, 4 * self.logical_shape[0] * self.logical_shape[1],
+                                                   what="logical channel ids"))
+            if links.size != len(paths):
+                raise ParameterError(f"links must hold one link per path ({len(paths)}), got {links.size}")
+            _sorted_within("links", links, link_off)
+        return _visited_nodes_batch(self._base, removed_off, removed, link_off, paths.offsets, paths.channels, links)
 
 
 

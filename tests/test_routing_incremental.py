@@ -216,9 +216,14 @@ def test_metrics_batch_rejects_inconsistent_changes():
                              np.array([0, 2]), np.array([0, 4]), np.array([0, 3]), np.arange(3),
                              np.array([0, -1, 1]), *NO_BYPASS)
     assert base.metrics_batch(valid)["max_link_extra_hops"].tolist() == [1.0]
+    # Listed again on the same path, the link changes no channel; dropped, it
+    # changes both of its channels, whose three ends must then be given.
+    dropped = valid._replace(link_offsets=np.array([0, 0]), links=np.zeros(0, dtype=np.int64),
+                             path_offsets=np.array([0]), channels=np.zeros(0, dtype=np.int64))
+    assert base.metrics_batch(dropped)["max_link_extra_hops"].tolist() == [1.0]
     with pytest.raises(ParameterError, match="changes.nodes must cover"):
-        base.metrics_batch(valid._replace(node_offsets=np.array([0, 2]), nodes=np.arange(2),
-                                          logical=np.array([0, -1])))
+        base.metrics_batch(dropped._replace(node_offsets=np.array([0, 2]), nodes=np.arange(2),
+                                            logical=np.array([0, -1])))
     with pytest.raises(ParameterError, match="must not list a base link that trial 0 keeps"):
         base.metrics_batch(valid._replace(removed_offsets=np.array([0, 0]), removed=np.zeros(0, dtype=np.int64)))
     with pytest.raises(ParameterError, match="sorted and distinct within each trial"):

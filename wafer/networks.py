@@ -151,7 +151,7 @@ class ShiftedNetworks:
             paths = routing.PathSet(path_off, channels, np.ones(cand.size, dtype=bool))
             bypass = _take_runs(*bypass, good)
             trials = trials[good]
-        node_off, nodes = self.base.visited_nodes(removed_off, removed, link_off, paths)
+        node_off, nodes = self.base.visited_nodes(removed_off, removed, link_off, paths, cand)
         logical = _p2l_batch(self._geo, trials, dead.offsets, dead.sites, node_off, nodes)
         changes = routing.EmbeddingChanges(
             removed_off, removed, link_off, cand, paths.offsets, paths.channels, node_off, nodes, logical, *bypass
