@@ -102,26 +102,19 @@ def _trims(base, removed, links, path_offsets, channels):
 
 
 @njit(cache=True)
-def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys, logical, where):
-    """Largest load over the channels the trial's changes touch, and those
-    channels; -1 if an end of one of them is not among the trial's nodes.
+def _touched(base, removed, links, loads, path_offsets, channels):
+    """The channel entries a trial's changes touch, and each one's change of load.
 
-    ``where`` is a scratch map over the physical nodes, all -2 on entry and on
-    return: the trial's logical node of each of its nodes, while it runs.
+    A removed base link listed again on a sub-run of its base path changes
+    only the channels it dropped; every other removed link loses its load on
+    all of its channels, and every other new path adds its load on all of its.
     """
-    # The base's arrays as locals: a call that takes the whole base copies it.
     b_off, b_chan, b_loads = base.path_offsets, base.path_channels, base.loads
-    slot, total0, onehop0, link_slot = base.chan_slot, base.chan_total, base.chan_onehop, base.link_slot
-    link_load = base.link_load
-    lrows, lcols, pcols = base.lrows, base.lcols, base.pcols
-    # A removed base link listed again on a sub-run of its base path changes
-    # only the channels it dropped; every other removed link and new path
-    # changes all of its channels.
     kept_lo, kept_hi, again = _trims(base, removed, links, path_offsets, channels)
     m = 0
-    for j in range(removed.size):
-        r = removed[j]
-        m += (b_off[r + 1] - b_off[r]) - (kept_hi[j] - kept_lo[j])
+    for q in range(removed.size):
+        r = removed[q]
+        m += (b_off[r + 1] - b_off[r]) - (kept_hi[q] - kept_lo[q])
     for i in range(links.size):
         if not again[i]:
             m += path_offsets[i + 1] - path_offsets[i]
@@ -140,6 +133,23 @@ def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys,
         for k in range(path_offsets[i], path_offsets[i + 1]):
             chan[j], delta[j] = channels[k], loads[i]
             j += 1
+    return chan, delta
+
+
+@njit(cache=True)
+def _changed_max_load(base, removed, links, loads, path_offsets, channels, keys, logical, where):
+    """Largest load over the channels the trial's changes touch, and those
+    channels; -1 if an end of one of them is not among the trial's nodes.
+
+    ``where`` is a scratch map over the physical nodes, all -2 on entry and on
+    return: the trial's logical node of each of its nodes, while it runs.
+    """
+    # The base's arrays as locals: a call that takes the whole base copies it.
+    slot, total0, onehop0, link_slot = base.chan_slot, base.chan_total, base.chan_onehop, base.link_slot
+    link_load = base.link_load
+    lrows, lcols, pcols = base.lrows, base.lcols, base.pcols
+    chan, delta = _touched(base, removed, links, loads, path_offsets, channels)
+    m = chan.size
     for i in range(keys.size):
         where[keys[i]] = logical[i]
     order = np.argsort(chan)
@@ -454,10 +464,9 @@ def _batch_sums(base, removed_off, removed, link_off, links, path_off, channels,
 
 @njit(cache=True)
 def _visited_nodes_batch(base, removed_off, removed, link_off, path_off, channels, links):
-    """Both ends of every channel each trial's changes touch (as
-    :func:`_changed_max_load` counts them: a removed base link listed again
-    on a sub-run of its base path touches only the channels it dropped),
-    sorted and distinct per trial, as CSR (offsets, nodes).
+    """Both ends of every channel each trial's changes touch (:func:`_touched`,
+    as :func:`_changed_max_load` counts them), sorted and distinct per trial,
+    as CSR (offsets, nodes).
 
     A mark per physical node (reset after each trial) keeps each node once,
     so only the distinct nodes are sorted.
@@ -470,22 +479,15 @@ def _visited_nodes_batch(base, removed_off, removed, link_off, path_off, channel
     out = np.empty(total, dtype=np.int64)
     seen = np.zeros(prows * pcols if total else 0, dtype=np.bool_)
     node_off = np.zeros(n + 1, dtype=np.int64)
+    no_loads = np.zeros(links.size)
     at = 0
     for t in range(n):
         start = at
-        rem = removed[removed_off[t] : removed_off[t + 1]]
         lo, hi = link_off[t], link_off[t + 1]
-        kept_lo, kept_hi, again = _trims(base, rem, links[lo:hi], path_off[lo : hi + 1], channels)
-        for q in range(rem.size):
-            r = rem[q]
-            for k in range(base.path_offsets[r], base.path_offsets[r + 1]):
-                if not kept_lo[q] <= k - base.path_offsets[r] < kept_hi[q]:
-                    at = _visit(base.path_channels[k], prows, pcols, seen, out, at)
-        for i in range(hi - lo):
-            if again[i]:
-                continue
-            for k in range(path_off[lo + i], path_off[lo + i + 1]):
-                at = _visit(channels[k], prows, pcols, seen, out, at)
+        chan, _ = _touched(base, removed[removed_off[t] : removed_off[t + 1]], links[lo:hi], no_loads[lo:hi],
+                           path_off[lo : hi + 1], channels)
+        for c in chan:
+            at = _visit(c, prows, pcols, seen, out, at)
         out[start:at].sort()
         for i in range(start, at):
             seen[out[i]] = False
