@@ -22,7 +22,7 @@ from .paths import PathSet, _find_paths
 __all__ = ["DENSE_MAX_NODES", "Embedding", "embed_dense"]
 
 #: Most physical nodes :func:`embed_dense` takes: 2**21, about twice a WSE-3
-#: (980 x 984 = 964,320 cores). It builds arrays over every logical link and
+#: (763 x 1272 = 970,536 cores). It builds arrays over every logical link and
 #: physical node, about 450 bytes per node at its peak (~1 GB at the limit).
 DENSE_MAX_NODES = 2**21
 

@@ -14,9 +14,12 @@ import routing
 from wafer.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-#: A 14 x 24 core wafer on a 5 x 5 mm die, split 2 x 2: each run takes well under a second.
-SMALL = ["--core-rows", "14", "--core-cols", "24", "--segment-width", "6",
+#: A 14 x 24 core wafer on a 5 x 5 mm die (segments of 6, one spare, skew 1), split 2 x 2: each run
+#: takes well under a second. Every scheme parameter is given, so no default scheme shows through.
+SMALL = ["--core-rows", "14", "--core-cols", "24", "--segment-width", "6", "--spares", "1", "--max-skew", "1",
          "--dies", "2x2", "--die-width", "5", "--die-height", "5"]
+#: How the summary describes SMALL's scheme.
+DESCRIPTION = "shift-to-spare, 1 spare(s) at the end of each 6-core row segment, max skew 1"
 
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -48,9 +51,11 @@ def test_study_prints_table():
     assert p.stderr == ""
     lines = p.stdout.splitlines()
     assert lines[0] == "Wafer vs chiplets: d0 = 20 defects/cm^2, 3 trials, seed 5"
-    assert "14 x 24 cores" in lines[1] and "1 spare(s) per 6 cores" in lines[1]
-    assert lines[2] == "  wafer defects: negative binomial per 7 x 12-core reticle (alpha = 10), uniform over the cores"
-    assert "2 x 2 dies of 2.50 x 2.50 mm" in lines[3]
+    assert "14 x 24 cores" in lines[1]
+    assert lines[1].endswith(", shift-to-spare, 1 spare(s) at the end of each 6-core row segment, max skew 1")
+    # (found by their text: a line naming the preset may come before them)
+    assert "  wafer defects: negative binomial per 7 x 12-core reticle (alpha = 10), uniform over the cores" in lines
+    assert any(line.startswith("  chiplets: 2 x 2 dies of 2.50 x 2.50 mm") for line in lines)
     rows = {line.strip().split("  ")[0]: line for line in lines if line.startswith("  ")}
     # Die yield of a 2.5 x 2.5 mm die: (1 + 0.0625 * 20 / 10)^-10.
     kgd = (1 + 0.0625 * 20 / 10) ** -10
@@ -78,8 +83,10 @@ def _check_summary(data: dict, d0: float, trials: int, seed: int) -> None:
     }
     p = data["parameters"]
     assert p["d0_per_cm2"] == d0 and p["trials"] == trials and p["seed"] == seed
-    assert p["scheme"] == "shift-to-spare"
+    assert p["scheme"] == {"name": "shift-to-spare", "segment_width": 6, "spares": 1, "max_skew": 1,
+                           "description": DESCRIPTION}
     assert p["wafer"]["core_rows"] == 14 and p["wafer"]["core_cols"] == 24
+    assert not {"segment_width", "spares_per_segment", "spares", "max_skew"} & set(p["wafer"])
     assert p["chiplet"]["dies_x"] == 2 and p["chiplet"]["dies_y"] == 2
     rate = data["wafer"]["repair_rate"]
     assert set(rate) >= {"mean", "ci95", "closed_form"}
@@ -133,17 +140,25 @@ def test_study_json_when_no_wafer_repairs(capsys):
 
 
 def test_default_geometry_run():
+    """`wafer study` with no option runs the WSE-3 preset (test_wafer_presets checks it against the file)."""
     p = run_cli("study", "--trials", "2", "--no-progress", "--json", timeout=300)
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
-    assert data["parameters"]["wafer"]["core_rows"] == 980
-    assert data["wafer"]["logical_shape"] == [980, 972]
+    assert data["parameters"]["preset"] == "WSE-3"
+    assert data["parameters"]["wafer"]["core_rows"] == 763 and data["parameters"]["wafer"]["core_cols"] == 1272
+    assert data["parameters"]["scheme"] == {
+        "name": "shift-to-spare", "segment_width": 106, "spares": 8, "max_skew": 2,
+        "description": "shift-to-spare, 8 spare(s) at the end of each 106-core row segment, max skew 2"}
+    assert data["wafer"]["logical_shape"] == [763, 1176]
     assert data["wafer"]["defects_per_wafer"]["closed_form"] == pytest.approx(46.225)
-    assert data["wafer"]["repair_rate"]["closed_form"] == pytest.approx(0.9063, abs=5e-5)
+    # Max skew 2 < 8 spares: the closed form is an upper bound, and says so.
+    assert data["wafer"]["repair_rate"]["closed_form_leaves_out"] == ["the skew rule (max skew 2 < 8 spares)"]
+    assert data["wafer"]["repair_rate"]["closed_form"] == pytest.approx(1.0, abs=1e-6)
     assert data["chiplet"]["dies"] == [12, 7]
     assert data["chiplet"]["system"]["dies_per_wafer"] == 99
     assert data["chiplet"]["system"]["die_yield"] == pytest.approx((1 + 215 * 215 / 84 / 100 * 0.1 / 10) ** -10)
-    assert data["wafer"]["fault_free_network"]["mean_route_extra_hops"] == pytest.approx(143 / 36)
+    # 11 segment boundaries of 8 spare columns each.
+    assert data["wafer"]["fault_free_network"]["mean_route_extra_hops"] == pytest.approx(8 * 143 / 36)
 
 
 # --------------------------------------------------------------------------
@@ -160,7 +175,12 @@ BAD = [
     (["--die-height", "0"], "--die-height"),
     (["--spares", "6"], "--spares"),
     (["--spares", "7"], "--spares"),
-    (["--segment-width", "5"], "--segment-width"),
+    (["--spares", "-1"], "--spares must be an integer in [0, 5], got -1"),
+    (["--max-skew", "-1"], "--max-skew must be an integer >= 0, got -1"),
+    (["--segment-width", "5"], "--segment-width must divide --core-cols (24), got 5"),
+    (["--segment-width", "0"], "--segment-width"),
+    (["--segment-width", "24", "--core-rows", "1", "--dies", "1x1", "--spares", "23"],
+     "shift-to-spare must leave at least 2 logical cores"),
     (["--trials", "0"], "--trials"),
     (["--trials", "2.5"], "--trials"),
     (["--seed", "-1"], "--seed"),
@@ -201,6 +221,7 @@ SUBPROCESS_BAD = [
     (["--die-width", "0"], "--die-width"),
     (["--die-width", "-5"], "--die-width"),
     (["--spares", "6"], "--spares"),
+    (["--spares", "-1"], "--spares"),
     (["--trials", "0"], "--trials"),
     (["--bogus"], "--bogus"),
     (["--scheme", "shift-to-spar"], "did you mean 'shift-to-spare'"),
@@ -212,6 +233,43 @@ SUBPROCESS_BAD = [
 def test_bad_input_subprocess(extra, name):
     p = run_cli("study", "--trials", "2", "--no-progress", *SMALL, *extra)
     _assert_one_line_error(p.returncode, p.stdout, p.stderr, name)
+
+
+def test_scheme_options_set_the_scheme(capsys):
+    base = ["study", "--trials", "3", "--json", "--no-progress", "--d0", "40", "--seed", "3", *SMALL]
+    code, out, err = call_main([*base, "--max-skew", "2"], capsys)
+    assert code == 0, err
+    p = json.loads(out)["parameters"]
+    assert p["scheme"]["max_skew"] == 2 and p["scheme"]["spares"] == 1 and p["scheme"]["segment_width"] == 6
+    assert p["scheme"]["description"].endswith("max skew 2")
+    code, out, err = call_main([*base, "--spares", "2", "--max-skew", "2"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["parameters"]["scheme"]["spares"] == 2
+    assert data["wafer"]["logical_shape"] == [14, 16]
+    assert data["wafer"]["repair_rate"]["closed_form_leaves_out"] == []
+    # Naming the default scheme changes nothing.
+    code, again, _ = call_main([*base, "--spares", "2", "--max-skew", "2", "--scheme", "shift-to-spare"], capsys)
+    assert code == 0 and again == out
+
+
+def test_a_scheme_option_the_scheme_does_not_take_is_refused(capsys, monkeypatch):
+    """Only shift-to-spare is registered: a stand-in scheme without spares shows the rule."""
+    import dataclasses
+    from typing import ClassVar
+
+    import wafer.schemes
+
+    @dataclasses.dataclass(frozen=True)
+    class SpareRows(wafer.RemapScheme):
+        spare_rows: int = 1
+        max_skew: int = 1
+        name: ClassVar[str] = "spare-rows"
+
+    monkeypatch.setitem(wafer.schemes.SCHEMES, "spare-rows", SpareRows)
+    code, out, err = call_main(["study", "--trials", "2", "--no-progress", *SMALL, "--scheme", "spare-rows"], capsys)
+    _assert_one_line_error(code, out, err, "--segment-width does not apply to --scheme spare-rows"
+                                           " (its options: --max-skew)")
 
 
 def test_missing_command(capsys):

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wafer.cli import STUDY_OPTIONS, YIELD_OPTIONS, main
 
-#: A small wafer (14 x 24 cores, 2 x 2 dies of 2.5 mm): a valid run takes a moment.
-SMALL = ["--core-rows", "14", "--core-cols", "24", "--segment-width", "6",
+#: A small wafer (14 x 24 cores in segments of 6 with one spare, 2 x 2 dies of 2.5 mm): a valid run takes a moment.
+SMALL = ["--core-rows", "14", "--core-cols", "24", "--segment-width", "6", "--spares", "1", "--max-skew", "1",
          "--dies", "2x2", "--die-width", "5", "--die-height", "5", "--trials", "2", "--quiet"]
 YIELD_BASE = ["--area", "100", "--units", "10", "--needed", "5"]
 

@@ -8,12 +8,12 @@ import routing
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from routing.reference import reference_uniform_metrics
-from test_wafer_remap import dedicated_links, wafers_and_dead
+from test_wafer_remap import dedicated_links, reference_shift, wafers_and_dead
 from yieldmodels import DefectBatch
 
 import wafer
 from wafer import ShiftToSpare
-from wafer.remap import NO_PATH, OK
+from wafer.shift import NO_PATH, OK
 
 
 def test_faults_sort_defects_by_kind():
@@ -33,22 +33,24 @@ def test_faults_sort_defects_by_kind():
 
 @st.composite
 def faulty_wafers(draw):
-    """A small wafer, its dead cores (spare rule passing), and some dead routers and links."""
-    spec, dead = draw(wafers_and_dead(repairable=True, max_rows=4, max_segments=2, max_segment_width=5))
+    """A small wafer, its scheme, its dead cores (spare rule passing), and some dead routers and links."""
+    spec, scheme, dead = draw(wafers_and_dead(repairable=True, max_rows=4, max_segments=2, max_segment_width=5))
     routers = draw(st.lists(st.sampled_from(dead), unique=True)) if dead else []
     channels = [c for c in range(4 * spec.n_cores)
                 if routing.channel_target(np.array([c]), spec.core_rows, spec.core_cols)[0] >= 0]
     links = draw(st.lists(st.sampled_from(channels), unique=True, max_size=3)) if channels else []
-    return spec, dead, routers, links
+    return spec, scheme, dead, routers, links
 
 
 @settings(max_examples=80)
 @given(faulty_wafers())
 def test_router_and_link_faults_agree_with_reference(case):
-    spec, dead, routers, links = case
-    m = ShiftToSpare.mapping(spec, dead, routers, links)
+    spec, scheme, dead, routers, links = case
+    m = scheme.mapping(spec, dead, routers, links)
     assume(m.status in (OK, NO_PATH))
-    dense = m.to_dense()
+    # A wafer with no path exposes no logical mesh: its shift, from the oracle.
+    dense = m.to_dense() if m.repaired else reference_shift(spec, scheme, dead)["l2p"]
+    assert m.repaired or m.to_dense().shape == (0, 0)
     blocked = np.array(dead if spec.router_dies_with_core else routers, dtype=np.int64)
     ref = reference_uniform_metrics(dense, m.physical_shape, blocked, spec.bridge_margin,
                                     dedicated_links(spec, dense), dead_links=np.array(links, dtype=np.int64))
@@ -57,7 +59,7 @@ def test_router_and_link_faults_agree_with_reference(case):
     if ref is None:
         return
     got = m.metrics()
-    n = spec.n_logical
+    n = m.n_logical
     assert got.gamma_max * n == pytest.approx(ref["max_flows"])
     assert got.mean_link_extra_hops == pytest.approx(ref["mean_link_extra_hops"])
     assert got.max_link_extra_hops == ref["max_link_extra_hops"]
@@ -73,9 +75,9 @@ def test_router_and_link_faults_agree_with_reference(case):
 
 
 def test_a_dead_link_between_logical_neighbours_costs_a_detour():
-    spec = wafer.WaferSpec(core_rows=3, core_cols=4, segment_width=4)
+    spec = wafer.WaferSpec(core_rows=3, core_cols=4)
     # Cores 4 and 5 (row 1) are logical neighbours 3 and 4; cut their link.
-    m = ShiftToSpare.mapping(spec, [], links=[4 * 4 + 0])
+    m = ShiftToSpare(segment_width=4, spares=1, max_skew=1).mapping(spec, [], links=[4 * 4 + 0])
     assert m.repaired
     got = m.metrics()
     assert got.max_link_extra_hops == 2.0  # round through row 0 or 2
@@ -83,7 +85,7 @@ def test_a_dead_link_between_logical_neighbours_costs_a_detour():
 
 
 def test_router_faults_kill_their_cores():
-    spec = wafer.WaferSpec(core_rows=2, core_cols=4, segment_width=4)
-    m = ShiftToSpare.mapping(spec, [], routers=[1])
+    spec = wafer.WaferSpec(core_rows=2, core_cols=4)
+    m = ShiftToSpare(segment_width=4, spares=1, max_skew=1).mapping(spec, [], routers=[1])
     assert m.dead.tolist() == [1] and m.blocked.tolist() == [1]
     assert m.repaired and 1 not in m.to_dense().ravel().tolist()

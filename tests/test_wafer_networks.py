@@ -1,8 +1,8 @@
-"""A study's networks in batches against one full Mapping per wafer.
+"""A study's networks in batches against one full ShiftMapping per wafer.
 
 :class:`wafer.ShiftedNetworks` embeds the fault-free wafer once and follows
 each wafer's defects; for every trial its status and metrics must be exactly
-those of :meth:`wafer.Mapping.metrics`, which embeds the whole wafer anew.
+those of :meth:`wafer.ShiftMapping.metrics`, which embeds the whole wafer anew.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from test_wafer_remap import small_wafers
 
 from routing.reference import reference_pattern_loads
-from wafer import Faults, Mapping, ShiftedNetworks, WaferSpec
+from wafer import Faults, ShiftedNetworks, ShiftMapping, ShiftToSpare, WaferSpec
 from wafer.workloads import parse_pattern
 from yieldmodels import DefectBatch
 
@@ -52,12 +52,12 @@ def wafer_faults(draw, spec: WaferSpec):
 @given(st.data())
 @settings(max_examples=150)
 def test_batched_networks_equal_one_mapping_per_wafer(data):
-    spec = data.draw(small_wafers(max_rows=7, max_segments=4, max_segment_width=7))
+    spec, scheme = data.draw(small_wafers(max_rows=7, max_segments=4, max_segment_width=7))
     wafers = data.draw(st.lists(wafer_faults(spec), min_size=1, max_size=6))
     faults = Faults(*(batch([w[k] for w in wafers]) for k in range(3)))
-    status, metrics, _ = ShiftedNetworks(spec).measure(faults)
+    status, metrics, _ = ShiftedNetworks(spec, scheme).measure(faults)
     for t, w in enumerate(wafers):
-        m = Mapping(spec, *w)
+        m = ShiftMapping(spec, scheme, *w)
         assert status[t] == m.status
         if m.repaired:
             want = m.metrics()
@@ -67,36 +67,38 @@ def test_batched_networks_equal_one_mapping_per_wafer(data):
 
 
 def test_a_wafer_with_no_defect_is_the_fault_free_wafer():
-    spec = WaferSpec(core_rows=6, core_cols=12, segment_width=4)
-    nets = ShiftedNetworks(spec)
+    spec, scheme = WaferSpec(core_rows=6, core_cols=12), ShiftToSpare(segment_width=4, spares=1, max_skew=1)
+    nets = ShiftedNetworks(spec, scheme)
+    assert nets.spec is spec and nets.scheme is scheme
+    assert scheme.networks(spec).fault_free == nets.fault_free
     none = batch([[], []])
     status, metrics, _ = nets.measure(Faults(none, none, none))
     assert status.tolist() == [0, 0]
     for k in FIELDS:
         assert metrics[k].tolist() == [getattr(nets.fault_free, k)] * 2
-    assert nets.fault_free == Mapping(spec, []).metrics()
+    assert nets.fault_free == scheme.mapping(spec, []).metrics()
 
 
 def test_default_wafer_hand_example():
-    # One dead core in the middle of a segment of the WSE-3-like wafer: the
-    # link across it takes two hops, and the segment's last logical core
-    # shifts into the spare, so the crossing after it takes one hop instead of two.
-    spec = WaferSpec()
-    nets = ShiftedNetworks(spec)
-    dead = 500 * spec.core_cols + 82 * 3 + 40
+    # One dead core in the middle of a segment of the WSE-3 wafer: the link
+    # across it takes two hops, and the segment's last logical core shifts
+    # into the first spare, so the crossing after it takes 8 hops instead of 9.
+    spec, scheme = WaferSpec(), ShiftToSpare()
+    nets = ShiftedNetworks(spec, scheme)
+    dead = 500 * spec.core_cols + 106 * 3 + 40
     none = batch([[]])
     status, m, _ = nets.measure(Faults(batch([[dead]]), none, none))
-    want = Mapping(spec, [dead]).metrics()
+    want = scheme.mapping(spec, [dead]).metrics()
     assert status.tolist() == [0]
     assert m["mean_link_extra_hops"][0] == want.mean_link_extra_hops
     ff = nets.fault_free
-    n_links = 2 * (980 * 971 + 972 * 979)
+    n_links = 2 * (763 * 1175 + 1176 * 762)
     # Two links gain one hop each; two crossings lose one each.
     assert m["mean_link_extra_hops"][0] * n_links == ff.mean_link_extra_hops * n_links
     assert m["max_route_extra_hops"][0] == want.max_route_extra_hops
 
 
-def reference_pattern_sums(spec: WaferSpec, m: Mapping, loads: np.ndarray) -> dict:
+def reference_pattern_sums(spec: WaferSpec, m: ShiftMapping, loads: np.ndarray) -> dict:
     """A repaired wafer's pattern sums, logical link by logical link, from its
     whole mapping: listed paths, one-hop mesh channels and bypass links."""
     lrows, lcols = m.logical_shape
@@ -128,9 +130,9 @@ def reference_pattern_sums(spec: WaferSpec, m: Mapping, loads: np.ndarray) -> di
 @given(st.data())
 @settings(max_examples=100)
 def test_pattern_sums_equal_a_link_by_link_sum_on_the_whole_mapping(data):
-    spec = data.draw(small_wafers(max_rows=7, max_segments=4, max_segment_width=7))
+    spec, scheme = data.draw(small_wafers(max_rows=7, max_segments=4, max_segment_width=7))
     wafers = data.draw(st.lists(wafer_faults(spec), min_size=1, max_size=4))
-    lrows, lcols = spec.logical_shape
+    lrows, lcols = scheme.logical_shape(spec)
     n = 4 * lrows * lcols
     loads = np.array(data.draw(st.lists(st.integers(0, 9), min_size=n, max_size=n)), dtype=np.float64)
     node, port = np.divmod(np.arange(n), 4)
@@ -143,9 +145,9 @@ def test_pattern_sums_equal_a_link_by_link_sum_on_the_whole_mapping(data):
     # link, and the kernel must then look at every link.
     top = data.draw(st.sampled_from([1, 1024]), label="links kept in load order")
     with patch.object(routing.incremental, "_TOP_LINKS", top):
-        status, _, patterns = ShiftedNetworks(spec, {"p": loads}).measure(faults)
+        status, _, patterns = ShiftedNetworks(spec, scheme, {"p": loads}).measure(faults)
     for t, w in enumerate(wafers):
-        m = Mapping(spec, *w)
+        m = ShiftMapping(spec, scheme, *w)
         if m.repaired:
             want = reference_pattern_sums(spec, m, loads)
             assert {k: float(patterns["p"][k][t]) for k in want} == want
@@ -162,9 +164,9 @@ ANY_MESH = ("uniform", "stencil", "stencil:points=9", "allreduce-ring", "allredu
 @settings(max_examples=80)
 def test_pattern_sums_equal_networkx_routing_every_flow_on_the_wafer_network(data):
     """Every flow routed XY or YX on the logical mesh, each hop put on the
-    wafer's physical network (Mapping.network) by the networkx reference."""
-    spec = data.draw(small_wafers(max_rows=6, max_segments=3, max_segment_width=6))
-    lrows, lcols = spec.logical_shape
+    wafer's physical network (ShiftMapping.network) by the networkx reference."""
+    spec, scheme = data.draw(small_wafers(max_rows=6, max_segments=3, max_segment_width=6))
+    lrows, lcols = scheme.logical_shape(spec)
     entry = data.draw(st.sampled_from(ANY_MESH), label="pattern")
     name, params = parse_pattern(entry)
     assume(lrows * lcols >= 3 or name not in ("allreduce-ring", "random-graph"))
@@ -182,10 +184,10 @@ def test_pattern_sums_equal_networkx_routing_every_flow_on_the_wafer_network(dat
         os.unlink(params["path"])
     loads = routing.channel_loads(flows, lrows, lcols, how)
     w = data.draw(wafer_faults(spec))
-    m = Mapping(spec, *w)
+    m = ShiftMapping(spec, scheme, *w)
     assume(m.repaired)
     faults = Faults(*(batch([w[k]]) for k in range(3)))
-    _, _, sums = ShiftedNetworks(spec, {entry: loads}).measure(faults)
+    _, _, sums = ShiftedNetworks(spec, scheme, {entry: loads}).measure(faults)
     s = {k: float(v[0]) for k, v in sums[entry].items()}
     net = m.network()
     ref = reference_pattern_loads(net, m.to_dense(), flows, how, spec.bridge_margin)
@@ -204,17 +206,17 @@ def test_pattern_sums_equal_networkx_routing_every_flow_on_the_wafer_network(dat
 def test_bit_patterns_on_power_of_two_wafers_equal_networkx(data):
     side = data.draw(st.sampled_from([2, 4, 8]), label="logical side")
     spares = data.draw(st.integers(1, 2), label="spares")
-    spec = WaferSpec(core_rows=side, core_cols=side + spares, segment_width=side + spares,
-                     spares_per_segment=spares, max_skew=2, die_width_mm=2.0, die_height_mm=2.0,
+    spec = WaferSpec(core_rows=side, core_cols=side + spares, die_width_mm=2.0, die_height_mm=2.0,
                      diagonal_links=data.draw(st.booleans()), router_dies_with_core=data.draw(st.booleans()))
+    scheme = ShiftToSpare(segment_width=side + spares, spares=spares, max_skew=2)
     name = data.draw(st.sampled_from(["transpose", "bitcomp", "bitrev", "shuffle"]), label="pattern")
     how = data.draw(st.sampled_from(sorted(routing.ROUTINGS)), label="routing")
     flows = routing.make_traffic(name, side, side)
     loads = routing.channel_loads(flows, side, side, how)
     w = data.draw(wafer_faults(spec))
-    m = Mapping(spec, *w)
+    m = ShiftMapping(spec, scheme, *w)
     assume(m.repaired)
-    _, _, sums = ShiftedNetworks(spec, {name: loads}).measure(Faults(*(batch([w[k]]) for k in range(3))))
+    _, _, sums = ShiftedNetworks(spec, scheme, {name: loads}).measure(Faults(*(batch([w[k]]) for k in range(3))))
     net = m.network()
     ref = reference_pattern_loads(net, m.to_dense(), flows, how, spec.bridge_margin)
     bypass = net.link_classes.index("bypass")

@@ -19,11 +19,16 @@ Z999 = 3.2905  # two-sided 99.9% normal quantile
 
 
 def small_config(**kw) -> StudyConfig:
-    """A 12 x 24 core wafer (segments of 6, one spare) on a 5 x 5 mm die; ~5 defects a wafer."""
-    wafer_kw = dict(core_rows=12, core_cols=24, segment_width=6, die_width_mm=5.0, die_height_mm=5.0)
+    """A 12 x 24 core wafer (segments of 6, one spare) on a 5 x 5 mm die; ~5 defects a wafer.
+
+    ``wafer`` and ``scheme`` (dicts) change fields of the WaferSpec and the ShiftToSpare.
+    """
+    wafer_kw = dict(core_rows=12, core_cols=24, die_width_mm=5.0, die_height_mm=5.0)
     wafer_kw.update(kw.pop("wafer", {}))
+    scheme_kw = dict(segment_width=6, spares=1, max_skew=1)
+    scheme_kw.update(kw.pop("scheme", {}))
     cfg = dict(
-        wafer=WaferSpec(**wafer_kw), chiplet=ChipletSpec(dies_x=2, dies_y=2),
+        wafer=WaferSpec(**wafer_kw), scheme=ShiftToSpare(**scheme_kw), chiplet=ChipletSpec(dies_x=2, dies_y=2),
         d0=20.0, trials=60, seed=7, chunk_size=16,
     )
     cfg.update(kw)
@@ -54,8 +59,8 @@ def assert_same_result(a, b):
 def base_result():
     # Two spares, max_skew 1 and a bridge margin of 0 (a dead router between
     # horizontal neighbours cannot be passed): every remap outcome occurs.
-    return run_study(small_config(wafer={"router_dies_with_core": True, "spares_per_segment": 2,
-                                         "max_skew": 1, "bridge_margin": 0},
+    return run_study(small_config(wafer={"router_dies_with_core": True, "bridge_margin": 0},
+                                  scheme={"spares": 2, "max_skew": 1},
                                   traffic=("uniform", "stencil", "random-graph:degree=2.0")))
 
 
@@ -112,7 +117,7 @@ def test_trials_match_independent_recomputation(base_result):
     assert np.array_equal(base_result.defects, batch.counts)
     assert np.array_equal(base_result.dead, dead.counts)
     for t in range(cfg.trials):
-        m = ShiftToSpare.mapping(spec, dead.trial(t))
+        m = cfg.scheme.mapping(spec, dead.trial(t))
         assert base_result.status[t] == m.status
         if m.repaired:
             got = m.metrics()
@@ -122,7 +127,7 @@ def test_trials_match_independent_recomputation(base_result):
             for name in TRIAL_METRICS:
                 assert math.isnan(base_result.metrics[name][t])
     assert np.array_equal(base_result.repaired, base_result.status == 0)
-    assert base_result.fault_free == ShiftToSpare.mapping(spec, []).metrics()
+    assert base_result.fault_free == cfg.scheme.mapping(spec, []).metrics()
 
 
 # --------------------------------------------------------------------------
@@ -147,7 +152,7 @@ def test_defect_mean_and_repair_rate_agree_with_closed_forms(clustering):
     assert r.dead.sum() >= 0.97 * r.defects.sum()
     # One spare per segment and max_skew 1: the closed form is exact.
     p = r.repair_closed_form
-    assert p == ShiftToSpare.repair_probability(cfg.wafer, mu, alpha=cfg.cluster_alpha, block=cfg.block)
+    assert p == cfg.scheme.repair_probability(cfg.wafer, mu, alpha=cfg.cluster_alpha, block=cfg.block)
     assert abs(r.repaired.mean() - p) <= Z999 * math.sqrt(p * (1 - p) / n)
     s = wafer.summarize(r)
     lo, hi = s["wafer"]["defects_per_wafer"]["ci95"]
@@ -176,6 +181,11 @@ def test_summary_is_strict_json(base_result):
     cfg = base_result.config
     assert back["parameters"]["seed"] == cfg.seed and back["parameters"]["trials"] == cfg.trials
     assert back["parameters"]["wafer"]["core_cols"] == 24
+    # The scheme and its parameters, no longer the wafer's.
+    description = "shift-to-spare, 2 spare(s) at the end of each 6-core row segment, max skew 1"
+    assert back["parameters"]["scheme"] == {"name": "shift-to-spare", "segment_width": 6, "spares": 2,
+                                            "max_skew": 1, "description": description}
+    assert not {"segment_width", "spares_per_segment", "spares", "max_skew"} & set(back["parameters"]["wafer"])
     rate = back["wafer"]["repair_rate"]
     k = int(base_result.repaired.sum())
     assert rate["mean"] == pytest.approx(k / cfg.trials)
@@ -194,7 +204,20 @@ def test_summary_is_strict_json(base_result):
     # The table renders from the same summary.
     table = wafer.format_table(s)
     assert table.splitlines()[0] == "Wafer vs chiplets: d0 = 20 defects/cm^2, 60 trials, seed 7"
+    assert table.splitlines()[1].endswith(f"12 x 24 cores, {description}")
     assert "working systems per wafer" in table
+
+
+def test_study_config_takes_the_scheme_and_its_logical_shape():
+    cfg = small_config()
+    assert cfg.scheme == ShiftToSpare(segment_width=6, spares=1, max_skew=1)
+    assert cfg.logical_shape == cfg.scheme.logical_shape(cfg.wafer) == (12, 20)
+    two = small_config(scheme=dict(spares=2, max_skew=2))
+    assert two.logical_shape == (12, 16) and two.repair_closed_form_leaves_out() == ()
+    assert small_config(scheme=dict(segment_width=24)).logical_shape == (12, 23)
+    # The closed form has no answer where the clustering blocks cut segments.
+    assert small_config(scheme=dict(segment_width=8)).repair_closed_form() is None  # 12-core-wide reticles
+    assert small_config(scheme=dict(segment_width=4)).repair_closed_form() is not None
 
 
 def test_summary_json_when_every_wafer_fails_or_one_trial():
@@ -214,20 +237,23 @@ def test_summary_json_when_every_wafer_fails_or_one_trial():
 
 def test_default_geometry_study_runs():
     cfg = StudyConfig(trials=5)
+    assert cfg.scheme == ShiftToSpare() and cfg.logical_shape == (763, 1176)
     r = run_study(cfg)
     spec = cfg.wafer
     assert cfg.mean_defects == pytest.approx(46.225)
     assert r.defects.shape == (5,) and (r.defects > 10).all() and (r.defects < 100).all()
-    # Negative binomial per 140 x 82 reticle, alpha 10.
-    assert r.repair_closed_form == pytest.approx(0.9063, abs=5e-5)
-    # Fault-free WSE-like wafer: 12 segments, one spare each, so each of the 11
-    # boundaries in a row costs one hop to the routes crossing it.
+    # Negative binomial per 109 x 106 reticle, alpha 10; 8 spares but a skew of
+    # 2: an upper bound, essentially 1.
+    assert cfg.repair_closed_form_leaves_out() == ("the skew rule (max skew 2 < 8 spares)",)
+    assert r.repair_closed_form == pytest.approx(1.0, abs=1e-6)
+    # Fault-free WSE-3 wafer: 12 segments, 8 spares each, so each of the 11
+    # boundaries in a row costs 8 hops to the routes crossing it.
     ff = r.fault_free
     assert ff.bandwidth_fraction == 1.0
-    assert ff.mean_route_extra_hops == pytest.approx((12**2 - 1) / (3 * 12))
-    assert ff.max_route_extra_hops == 11
-    lrows, lcols = spec.logical_shape
-    assert ff.mean_link_extra_hops == pytest.approx(2 * 980 * 11 / (2 * (lrows * (lcols - 1) + lcols * (lrows - 1))))
+    assert ff.mean_route_extra_hops == pytest.approx(8 * (12**2 - 1) / (3 * 12))
+    assert ff.max_route_extra_hops == 8 * 11
+    lrows, lcols = cfg.logical_shape
+    assert ff.mean_link_extra_hops == pytest.approx(2 * 763 * 11 * 8 / (2 * (lrows * (lcols - 1) + lcols * (lrows - 1))))
     for name in TRIAL_METRICS:
         vals = r.metrics[name][r.repaired]
         assert np.isfinite(vals).all()
@@ -235,17 +261,18 @@ def test_default_geometry_study_runs():
     # ones straight runs, so a row's extra hops are the gaps between its first
     # and last logical cores (a dead core only moves a spare gap, or widens
     # the row span by one at its ends).
-    grid = yieldmodels.DefectGrid.from_die(980, 984, 215.0, 215.0)
+    grid = yieldmodels.DefectGrid.from_die(763, 1272, 215.0, 215.0)
     batch = wafer.dead_cores(yieldmodels.sample_grid_defects(
-        5, grid, cfg.mean_defects, cfg.seed, alpha=10.0, block=(140, 82)))
+        5, grid, cfg.mean_defects, cfg.seed, alpha=10.0, block=(109, 106)))
     n_links = 2 * (lrows * (lcols - 1) + lcols * (lrows - 1))
     for t in np.flatnonzero(r.repaired):
-        m = ShiftToSpare.mapping(spec, batch.trial(t))
+        m = cfg.scheme.mapping(spec, batch.trial(t))
         first = m.l2p(np.arange(lrows) * lcols) % spec.core_cols
         last = m.l2p(np.arange(lrows) * lcols + lcols - 1) % spec.core_cols
         gaps = (last - first - (lcols - 1)).sum()
         assert r.metrics["mean_link_extra_hops"][t] == pytest.approx(2 * gaps / n_links)
-        assert r.metrics["max_link_extra_hops"][t] in (1.0, 2.0)
+        # A segment boundary's 8 spares, plus the dead cores at the start of the next segment.
+        assert 8 <= r.metrics["max_link_extra_hops"][t] <= 8 + batch.counts[t]
         assert r.metrics["bandwidth_fraction"][t] == 1.0
     json.dumps(wafer.summarize(r), allow_nan=False)
 
@@ -278,25 +305,25 @@ def test_chiplet_comparison_default_wse_by_hand():
     assert s.dies_passing_test_per_wafer == pytest.approx(per_wafer * kgd, rel=1e-12)
     systems = per_wafer * kgd / 84 * 0.99**84
     assert s.good_systems_per_wafer == pytest.approx(systems, rel=1e-12)
-    assert r.cores_per_system == 980 * 984
+    assert r.cores_per_system == 763 * 1272
     assert r.usable_area_mm2_per_wafer == pytest.approx(systems * 84 * die_w * die_h, rel=1e-12)
     assert r.usable_area_fraction == pytest.approx(systems * 215 * 215 / (math.pi * 150**2), rel=1e-12)
     # Bandwidth: 224 GB/s/mm shoreline far exceeds a 4.4 GB/s on-die link per
-    # 0.218 mm core pitch, so die-to-die links match on-die ones.
+    # 0.169 mm (or 0.282 mm) core pitch, so die-to-die links match on-die ones.
     assert r.d2d_bandwidth == 1.0
     assert c.on_die_gbps == pytest.approx(4.4)
     assert c.d2d_extra_hops == pytest.approx(2.2)
     net = r.network
     assert net.bandwidth_fraction == 1.0
-    assert net.saturation == pytest.approx(routing.uniform_saturation(980, 984))
+    assert net.saturation == pytest.approx(routing.uniform_saturation(763, 1272))
     assert net.max_link_extra_hops == pytest.approx(2.2)
     assert net.max_route_extra_hops == pytest.approx(2.2 * (11 + 6))
     # A uniform route crosses (n^2 - 1) / (3n) of n - 1 evenly spaced die edges on average.
     assert net.mean_route_extra_hops == pytest.approx(2.2 * ((12**2 - 1) / 36 + (7**2 - 1) / 21))
-    crossing = 2 * (11 * 980 + 6 * 984)
-    n_links = 2 * (980 * 983 + 984 * 979)
+    crossing = 2 * (11 * 763 + 6 * 1272)
+    n_links = 2 * (763 * 1271 + 1272 * 762)
     assert net.mean_link_extra_hops == pytest.approx(2.2 * crossing / n_links)
-    assert net.mean_route_hops == pytest.approx((984**2 - 1) / (3 * 984) + (980**2 - 1) / (3 * 980))
+    assert net.mean_route_hops == pytest.approx((1272**2 - 1) / (3 * 1272) + (763**2 - 1) / (3 * 763))
     d = s.to_dict()
     json.dumps(d, allow_nan=False)
     assert d["n_dies"] == 84 and d["die_yield"] == s.die_yield
@@ -312,12 +339,12 @@ def test_chiplet_interposer_packaging_adds_carrier_yield():
 
 
 def test_chiplet_narrow_d2d_links_bottleneck():
-    # 28 GB/s/mm: a die edge gives each core row 28/2 * 0.2185 = 3.06 GB/s per
+    # 28 GB/s/mm: a die edge gives each core at the narrower 0.169 mm pitch 28/2 * 0.169 = 2.37 GB/s per
     # direction, under the 4.4 GB/s on-die link. The busiest channel (the
     # middle of a row) sits on a die edge, so bandwidth drops by that ratio.
     w = WaferSpec()
     c = ChipletSpec(d2d_gbps_per_mm=28.0)
-    b = 28.0 / 2 * min(215 / 984, 215 / 980) / 4.4
+    b = 28.0 / 2 * min(215 / 1272, 215 / 763) / 4.4
     r = chiplet_comparison(w, c, d0=0.1, alpha=10.0)
     assert r.d2d_bandwidth == pytest.approx(b)
     assert r.network.bandwidth_fraction == pytest.approx(b)
@@ -338,7 +365,10 @@ def test_chiplet_errors():
     "kw, name",
     [({"d0": -1.0}, "d0"), ({"d0": math.nan}, "d0"), ({"alpha": 0.0}, "alpha"),
      ({"trials": 0}, "trials"), ({"seed": -1}, "seed"), ({"chunk_size": 0}, "chunk_size"),
-     ({"scheme": "shift-to-spar"}, "did you mean 'shift-to-spare'")],
+     ({"scheme": "shift-to-spare"}, "scheme must be a remap scheme"),
+     ({"scheme": ShiftToSpare}, "scheme must be a remap scheme"),
+     ({"scheme": wafer.RemapScheme()}, "scheme must be a configured remap scheme"),
+     ({"scheme": ShiftToSpare(segment_width=5, spares=1, max_skew=1)}, "segment_width must divide core_cols (1272), got 5")],
 )
 def test_study_config_errors(kw, name):
     with pytest.raises(wafer.ParameterError) as info:
@@ -417,7 +447,7 @@ def test_router_and_link_fractions_reach_the_mappings():
     f = wafer.faults_from(batch)
     assert (f.links.counts > 0).any() and (f.routers.counts > 0).any()
     for t in range(cfg.trials):
-        m = ShiftToSpare.mapping(spec, f.cores.trial(t), f.routers.trial(t), f.links.trial(t))
+        m = cfg.scheme.mapping(spec, f.cores.trial(t), f.routers.trial(t), f.links.trial(t))
         assert r.status[t] == m.status
         if m.repaired:
             assert r.metrics["mean_route_extra_hops"][t] == m.metrics().mean_route_extra_hops
@@ -437,7 +467,7 @@ def test_a_closed_form_that_leaves_a_rule_out_is_labelled_a_bound_and_never_belo
     assert s["wafer"]["repair_rate"]["closed_form_leaves_out"] == []
     assert "\n    closed form " in wafer.format_table(s)
     # Two spares a segment, but the fabric bridges only one column of skew.
-    bound = run_study(small_config(trials=400, d0=60.0, wafer=dict(spares_per_segment=2)))
+    bound = run_study(small_config(trials=400, d0=60.0, scheme=dict(spares=2)))
     left_out = bound.config.repair_closed_form_leaves_out()
     assert left_out == ("the skew rule (max skew 1 < 2 spares)",)
     s = wafer.summarize(bound)

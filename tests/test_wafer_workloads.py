@@ -12,7 +12,7 @@ from test_wafer_networks import reference_pattern_sums
 from test_wafer_study import small_config
 
 from paramcheck import ParameterError
-from wafer import ChipletSpec, Mapping, faults_from, run_study
+from wafer import ChipletSpec, ShiftMapping, faults_from, run_study
 from wafer.workloads import parse_pattern
 
 PATTERNS = ("uniform", "stencil", "allreduce-ring", "tornado", "random-graph:degree=2.0")
@@ -27,7 +27,7 @@ def result():
 def test_each_trial_is_priced_from_its_own_whole_mapping(result):
     cfg = result.config
     spec = cfg.wafer
-    lrows, lcols = spec.logical_shape
+    lrows, lcols = cfg.logical_shape
     mesh = cfg.chiplet.link_classes(spec)["mesh"]
     hop_pj = mesh.energy_pj_per_bit + mesh.router_energy_pj_per_bit
     grid = yieldmodels.DefectGrid.from_die(spec.core_rows, spec.core_cols, spec.die_width_mm, spec.die_height_mm)
@@ -41,7 +41,7 @@ def test_each_trial_is_priced_from_its_own_whole_mapping(result):
         loads = routing.channel_loads(flows, lrows, lcols)
         t = result.traffic[entry]
         for i in np.flatnonzero(result.repaired):
-            m = Mapping(spec, faults.cores.trial(i), faults.routers.trial(i), faults.links.trial(i))
+            m = ShiftMapping(spec, cfg.scheme, faults.cores.trial(i), faults.routers.trial(i), faults.links.trial(i))
             ref = reference_pattern_sums(spec, m, loads)
             # The default link classes: mesh and bypass both 32 bits a cycle.
             step = max(ref["max_load"], ref["bypass_max"]) * 8 / 32

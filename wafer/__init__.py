@@ -10,8 +10,8 @@ with one line.
 Examples
 --------
 >>> import wafer
->>> spec = wafer.WaferSpec(core_rows=4, core_cols=8, segment_width=4)
->>> m = wafer.get_scheme("shift-to-spare").mapping(spec, [9])
+>>> spec = wafer.WaferSpec(core_rows=4, core_cols=8)
+>>> m = wafer.make_scheme("shift-to-spare", segment_width=4, spares=1).mapping(spec, [9])
 >>> m.repaired, m.logical_shape, m.metrics().bandwidth_fraction
 (True, (4, 6), 1.0)
 """
@@ -23,8 +23,12 @@ _WHERE = {
     "ChipletResult": "chiplet", "ChipletSpec": "chiplet", "chiplet_comparison": "chiplet",
     "Faults": "faults", "dead_cores": "faults", "faults_from": "faults",
     "WaferSpec": "geometry",
-    "SCHEMES": "remap", "Mapping": "remap", "RemapBatch": "remap", "ShiftToSpare": "remap",
-    "get_scheme": "remap", "ShiftedNetworks": "networks",
+    "LogicalMapping": "remap", "RemapBatch": "remap", "RemapScheme": "remap",
+    "SCHEMES": "schemes", "get_scheme": "schemes", "make_scheme": "schemes", "scheme_parameters": "schemes",
+    "Harvest": "lines", "LineRemap": "lines", "SpareLines": "lines",
+    "ShiftMapping": "shift", "ShiftToSpare": "shift", "ShiftedNetworks": "networks",
+    "PRESETS": "presets", "Preset": "presets", "check_preset": "presets", "get_preset": "presets",
+    "load_preset": "presets", "preset_names": "presets",
     "format_table": "report", "summarize": "report",
     "StudyConfig": "study", "StudyResult": "study", "run_study": "study",
 }

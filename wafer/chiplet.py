@@ -126,7 +126,7 @@ class ChipletSpec:
         Examples
         --------
         >>> ChipletSpec().die_cores(WaferSpec())
-        (140, 82)
+        (109, 106)
         """
         check_instance("wafer", wafer, WaferSpec)
         if wafer.core_cols % self.dies_x or wafer.core_rows % self.dies_y:

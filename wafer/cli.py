@@ -1,8 +1,11 @@
 """The ``wafer`` command line.
 
 ``wafer study`` runs the Monte Carlo wafer-vs-chiplet study and prints its
-table; ``wafer yield`` is a die-yield calculator; ``wafer traffic`` lists the
-traffic patterns and routing functions a study takes. All take ``--json``.
+table (by default on the WSE-3 preset); ``wafer yield`` is a die-yield
+calculator; ``wafer traffic`` lists the traffic patterns and routing
+functions a study takes; ``wafer presets`` lists the shipped presets and
+``wafer show PRESET`` prints one with its sources and how well it matches
+what its maker publishes. All take ``--json``.
 
 Every option is declared once, in :data:`STUDY_OPTIONS` or
 :data:`YIELD_OPTIONS`: its flag, the dataclass field (or keyword) it sets, its
@@ -23,7 +26,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import routing
 from paramcheck import ParameterError
@@ -32,7 +35,8 @@ from ._exit import EXIT_BAD_INPUT, EXIT_INTERRUPTED, INTERRUPTED
 from .chiplet import ChipletSpec
 from .dieyield import die_yield_report, format_die_yield
 from .geometry import WaferSpec
-from .remap import SCHEMES
+from .presets import check_preset, get_preset, preset_names
+from .schemes import SCHEMES, get_scheme, make_scheme
 from .report import format_table, json_ready, summarize
 from .study import CLUSTERING, StudyConfig, run_study
 
@@ -83,6 +87,7 @@ class Option:
         The option as typed, e.g. ``"--die-width"``.
     target : str
         What the value goes into: ``"wafer"`` (:class:`WaferSpec`),
+        ``"scheme"`` (the remap scheme's parameters),
         ``"chiplet"`` (:class:`ChipletSpec`), ``"study"``
         (:class:`StudyConfig`), ``"report"`` (a keyword of
         :func:`die_yield_report`) or ``"run"`` (the command itself).
@@ -101,6 +106,9 @@ class Option:
         Other spellings of the flag.
     default : object
         Default where the target has none of its own (``report``, ``run``).
+    preset : bool
+        Whether the preset (``--preset``) gives the default: so for every
+        wafer, scheme and chiplet option, and for ``--d0``.
     """
 
     flag: str
@@ -112,6 +120,12 @@ class Option:
     group: str = "options"
     aliases: tuple[str, ...] = ()
     default: object = None
+    preset: bool = False
+
+    @property
+    def from_preset(self) -> bool:
+        """Whether its default comes from the preset."""
+        return self.preset or self.target in ("wafer", "scheme", "chiplet")
 
     @property
     def dest(self) -> str:
@@ -132,7 +146,10 @@ STUDY_OPTIONS = (
     Option("--json", "run", "json", "print the results as JSON", switch=True, group="run", default=False),
     Option("--quiet", "run", "quiet", "no progress bar", switch=True, group="run",
            aliases=("--no-progress", "-q"), default=False),
-    Option("--d0", "study", "d0", "defect density, defects per cm^2", _real, group="process"),
+    Option("--preset", "run", "preset",
+           "wafer, remap scheme, chiplet split and d0 of a shipped preset (see `wafer presets`) or a TOML file",
+           str, group="wafer", default="wse-3"),
+    Option("--d0", "study", "d0", "defect density, defects per cm^2", _real, group="process", preset=True),
     Option("--alpha", "study", "alpha", "negative-binomial clustering of the defects (wafer and chiplet dies)",
            _real, group="process"),
     Option("--clustering", "study", "clustering", f"how wafer defects cluster: {', '.join(CLUSTERING)}",
@@ -144,7 +161,7 @@ STUDY_OPTIONS = (
            "fraction of defects that kill a router (and its core)", _real, group="process"),
     Option("--link-fraction", "study", "link_fraction", "fraction of defects that kill a mesh link",
            _real, group="process"),
-    Option("--scheme", "study", "scheme", f"remap scheme: {', '.join(SCHEMES)}", str, group="wafer"),
+    Option("--scheme", "run", "scheme", f"remap scheme: {', '.join(SCHEMES)}", str, group="remap", preset=True),
     Option("--traffic", "study", "traffic",
            "traffic patterns to price on both systems, comma-separated, each NAME[:KEY=VALUE ...]"
            " (see `wafer traffic`)", _patterns, group="network"),
@@ -158,11 +175,12 @@ STUDY_OPTIONS = (
     Option("--die-height", "wafer", "die_height_mm", "wafer-scale die height, mm", _real, group="wafer"),
     Option("--core-rows", "wafer", "core_rows", "physical core rows", _int, group="wafer"),
     Option("--core-cols", "wafer", "core_cols", "physical core columns", _int, group="wafer"),
-    Option("--segment-width", "wafer", "segment_width", "physical cores per row segment (divides --core-cols)",
-           _int, group="wafer"),
-    Option("--spares", "wafer", "spares_per_segment", "spare cores per segment", _int, group="wafer"),
-    Option("--max-skew", "wafer", "max_skew",
-           "largest column offset the fabric bridges between vertical neighbours", _int, group="wafer"),
+    Option("--segment-width", "scheme", "segment_width",
+           "shift-to-spare: physical cores per row segment (divides --core-cols)", _int, group="remap"),
+    Option("--spares", "scheme", "spares", "shift-to-spare: spare cores per segment", _int, group="remap"),
+    Option("--max-skew", "scheme", "max_skew",
+           "shift-to-spare: largest column offset the fabric bridges between vertical neighbours", _int,
+           group="remap"),
     Option("--no-diagonal-links", "wafer", "diagonal_links",
            "join shifted vertical neighbours over mesh channels, not dedicated links", switch=False,
            group="wafer"),
@@ -225,6 +243,8 @@ _ALSO = {
 
 
 def _default(option: Option) -> object:
+    if option.from_preset:
+        return argparse.SUPPRESS  # the preset's (or the chosen scheme's) own
     if option.target not in _TARGETS:
         return option.default
     base = _TARGETS[option.target]()
@@ -244,12 +264,14 @@ def _add(parser: argparse.ArgumentParser, options: Sequence[Option]) -> None:
     for o in options:
         group = groups.setdefault(o.group, parser.add_argument_group(o.group))
         flags = (o.flag, *o.aliases)
+        text = f"{o.help} (default: the preset's)" if o.from_preset else o.help
         if o.switch is None:
             metavar = {_dies: "COLSxROWS", _patterns: "PATTERN[,PATTERN...]"}.get(o.type)
-            group.add_argument(*flags, dest=o.dest, type=o.type, default=_default(o), help=o.help, metavar=metavar)
+            group.add_argument(*flags, dest=o.dest, type=o.type, default=_default(o), help=text, metavar=metavar)
         else:
-            group.add_argument(*flags, dest=o.dest, default=not o.switch,
-                               action="store_true" if o.switch else "store_false", help=o.help)
+            default = argparse.SUPPRESS if o.from_preset else not o.switch
+            group.add_argument(*flags, dest=o.dest, default=default,
+                               action="store_true" if o.switch else "store_false", help=text)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -278,6 +300,20 @@ def _build_parser() -> argparse.ArgumentParser:
         " and defaults, and the routing functions.",
     )
     tr.add_argument("--json", action="store_true", help="print the list as JSON")
+    pr = sub.add_parser("presets", help="list the shipped presets (`wafer study --preset NAME`)",
+                        description="The shipped presets: wafers, remap schemes and chiplet splits with sources.")
+    pr.add_argument("--json", action="store_true", help="print the list as JSON")
+    sh = sub.add_parser(
+        "show", help="one preset with its sources, and how well it matches what its maker publishes",
+        description="A preset's figures, each with its source or its estimate's reasoning, then its check:"
+        " the published logical fabric fits, the core counts match, and how often repair fails at its"
+        " defect density (Monte Carlo with a 95% interval).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    sh.add_argument("preset", help="a shipped preset's name or a TOML file")
+    sh.add_argument("--trials", type=_int, default=20_000, help="wafers of the repair check")
+    sh.add_argument("--seed", type=_int, default=2026, help="root seed of the repair check")
+    sh.add_argument("--json", action="store_true", help="print the preset and its check as JSON")
     return parser
 
 
@@ -287,16 +323,38 @@ def _values(args: argparse.Namespace, options: Sequence[Option], target: str) ->
     for o in options:
         if o.target != target:
             continue
+        if not hasattr(args, o.dest):
+            continue  # not given, and its default is the target's own
         value = getattr(args, o.dest)
         out.update(zip(o.fields, value) if len(o.fields) > 1 else [(o.field, value)])
     return out
 
 
+def _scheme(args: argparse.Namespace, preset):
+    """The preset's remap scheme, or ``--scheme``'s, with the parameters the options gave."""
+    name = getattr(args, "scheme", preset.scheme.name)
+    params = _values(args, STUDY_OPTIONS, "scheme")
+    cls = get_scheme(name)
+    known = {o.field: o.flag for o in STUDY_OPTIONS if o.target == "scheme"}
+    for key in params:
+        if key not in cls.__dataclass_fields__:
+            allowed = ", ".join(known[f] for f in cls.__dataclass_fields__ if f in known) or "none"
+            raise ParameterError(f"{known[key]} does not apply to --scheme {name} (its options: {allowed})")
+    if name == preset.scheme.name:
+        params = preset.scheme.params() | params
+    return make_scheme(name, **params)
+
+
 def _config(args: argparse.Namespace) -> StudyConfig:
+    preset = get_preset(args.preset)
+    given = {o.dest for o in STUDY_OPTIONS if o.from_preset and hasattr(args, o.dest)}
     return StudyConfig(
-        wafer=WaferSpec(**_values(args, STUDY_OPTIONS, "wafer")),
-        chiplet=ChipletSpec(**_values(args, STUDY_OPTIONS, "chiplet")),
-        **_values(args, STUDY_OPTIONS, "study"),
+        wafer=replace(preset.wafer, **_values(args, STUDY_OPTIONS, "wafer")),
+        scheme=_scheme(args, preset),
+        chiplet=replace(preset.chiplet, **_values(args, STUDY_OPTIONS, "chiplet")),
+        **({"d0": preset.d0} | _values(args, STUDY_OPTIONS, "study")),
+        preset=preset.name if not given - {"d0"} else f"{preset.name}, changed by the options",
+        assumptions=tuple(preset.assumptions.items()) if not given - {"d0"} else (),
     )
 
 
@@ -327,6 +385,64 @@ def _traffic(args: argparse.Namespace) -> str:
                 lines.append(f"    {'':<15}{params}")
     lines.append("Routing functions (wafer study --routing NAME):")
     lines += [f"    {name:<15}{text}" for name, text in routings.items()]
+    return "\n".join(lines)
+
+
+def _presets(args: argparse.Namespace) -> str:
+    presets = [get_preset(name) for name in preset_names()]
+    if args.json:
+        return _dump({p.name: p.to_dict() for p in presets})
+    lines = ["Presets (wafer study --preset NAME, wafer show NAME):"]
+    for name, p in zip(preset_names(), presets):
+        rows, cols = p.scheme.logical_shape(p.wafer)
+        lines.append(f"  {name:<12}{p.description}")
+        lines.append(f"  {'':<12}{p.wafer.core_rows} x {p.wafer.core_cols} physical, {rows} x {cols} logical;"
+                     f" {p.scheme.describe()}; d0 {p.d0:g}/cm^2")
+    return "\n".join(lines)
+
+
+def _show(args: argparse.Namespace) -> str:
+    preset = get_preset(args.preset)
+    check = check_preset(preset, trials=args.trials, seed=args.seed)
+    data = preset.to_dict() | {"check": check}
+    if args.json:
+        return _dump(data)
+    d = data["derived"]
+    lines = [f"{preset.name}: {preset.description}", f"  file: {preset.path}", "Wafer"]
+    lines += [f"  {k:<24}{v}" for k, v in data["wafer"].items()]
+    lines += ["Remap scheme", f"  {preset.scheme.describe()}"]
+    lines += ["Chiplet split", f"  {preset.chiplet.dies_x} x {preset.chiplet.dies_y} dies, {preset.chiplet.packaging}"]
+    lines += ["Derived",
+              f"  {'physical cores':<24}{d['physical_cores']:,}",
+              f"  {'logical mesh':<24}{d['logical_shape'][0]} x {d['logical_shape'][1]} = {d['logical_cores']:,} cores",
+              f"  {'spare fraction':<24}{d['spare_fraction']:.2%}",
+              f"  {'core area':<24}{d['core_area_mm2']:.4f} mm^2",
+              f"  {'defects per wafer':<24}{d['mean_defects_per_wafer']:.4g} at d0 {preset.d0:g}/cm^2"]
+    lines.append("Published")
+    lines += [f"  {k:<24}{' x '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in data["published"].items()]
+    lines.append("Sources")
+    lines += [f"  {k:<24}{v}" for k, v in preset.sources.items()]
+    lines.append("Assumptions and estimates")
+    lines += [f"  {k:<24}{v}" for k, v in preset.assumptions.items()]
+    r = check["repair"]
+    fits = {None: "no published fabric", True: "yes", False: "NO"}[check["fabric_fits"]]
+    lines += ["Check against what the maker publishes",
+              f"  {'published fabric fits':<24}{fits}"]
+    for key, c in check["core_counts"].items():
+        lines.append(f"  {key.replace('_', ' '):<24}{c['preset']:,} vs {c['published']:,} published"
+                     f" ({c['relative_gap']:+.2%}{'' if c['ok'] else ', outside the tolerance'})")
+    lo, hi = r["failure_rate_ci95"]
+    lines.append(f"  {'repair fails':<24}{r['failures']:,} of {r['trials']:,} wafers: {r['failure_rate']:.3%}"
+                 f" [95% CI {lo:.3%}, {hi:.3%}] at d0 {r['d0_per_cm2']:g}/cm^2"
+                 " (spare and skew rules; reticle-clustered defects, alpha 10)")
+    for reason, k in r["by_reason"].items():
+        lines.append(f"  {'':<24}{k:,}: {reason}")
+    if r["closed_form_repair_rate"] is not None:
+        label = "closed form" if not r["closed_form_leaves_out"] else (
+            "upper bound, closed form without " + " and ".join(r["closed_form_leaves_out"]))
+        lines.append(f"  {'repair rate, ' + label}: {r['closed_form_repair_rate']:.6f}")
+    if r["claim"]:
+        lines.append(f"  {'maker claims':<24}{r['claim']}")
     return "\n".join(lines)
 
 
@@ -388,7 +504,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
-        text = {"study": _study, "yield": _die_yield, "traffic": _traffic}[args.command](args)
+        commands = {"study": _study, "yield": _die_yield, "traffic": _traffic, "presets": _presets, "show": _show}
+        text = commands[args.command](args)
     except ParameterError as exc:
         print(f"{parser.prog} {args.command}: error: {flag_names(str(exc), args.command)}", file=sys.stderr)
         return EXIT_BAD_INPUT

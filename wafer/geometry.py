@@ -1,15 +1,13 @@
-"""Wafer geometry: the physical core grid, its spare layout and the fabric's reach.
+"""Wafer geometry: the physical core grid and the fabric's links and reach.
 
-The default is a WSE-3-like wafer (Cerebras launch material and blog "100x
-Defect Tolerance", Jan 2025): a 215 x 215 mm die on a 300 mm wafer holding
-about 970k physical cores of about 0.048 mm^2 each. Here the grid is 980 rows
-x 984 columns = 964,320 cores of 0.219 x 0.218 mm (0.0479 mm^2), chosen so that
-the WSE's 12 x 7 reticle grid (84 dies of 82 x 140 cores) divides it exactly.
+The defaults are the WSE-3 preset's (``wafer/data/presets/wse-3.toml``, with
+the sources of each figure): a 215 x 215 mm die on a 300 mm wafer holding
+763 x 1272 = 970,536 physical cores of 0.282 x 0.169 mm (0.0476 mm^2;
+Cerebras: ~970k physical cores of ~0.05 mm^2), a grid the WSE's 12 x 7
+reticle grid (84 dies of 109 x 106 cores) divides exactly.
 
-Spare layout (shift-to-spare): every row is cut into segments of
-``segment_width`` physical cores; the last ``spares_per_segment`` cores of each
-segment are spares. With the defaults, one spare per 82 cores (1.2%, inside the
-1-1.5% Cerebras gave for WSE-1 at Hot Chips 31).
+Which cores are spares, and how a logical mesh is made of the live ones, is
+the remap scheme's (:mod:`wafer.remap`), not the wafer's.
 
 Note that a 215 mm square's diagonal (304 mm) exceeds a 300 mm wafer: its
 corners, 0.036% of its area, lie past the wafer's edge. The published WSE
@@ -71,7 +69,7 @@ def off_wafer_fraction(width_mm: float, height_mm: float, wafer_diameter_mm: flo
 
 @dataclass(frozen=True)
 class WaferSpec:
-    """A wafer-scale die: its core grid, spare layout and fabric.
+    """A wafer-scale die: its physical core grid and fabric.
 
     Parameters
     ----------
@@ -81,17 +79,11 @@ class WaferSpec:
         Size of the wafer-scale die, mm.
     core_rows, core_cols : int
         Physical core grid (spares included).
-    segment_width : int
-        Physical cores per row segment; divides ``core_cols``.
-    spares_per_segment : int
-        Spare cores at the end of each segment (< ``segment_width``).
-    max_skew : int
-        Largest column offset between vertically neighbouring logical cores
-        that the fabric can bridge.
     diagonal_links : bool
-        Whether the fabric has dedicated links that join vertical neighbours up
-        to ``max_skew`` columns apart (the WSE's redundant links): one hop,
-        shared with no other traffic. Without them, such neighbours are joined
+        Whether the fabric has dedicated links that join vertical logical
+        neighbours a remap has moved apart (the WSE's redundant links; how far
+        apart is the scheme's ``max_skew``): one hop, shared with no other
+        traffic. Without them, such neighbours are joined
         by the shortest detour over mesh channels, which other logical links
         also use.
     router_dies_with_core : bool
@@ -104,20 +96,15 @@ class WaferSpec:
     Examples
     --------
     >>> w = WaferSpec()
-    >>> w.n_cores, w.logical_shape
-    (964320, (980, 972))
-    >>> round(w.core_area_mm2, 4), round(w.spare_fraction, 4)
-    (0.0479, 0.0122)
+    >>> w.n_cores, round(w.core_area_mm2, 4)
+    (970536, 0.0476)
     """
 
     wafer_diameter_mm: float = 300.0
     die_width_mm: float = 215.0
     die_height_mm: float = 215.0
-    core_rows: int = 980
-    core_cols: int = 984
-    segment_width: int = 82
-    spares_per_segment: int = 1
-    max_skew: int = 1
+    core_rows: int = 763
+    core_cols: int = 1272
     diagonal_links: bool = True
     router_dies_with_core: bool = False
     bridge_margin: int = 2
@@ -140,47 +127,16 @@ class WaferSpec:
                 f"core_rows x core_cols must be at most {MAX_CORES:,} cores, got {self.core_rows} x"
                 f" {self.core_cols} = {self.core_rows * self.core_cols:,}"
             )
-        check_int("segment_width", self.segment_width, maximum=self.core_cols)
-        check_int("spares_per_segment", self.spares_per_segment, minimum=0, maximum=self.segment_width - 1)
-        check_int("max_skew", self.max_skew, minimum=0)
         check_int("bridge_margin", self.bridge_margin, minimum=0, maximum=MAX_CORES)
         check_bool("diagonal_links", self.diagonal_links)
         check_bool("router_dies_with_core", self.router_dies_with_core)
-        if self.core_cols % self.segment_width:
-            raise ParameterError(
-                f"segment_width must divide core_cols ({self.core_cols}), got {self.segment_width}"
-            )
-        if self.n_logical < 2:
-            raise ParameterError(
-                f"core_rows x core_cols must leave at least 2 logical cores, got {self.core_rows} x"
-                f" {self.core_cols} with {self.spares_per_segment} spare(s) per {self.segment_width}"
-            )
+        if self.n_cores < 2:
+            raise ParameterError(f"core_rows x core_cols must be at least 2 cores, got {self.core_rows} x {self.core_cols}")
 
     @property
     def n_cores(self) -> int:
         """Physical cores, spares included."""
         return self.core_rows * self.core_cols
-
-    @property
-    def n_segments(self) -> int:
-        """Segments per row."""
-        return self.core_cols // self.segment_width
-
-    @property
-    def logical_width(self) -> int:
-        """Logical cores per segment."""
-        return self.segment_width - self.spares_per_segment
-
-    @property
-    def logical_shape(self) -> tuple[int, int]:
-        """Shape (rows, cols) of the logical mesh a repaired wafer exposes."""
-        return self.core_rows, self.n_segments * self.logical_width
-
-    @property
-    def n_logical(self) -> int:
-        """Logical cores of a repaired wafer."""
-        rows, cols = self.logical_shape
-        return rows * cols
 
     @property
     def die_area_mm2(self) -> float:
@@ -196,8 +152,3 @@ class WaferSpec:
     def core_area_mm2(self) -> float:
         """Area of one physical core (its share of the die), mm^2."""
         return self.die_area_mm2 / self.n_cores
-
-    @property
-    def spare_fraction(self) -> float:
-        """Fraction of physical cores that are spares."""
-        return self.spares_per_segment / self.segment_width

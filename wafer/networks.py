@@ -7,7 +7,7 @@ a batch of repaired wafers then costs a few compiled calls: what each
 wafer's defects change (the segments whose cores shift, its dead links), the
 paths of the changed links, and the exact uniform-traffic metrics and
 pattern loads of the changes. A wafer with no defect costs little more than
-its sampling, and the metrics are those of :meth:`Mapping.metrics`.
+its sampling, and the metrics are those of :meth:`ShiftMapping.metrics`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from yieldmodels import DefectBatch
 from ._shift_kernel import _check_batch, _link_changes_batch, _p2l_batch
 from .faults import Faults
 from .geometry import WaferSpec
-from .remap import NO_PATH, OK, Mapping, _checked_batch
+from .remap import checked_batch
+from .shift import NO_PATH, OK, ShiftToSpare
 
 __all__ = ["ShiftedNetworks"]
 
@@ -47,6 +48,7 @@ class ShiftedNetworks:
     Parameters
     ----------
     spec : WaferSpec
+    scheme : ShiftToSpare
     loads : mapping of str to 1-D array or None, optional
         Traffic patterns by name, each as its load on every logical channel
         of ``spec``'s logical mesh (:func:`routing.channel_loads`), or None
@@ -64,30 +66,34 @@ class ShiftedNetworks:
 
     Examples
     --------
-    >>> spec = WaferSpec(core_rows=4, core_cols=8, segment_width=4)
-    >>> nets = ShiftedNetworks(spec)
+    >>> spec, scheme = WaferSpec(core_rows=4, core_cols=8), ShiftToSpare(segment_width=4, spares=1, max_skew=1)
+    >>> nets = ShiftedNetworks(spec, scheme)
     >>> faults = Faults(DefectBatch(np.array([0, 0, 1]), np.array([9])),
     ...                 DefectBatch(np.array([0, 0, 0]), np.array([], dtype=np.int64)),
     ...                 DefectBatch(np.array([0, 0, 0]), np.array([], dtype=np.int64)))
     >>> status, m, _ = nets.measure(faults)
     >>> status.tolist(), m["max_link_extra_hops"].tolist()
     ([0, 0], [1.0, 1.0])
-    >>> float(m["mean_route_extra_hops"][1]) == Mapping(spec, [9]).metrics().mean_route_extra_hops
+    >>> float(m["mean_route_extra_hops"][1]) == scheme.mapping(spec, [9]).metrics().mean_route_extra_hops
     True
     """
 
-    def __init__(self, spec: WaferSpec, loads: AnyMapping[str, np.ndarray] | None = None) -> None:
+    def __init__(
+        self, spec: WaferSpec, scheme: ShiftToSpare, loads: AnyMapping[str, np.ndarray] | None = None
+    ) -> None:
         check_instance("spec", spec, WaferSpec)
+        check_instance("scheme", scheme, ShiftToSpare)
         if loads is not None and not isinstance(loads, AnyMapping):
             raise ParameterError(f"loads must be a mapping of pattern name to loads, got {type(loads).__name__}")
         self.spec = spec
-        m = Mapping(spec, [])
+        self.scheme = scheme
+        m = scheme.mapping(spec, [])
         self.base = routing.UniformBase(m.logical_shape, m.physical_shape, m.embedding_or_none())
         self.fault_free = self.base.metrics
         self.patterns: dict[str, routing.EmbeddedTraffic] = {}
         for name, value in (loads or {}).items():
             self.add_pattern(name, value)
-        self._geo = (spec.core_rows, spec.core_cols, spec.segment_width, spec.spares_per_segment, spec.diagonal_links)
+        self._geo = scheme._geometry(spec)
         b = self.base
         self._index = (b.links, b.node_keys, b.node_offsets, b.node_links)
 
@@ -107,11 +113,11 @@ class ShiftedNetworks:
         Returns
         -------
         status : ndarray of int8
-            Per trial: 0 (repaired) or a key of :data:`wafer.remap.FAILURES`,
-            as :class:`Mapping` finds it.
+            Per trial: 0 (repaired) or a key of :data:`wafer.shift.FAILURES`,
+            as :class:`ShiftMapping` finds it.
         metrics : dict of str -> ndarray of float64
             Per trial, the fields of :class:`routing.UniformMetrics` but
-            ``mean_route_hops``, equal to :meth:`Mapping.metrics`; NaN where
+            ``mean_route_hops``, equal to :meth:`ShiftMapping.metrics`; NaN where
             the status is not 0.
         patterns : dict of str -> dict of str -> ndarray of float64
             Per pattern, :meth:`routing.EmbeddedTraffic.sums_batch` of each
@@ -126,8 +132,8 @@ class ShiftedNetworks:
         """
         s = self.spec
         dead, routers, links = _checked_faults(s, faults)
-        status, _, _ = _check_batch(dead.offsets, dead.sites, s.core_rows, s.core_cols,
-                                    s.segment_width, s.spares_per_segment, s.max_skew)
+        rows, cols, seg_w, spares, _ = self._geo
+        status, _, _ = _check_batch(dead.offsets, dead.sites, rows, cols, seg_w, spares, self.scheme.max_skew)
         metrics = {name: np.full(status.size, np.nan) for name in _FIELDS}
         trials = np.flatnonzero(status == OK)
         removed_off, removed, link_off, cand, srcs, dsts, *bypass = _link_changes_batch(
@@ -172,8 +178,8 @@ class ShiftedNetworks:
 def _checked_faults(spec: WaferSpec, faults: object) -> tuple[DefectBatch, DefectBatch, DefectBatch]:
     """``faults``' cores, routers and links, checked against ``spec`` (O(faults))."""
     check_instance("faults", faults, Faults)
-    dead = _checked_batch(spec, faults.cores, "faults.cores")
-    routers = _checked_batch(spec, faults.routers, "faults.routers")
+    dead = checked_batch(spec, faults.cores, "faults.cores")
+    routers = checked_batch(spec, faults.routers, "faults.routers")
     links = check_instance("faults.links", faults.links, DefectBatch)
     n = dead.n_trials
     for name, b in (("faults.routers", routers), ("faults.links", links)):

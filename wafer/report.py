@@ -8,7 +8,6 @@ from dataclasses import asdict
 import numpy as np
 from paramcheck import ParameterError, check_instance, shown
 
-from .remap import FAILURES
 from .stats import mean_ci, proportion_ci
 from .study import TRIAL_METRICS, StudyResult
 
@@ -58,12 +57,19 @@ def summarize(result: StudyResult) -> dict:
     ok = result.repaired
     rate = proportion_ci(int(ok.sum()), n)
     codes, counts = np.unique(result.status[~ok], return_counts=True)
-    failures = {FAILURES[int(c)]: int(k) for c, k in zip(codes, counts)}
-    n_logical = spec.n_logical
-    usable_area = n_logical * spec.core_area_mm2
+    failures = {cfg.scheme.FAILURES[int(c)]: int(k) for c, k in zip(codes, counts)}
+    n_logical = cfg.scheme.n_logical(spec)
+    cores = result.logical_cores
+    usable = _count_estimate(cores, n_logical)
     network = {name: _est(*mean_ci(result.metrics[name])) for name in TRIAL_METRICS}
     network["aggregate_bandwidth"] = _est(*(v * n_logical for v in mean_ci(result.metrics["saturation"])))
-    alive = spec.n_cores - result.dead[ok]
+    some = cores > 0
+    alive = spec.n_cores - result.dead[some]
+    needed = None
+    if cfg.needed_shape is not None:
+        rows, cols = cfg.needed_shape
+        holds = (result.logical_rows >= rows) & (result.logical_cols >= cols)
+        needed = {"shape": list(cfg.needed_shape), "rate": _est(*proportion_ci(int(holds.sum()), n))}
     chip = result.chiplet
     chip_net = asdict(chip.network)
     chip_net["aggregate_bandwidth"] = chip.network.saturation * spec.n_cores
@@ -79,7 +85,9 @@ def summarize(result: StudyResult) -> dict:
             "link_fraction": cfg.link_fraction,
             "trials": cfg.trials,
             "seed": cfg.seed,
-            "scheme": cfg.scheme,
+            "preset": cfg.preset,
+            "assumptions": dict(cfg.assumptions),
+            "scheme": {"name": cfg.scheme.name, **cfg.scheme.params(), "description": cfg.scheme.describe()},
             "routing": cfg.routing,
             "link_classes": {c.name: asdict(c) for c in cfg.link_class_table().classes},
             "wafer": asdict(spec),
@@ -91,12 +99,15 @@ def summarize(result: StudyResult) -> dict:
             "repair_rate": _est(*rate, closed_form=result.repair_closed_form,
                                 closed_form_leaves_out=list(cfg.repair_closed_form_leaves_out())),
             "failures": failures,
-            "logical_shape": list(spec.logical_shape),
+            "logical_shape": list(cfg.logical_shape),
             "logical_cores": n_logical,
-            "usable_cores_per_wafer": _est(*(r * n_logical for r in rate)),
-            "usable_area_mm2_per_wafer": _est(*(r * usable_area for r in rate)),
-            "usable_area_fraction": _est(*(r * usable_area / spec.wafer_area_mm2 for r in rate)),
-            "harvest": _est(*mean_ci(n_logical / alive if alive.size else np.array([]))),
+            "degrades": bool(np.any((cores > 0) & (cores < n_logical))),
+            "needed_shape": needed,
+            "usable_cores_per_wafer": _est(*usable),
+            "usable_area_mm2_per_wafer": _est(*(v * spec.core_area_mm2 for v in usable)),
+            "usable_area_fraction": _est(*(v * spec.core_area_mm2 / spec.wafer_area_mm2 for v in usable)),
+            "harvest": _est(*mean_ci(cores[some] / alive if alive.size else np.array([]))),
+            "network_per_wafer": cfg.has_network_model,
             "network": network,
             "fault_free_network": asdict(result.fault_free),
         },
@@ -113,6 +124,19 @@ def summarize(result: StudyResult) -> dict:
             "network": chip_net,
         },
     })
+
+
+#: The preset assumptions the network figures rest on, printed with the table.
+_BANDWIDTH_ASSUMPTIONS = ("kills", "links")
+
+
+def _count_estimate(cores: np.ndarray, full: int) -> tuple[float, float, float]:
+    """Mean logical cores per wafer with its 95% interval: Wilson's on the
+    repair rate when every wafer has all or none (exact for a 0/1 count),
+    else the normal interval of the mean."""
+    if np.all((cores == 0) | (cores == full)):
+        return tuple(full * v for v in proportion_ci(int(np.count_nonzero(cores)), cores.size))
+    return mean_ci(cores.astype(np.float64))
 
 
 def _ratio(a, b) -> np.ndarray:
@@ -199,8 +223,9 @@ def format_table(summary: dict) -> str:
     >>> from wafer.study import StudyConfig, run_study
     >>> from wafer.geometry import WaferSpec
     >>> from wafer.chiplet import ChipletSpec
-    >>> cfg = StudyConfig(wafer=WaferSpec(core_rows=8, core_cols=8, segment_width=4,
-    ...                                   die_width_mm=4.0, die_height_mm=4.0),
+    >>> from wafer.shift import ShiftToSpare
+    >>> cfg = StudyConfig(wafer=WaferSpec(core_rows=8, core_cols=8, die_width_mm=4.0, die_height_mm=4.0),
+    ...                   scheme=ShiftToSpare(segment_width=4, spares=1, max_skew=1),
     ...                   chiplet=ChipletSpec(dies_x=2, dies_y=2), d0=50.0, trials=20, seed=1)
     >>> print(format_table(summarize(run_study(cfg))).splitlines()[0])
     Wafer vs chiplets: d0 = 50 defects/cm^2, 20 trials, seed 1
@@ -218,7 +243,9 @@ def format_table(summary: dict) -> str:
         f"Wafer vs chiplets: d0 = {_fmt(p['d0_per_cm2'])} defects/cm^2, {p['trials']} trials, seed {p['seed']}",
         f"  wafer-scale: {spec['die_width_mm']:g} x {spec['die_height_mm']:g} mm die on a "
         f"{spec['wafer_diameter_mm']:g} mm wafer, {spec['core_rows']} x {spec['core_cols']} cores, "
-        f"{p['scheme']} with {spec['spares_per_segment']} spare(s) per {spec['segment_width']} cores",
+        f"{p['scheme']['description']}",
+        *([f"  preset: {p['preset']}"] if p["preset"] else []),
+        *[f"  assumed, {key}: {text}" for key, text in p["assumptions"].items() if key in _BANDWIDTH_ASSUMPTIONS],
         f"  wafer defects: {_defect_law(p)}",
         f"  chiplets: {c['dies'][0]} x {c['dies'][1]} dies of {cs['die_width_mm']:.2f} x "
         f"{cs['die_height_mm']:.2f} mm, die yield negative binomial (alpha = {_fmt(p['alpha'])}), "
@@ -237,14 +264,18 @@ def format_table(summary: dict) -> str:
          f"{_fmt(cs['dies_per_wafer'])} / {_fmt(cs['dies_passing_test_per_wafer'])}"),
         ("package yield (dies per system)", "", f"{_fmt(cs['package_yield'])} ({cs['n_dies']})"),
         ("cores per system", _fmt(w["logical_cores"]), _fmt(c["cores_per_system"])),
-        ("usable cores per wafer", _ci(w["usable_cores_per_wafer"]),
+        *([(f"wafers holding a {w['needed_shape']['shape'][0]} x {w['needed_shape']['shape'][1]} logical mesh",
+            _ci(w["needed_shape"]["rate"]), "")] if w["needed_shape"] else []),
+        ("usable cores per wafer" + (" (degraded wafers by what they run)" if w["degrades"] else ""),
+         _ci(w["usable_cores_per_wafer"]),
          _fmt(cs["good_systems_per_wafer"] * c["cores_per_system"])),
         ("usable area per wafer (mm^2)", _ci(w["usable_area_mm2_per_wafer"]), _fmt(c["usable_area_mm2_per_wafer"])),
         ("usable area fraction of the wafer", _ci(w["usable_area_fraction"]), _fmt(c["usable_area_fraction"])),
         ("defects per wafer-scale die", _ci(w["defects_per_wafer"]), ""),
         ("  closed form", _fmt(w["defects_per_wafer"]["closed_form"]), ""),
         ("harvest (logical / live cores)", _ci(w["harvest"]), ""),
-        ("Network, uniform traffic, XY routing", None, None),
+        ("Network, uniform traffic, XY routing" + ("" if w["network_per_wafer"] else
+         f" (per wafer: n/a, {p['scheme']['name']} has no study network model; fault-free wafer below)"), None, None),
         ("saturation (flits/node/cycle)", _ci(wn["saturation"]), _fmt(cn["saturation"])),
         ("aggregate (flits/cycle)", _ci(wn["aggregate_bandwidth"]), _fmt(cn["aggregate_bandwidth"])),
         ("bandwidth vs fault-free mesh", _ci(wn["bandwidth_fraction"]), _fmt(cn["bandwidth_fraction"])),

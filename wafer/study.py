@@ -35,7 +35,8 @@ from tqdm import tqdm
 from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
 from .faults import faults_from
 from .geometry import WaferSpec
-from .remap import get_scheme
+from .remap import RemapScheme
+from .shift import ShiftToSpare
 from .workloads import TrafficResult, parse_pattern, prepare_patterns
 
 __all__ = ["StudyConfig", "StudyResult", "run_study", "TRIAL_METRICS"]
@@ -46,8 +47,8 @@ CLUSTERING = ("reticle", "wafer", "none")
 #: Largest expected number of defects per wafer a study accepts.
 MAX_DEFECTS_PER_WAFER = 1_000_000
 
-#: Most wafers one study runs: per-trial results stay in memory (65 bytes a
-#: wafer, plus 80 for each traffic pattern: 1.45 GB at the limit with the
+#: Most wafers one study runs: per-trial results stay in memory (73 bytes a
+#: wafer, plus 80 for each traffic pattern: 1.53 GB at the limit with the
 #: default uniform traffic).
 MAX_TRIALS = 10_000_000
 
@@ -100,8 +101,15 @@ class StudyConfig:
         Wafers simulated, at most :data:`MAX_TRIALS`.
     seed : int
         Root seed, in [0, 2**63); the same seed gives the same numbers.
-    scheme : str
-        Remap scheme, a key of :data:`wafer.remap.SCHEMES`.
+    scheme : RemapScheme
+        The remap scheme with its parameters (:func:`wafer.make_scheme`).
+        Per-wafer network and traffic figures need a scheme with a study
+        network model (shift-to-spare); for the others a study reports
+        repair, the logical mesh each wafer reaches and the area it yields.
+    needed_shape : (int, int), optional
+        A logical shape (rows, cols) the wafers must hold, e.g. the fabric an
+        SDK exposes: the report gives the share of wafers whose logical mesh
+        holds it (a degraded wafer counts when it does).
     traffic : tuple of str
         Traffic patterns to price on each wafer and on the chiplets, each a
         name of :data:`routing.PATTERNS` with optional parameters
@@ -112,6 +120,12 @@ class StudyConfig:
     link_classes : str, optional
         A TOML file of link class figures (:func:`routing.load_link_classes`)
         that override those of :meth:`ChipletSpec.link_classes`.
+    preset : str
+        Name of the preset the wafer, scheme and chiplets come from, for the
+        report ("" when they were given directly).
+    assumptions : tuple of (str, str)
+        The preset's modelling choices and their reasoning (what a defect
+        kills, which links exist ...), for the report.
     chunk_size : int
         Trials sampled per batch, at most :data:`MAX_CHUNK` (memory only;
         results do not depend on it). Batches expected to hold more than
@@ -129,16 +143,26 @@ class StudyConfig:
     link_fraction: float = 0.0
     trials: int = 300
     seed: int = 2026
-    scheme: str = "shift-to-spare"
+    scheme: RemapScheme = field(default_factory=ShiftToSpare)
+    needed_shape: tuple | None = None
     traffic: tuple = ("uniform",)
     routing: str = "xy"
     link_classes: str | None = None
+    preset: str = ""
+    assumptions: tuple = ()
     chunk_size: int = 64
 
     def __post_init__(self) -> None:
         check_instance("wafer", self.wafer, WaferSpec)
         check_instance("chiplet", self.chiplet, ChipletSpec)
-        check_str("scheme", self.scheme)
+        check_instance("scheme", self.scheme, RemapScheme, "a remap scheme (wafer.make_scheme)")
+        self.scheme.validate(self.wafer)
+        if self.needed_shape is not None:
+            shape = self.needed_shape
+            if not isinstance(shape, tuple) or len(shape) != 2:
+                raise ParameterError(f"needed_shape must be None or (rows, cols), got {shape!r}")
+            check_int("needed_shape rows", shape[0])
+            check_int("needed_shape cols", shape[1])
         check_nonnegative("d0", self.d0)
         # Far beyond every wafer being dead; the sparse sampler would only
         # spend memory (8 bytes a defect) on more.
@@ -162,6 +186,12 @@ class StudyConfig:
         self.positions  # noqa: B018 - builds (and so checks) the radial profile
         check_probability("router_fraction", self.router_fraction)
         check_probability("link_fraction", self.link_fraction)
+        if not self.has_network_model and (self.router_fraction or self.link_fraction):
+            raise ParameterError(
+                f"router_fraction and link_fraction must be 0 for scheme {self.scheme.name}"
+                " (it takes dead cores only), got"
+                f" {self.router_fraction!r} and {self.link_fraction!r}"
+            )
         if self.router_fraction + self.link_fraction > 1:
             raise ParameterError(
                 "router_fraction + link_fraction must be <= 1, got"
@@ -170,7 +200,11 @@ class StudyConfig:
         check_int("trials", self.trials, maximum=MAX_TRIALS)
         check_int("seed", self.seed, minimum=0)
         check_int("chunk_size", self.chunk_size, maximum=MAX_CHUNK)
-        get_scheme(self.scheme)
+        check_str("preset", self.preset)
+        if not isinstance(self.assumptions, tuple) or not all(
+            isinstance(a, tuple) and len(a) == 2 and all(isinstance(x, str) for x in a) for a in self.assumptions
+        ):
+            raise ParameterError(f"assumptions must be a tuple of (name, text) string pairs, got {self.assumptions!r}")
         if not isinstance(self.traffic, tuple) or len(set(self.traffic)) != len(self.traffic):
             raise ParameterError(f"traffic must be a tuple of distinct pattern entries, got {self.traffic!r}")
         for entry in self.traffic:
@@ -236,12 +270,7 @@ class StudyConfig:
         """
         if self.positions != yieldmodels.UNIFORM or self.kinds is not None:
             return None
-        block = self.block
-        if block is not None and block[1] % self.wafer.segment_width:
-            return None
-        return get_scheme(self.scheme).repair_probability(
-            self.wafer, self.mean_defects, alpha=self.cluster_alpha, block=block
-        )
+        return self.scheme.repair_probability(self.wafer, self.mean_defects, alpha=self.cluster_alpha, block=self.block)
 
     def repair_closed_form_leaves_out(self) -> tuple[str, ...]:
         """The repair rules :meth:`repair_closed_form` does not count: empty
@@ -249,18 +278,22 @@ class StudyConfig:
 
         Examples
         --------
-        >>> StudyConfig().repair_closed_form_leaves_out()
+        >>> StudyConfig(scheme=ShiftToSpare(max_skew=8)).repair_closed_form_leaves_out()
         ()
-        >>> StudyConfig(wafer=WaferSpec(spares_per_segment=2)).repair_closed_form_leaves_out()
-        ('the skew rule (max skew 1 < 2 spares)',)
+        >>> StudyConfig().repair_closed_form_leaves_out()
+        ('the skew rule (max skew 2 < 8 spares)',)
         """
-        w = self.wafer
-        out = []
-        if w.max_skew < w.spares_per_segment:
-            out.append(f"the skew rule (max skew {w.max_skew} < {w.spares_per_segment} spares)")
-        if w.router_dies_with_core:
-            out.append("the path rule (routers die with their cores)")
-        return tuple(out)
+        return self.scheme.closed_form_leaves_out(self.wafer)
+
+    @property
+    def has_network_model(self) -> bool:
+        """Whether the scheme measures each wafer's network in a study (shift-to-spare)."""
+        return hasattr(self.scheme, "networks")
+
+    @property
+    def logical_shape(self) -> tuple[int, int]:
+        """Shape of the logical mesh a repaired wafer exposes."""
+        return self.scheme.logical_shape(self.wafer)
 
     @property
     def mean_defects(self) -> float:
@@ -277,8 +310,12 @@ class StudyResult:
     config : StudyConfig
     defects, dead, status : ndarray
         Defects, dead cores and remap status (0 = repaired) per trial.
+    logical_rows, logical_cols : ndarray of int32
+        Shape of the logical mesh each wafer exposes (a degraded wafer's
+        largest; 0 x 0 where it has none).
     metrics : dict of str -> ndarray
-        Per-trial network metrics (:data:`TRIAL_METRICS`), NaN where repair failed.
+        Per-trial network metrics (:data:`TRIAL_METRICS`), NaN where repair
+        failed or the scheme has no study network model.
     fault_free : routing.UniformMetrics
         The same wafer with no defect (its spare columns are still crossed).
     repair_closed_form : float or None
@@ -293,6 +330,8 @@ class StudyResult:
     defects: np.ndarray
     dead: np.ndarray
     status: np.ndarray
+    logical_rows: np.ndarray
+    logical_cols: np.ndarray
     metrics: dict
     fault_free: routing.UniformMetrics
     repair_closed_form: float | None
@@ -303,6 +342,11 @@ class StudyResult:
     def repaired(self) -> np.ndarray:
         """Boolean mask of the repaired trials."""
         return self.status == 0
+
+    @property
+    def logical_cores(self) -> np.ndarray:
+        """Logical cores each wafer exposes."""
+        return self.logical_rows.astype(np.int64) * self.logical_cols
 
 
 def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
@@ -328,8 +372,8 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
 
     Examples
     --------
-    >>> cfg = StudyConfig(wafer=WaferSpec(core_rows=8, core_cols=8, segment_width=4,
-    ...                                   die_width_mm=4.0, die_height_mm=4.0),
+    >>> cfg = StudyConfig(wafer=WaferSpec(core_rows=8, core_cols=8, die_width_mm=4.0, die_height_mm=4.0),
+    ...                   scheme=ShiftToSpare(segment_width=4, spares=1, max_skew=1),
     ...                   chiplet=ChipletSpec(dies_x=2, dies_y=2), d0=50.0, trials=20, seed=1)
     >>> r = run_study(cfg)
     >>> r.defects.size, bool(r.repaired.any())
@@ -338,30 +382,38 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     check_instance("config", config, StudyConfig)
     check_bool("progress", progress)
     spec = config.wafer
-    scheme = get_scheme(config.scheme)
+    scheme = config.scheme
     # What is the same on every wafer, first: so that bad input fails before
     # any trial, and nothing is computed twice.
     chiplet = chiplet_comparison(spec, config.chiplet, config.d0, config.alpha)
     classes = config.link_class_table()
-    networks = scheme.networks(spec)
-    patterns, loads = prepare_patterns(
-        config.traffic, config.routing, spec.logical_shape, (spec.core_rows, spec.core_cols),
-        config.chiplet.die_cores(spec), classes, config.chiplet.d2d_class, networks.base,
-    )
-    for e, values in loads.items():
-        networks.add_pattern(e, values)
-    del loads
-    fault_free = networks.fault_free
-    none = routing.EmbeddingChanges.none(1)
-    pattern_fault_free = {
-        e: _pattern_figures(networks.patterns[e], p, networks.patterns[e].sums_batch(none), classes)
-        for e, p in patterns.items()
-    }
+    if config.has_network_model:
+        networks = scheme.networks(spec)
+        patterns, loads = prepare_patterns(
+            config.traffic, config.routing, config.logical_shape, (spec.core_rows, spec.core_cols),
+            config.chiplet.die_cores(spec), classes, config.chiplet.d2d_class, networks.base,
+        )
+        for e, values in loads.items():
+            networks.add_pattern(e, values)
+        del loads
+        fault_free = networks.fault_free
+        none = routing.EmbeddingChanges.none(1)
+        pattern_fault_free = {
+            e: _pattern_figures(networks.patterns[e], p, networks.patterns[e].sums_batch(none), classes)
+            for e, p in patterns.items()
+        }
+    else:
+        # O(cores) once: the fault-free wafer's logical mesh embedded densely.
+        networks, patterns, pattern_fault_free = None, {}, {}
+        fault_free = scheme.mapping(spec, []).metrics()
     repair_closed_form = config.repair_closed_form()
     n = config.trials
     defects = np.zeros(n, dtype=np.int64)
     dead_n = np.zeros(n, dtype=np.int64)
     status = np.zeros(n, dtype=np.int8)
+    logical_rows = np.zeros(n, dtype=np.int32)
+    logical_cols = np.zeros(n, dtype=np.int32)
+    full_rows, full_cols = config.logical_shape
     metrics = {name: np.full(n, np.nan) for name in TRIAL_METRICS}
     per_trial = {e: {name: np.full(n, np.nan) for name in routing.FIGURES} for e in patterns}
     grid = yieldmodels.DefectGrid.from_die(
@@ -382,12 +434,20 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
             here = slice(start, start + size)
             defects[here] = batch.counts
             dead_n[here] = faults.cores.counts
+            if networks is None:
+                remap = scheme.check(spec, faults.cores)
+                status[here], logical_rows[here], logical_cols[here] = (
+                    remap.status, remap.logical_rows, remap.logical_cols)
+                bar.update(size)
+                continue
             # The remap rules, then the network of every repaired wafer,
             # which also finds out whether every logical link has a path.
             status[here], measured, sums = networks.measure(faults)
             for name in TRIAL_METRICS:
                 metrics[name][here] = measured[name]
-            ok = np.flatnonzero(status[here] == 0)
+            repaired = status[here] == 0
+            logical_rows[here], logical_cols[here] = repaired * full_rows, repaired * full_cols
+            ok = np.flatnonzero(repaired)
             for e, p in patterns.items():
                 figures = _pattern_figures(networks.patterns[e], p, {k: v[ok] for k, v in sums[e].items()}, classes)
                 for name, values in figures.items():
@@ -398,6 +458,8 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
         defects=defects,
         dead=dead_n,
         status=status,
+        logical_rows=logical_rows,
+        logical_cols=logical_cols,
         metrics=metrics,
         fault_free=fault_free,
         repair_closed_form=repair_closed_form,
