@@ -859,7 +859,8 @@ def test_error_hierarchy():
 
 def test_get_scheme_suggests_close_name():
     assert wafer.get_scheme("shift-to-spare") is ShiftToSpare
-    assert wafer.SCHEMES == {"shift-to-spare": ShiftToSpare, "spare-lines": wafer.SpareLines, "harvest": wafer.Harvest}
+    assert wafer.SCHEMES == {"shift-to-spare": ShiftToSpare, "spare-lines": wafer.SpareLines, "harvest": wafer.Harvest,
+                             "column-rerouting": wafer.ColumnRerouting}
     assert issubclass(ShiftToSpare, wafer.RemapScheme) and ShiftToSpare.name == "shift-to-spare"
     with pytest.raises(wafer.ParameterError) as info:
         wafer.get_scheme("shift-to-spar")

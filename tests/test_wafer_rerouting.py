@@ -319,3 +319,64 @@ def test_bad_input_names_the_parameter(call, name):
         call()
     message = str(exc.value)
     assert message.startswith(name + " ") and "\n" not in message
+
+
+# --------------------------------------------------------------------------
+# The registered scheme
+# --------------------------------------------------------------------------
+
+
+@st.composite
+def _wafer_and_dead(draw):
+    from wafer import WaferSpec
+
+    rows, cols = draw(st.integers(2, 7)), draw(st.integers(2, 8))
+    spec = WaferSpec(core_rows=rows, core_cols=cols, die_width_mm=5.0, die_height_mm=5.0)
+    dead = sorted(draw(st.sets(st.integers(0, rows * cols - 1), max_size=8)))
+    return spec, np.array(dead, dtype=np.int64)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_wafer_and_dead(), st.integers(0, 2), st.integers(0, 2), st.booleans())
+def test_scheme_maps_live_distinct_cores_within_reach(wd, spare_cols, distance, bypass):
+    from wafer import ColumnRerouting
+    from yieldmodels import DefectBatch
+
+    spec, dead = wd
+    if spare_cols >= spec.core_cols or spec.core_rows * (spec.core_cols - spare_cols) < 2:
+        return
+    scheme = ColumnRerouting(spare_cols=spare_cols, distance=distance, select_rows=bypass)
+    m = scheme.mapping(spec, dead)
+    b = scheme.check(spec, DefectBatch(np.array([0, dead.size]), dead))
+    assert (b.status[0], b.logical_rows[0], b.logical_cols[0], b.spares_used[0]) == (
+        m.status, *m.logical_shape, m.spares_used)
+    if not dead.size:
+        assert m.repaired and (m.to_dense() == np.arange(spec.core_rows)[:, None] * spec.core_cols
+                               + np.arange(spec.core_cols - spare_cols)).all()
+    if m.n_logical:
+        phys = m.to_dense()
+        assert np.unique(phys).size == phys.size and not np.isin(phys, dead).any()
+        assert (m.p2l(phys.ravel()) == np.arange(m.n_logical)).all()
+        # Logical neighbours within the fabric's reach: columns move at most
+        # `distance` between kept rows, and rows only go down.
+        c, r = phys % spec.core_cols, phys // spec.core_cols
+        assert (np.abs(np.diff(c, axis=0)) <= distance).all() and (np.diff(r, axis=0) > 0).all()
+        assert (np.diff(c, axis=1) > 0).all() and (np.diff(r, axis=1) == 0).all()
+        if m.n_logical >= 2:
+            assert m.metrics().bandwidth_fraction > 0
+
+
+def test_scheme_in_a_study_and_on_the_command_line(capsys):
+    import json
+
+    from wafer.cli import main
+
+    small = ["--core-rows", "14", "--core-cols", "24", "--die-width", "10", "--die-height", "10",
+             "--dies", "2x2", "--trials", "30", "--quiet", "--json", "--d0", "20"]
+    assert main(["study", "--scheme", "column-rerouting", "--spare-cols", "2", *small]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["parameters"]["scheme"]["name"] == "column-rerouting"
+    assert data["wafer"]["logical_shape"] == [14, 22]
+    assert 0 < data["wafer"]["usable_cores_per_wafer"]["mean"] <= 14 * 22
+    assert main(["study", "--scheme", "column-rerouting", "--select-rows", "--distance", "2", *small]) == 0
+    assert json.loads(capsys.readouterr().out)["parameters"]["scheme"]["select_rows"] is True

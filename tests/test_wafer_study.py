@@ -421,7 +421,7 @@ def test_radial_reticle_study_is_chunk_invariant_and_has_no_closed_form():
     assert_same_result(a, b)
     assert a.repair_closed_form is None
     table = wafer.format_table(wafer.summarize(a))
-    assert "n/a (radial positions or router/link faults)" in table and "density 1 + 3 (r/R)^2" in table
+    assert "n/a (radial positions)" in table and "density 1 + 3 (r/R)^2" in table
 
 
 def test_clustering_errors():

@@ -25,6 +25,7 @@ _WHERE = {
     "WaferSpec": "geometry",
     "LogicalMapping": "remap", "RemapBatch": "remap", "RemapScheme": "remap",
     "SCHEMES": "schemes", "get_scheme": "schemes", "make_scheme": "schemes", "scheme_parameters": "schemes",
+    "ColumnRerouting": "rerouting", "ReroutedMapping": "rerouting",
     "Harvest": "lines", "LineRemap": "lines", "SpareLines": "lines",
     "ShiftMapping": "shift", "ShiftToSpare": "shift", "ShiftedNetworks": "networks",
     "PRESETS": "presets", "Preset": "presets", "check_preset": "presets", "get_preset": "presets",

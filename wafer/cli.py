@@ -69,6 +69,14 @@ def _patterns(text: str) -> tuple[str, ...]:
     return entries
 
 
+def _shape(text: str) -> tuple[int, int]:
+    try:
+        rows, cols = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be ROWSxCOLS such as 762x1172, got {text!r}") from None
+    return rows, cols
+
+
 def _dies(text: str) -> tuple[int, int]:
     try:
         x, y = (int(v) for v in text.lower().split("x"))
@@ -175,6 +183,21 @@ STUDY_OPTIONS = (
     Option("--die-height", "wafer", "die_height_mm", "wafer-scale die height, mm", _real, group="wafer"),
     Option("--core-rows", "wafer", "core_rows", "physical core rows", _int, group="wafer"),
     Option("--core-cols", "wafer", "core_cols", "physical core columns", _int, group="wafer"),
+    Option("--spare-rows", "scheme", "spare_rows", "spare-lines: spare rows", _int, group="remap"),
+    Option("--spare-cols", "scheme", "spare_cols", "spare-lines, column-rerouting: spare columns", _int, group="remap"),
+    Option("--target-shape", "scheme", "target_shape",
+           "spare-lines: an unrepaired wafer degrades to the largest logical mesh holding ROWSxCOLS", _shape,
+           group="remap"),
+    Option("--axis", "scheme", "axis", "harvest: harvest rows or cols", str, group="remap"),
+    Option("--target-lines", "scheme", "target_lines", "harvest: good lines a chip ships with (else all)", _int,
+           group="remap"),
+    Option("--distance", "scheme", "distance", "column-rerouting: compensation distance (columns a column may move per row)",
+           _int, group="remap"),
+    Option("--select-rows", "scheme", "select_rows", "column-rerouting: bypass rows for a larger array (dense, slow)",
+           switch=True, group="remap"),
+    Option("--needed-shape", "study", "needed_shape",
+           "report the share of wafers whose logical mesh holds ROWSxCOLS (e.g. the fabric an SDK exposes)",
+           _shape, group="remap", preset=True),
     Option("--segment-width", "scheme", "segment_width",
            "shift-to-spare: physical cores per row segment (divides --core-cols)", _int, group="remap"),
     Option("--spares", "scheme", "spares", "shift-to-spare: spare cores per segment", _int, group="remap"),
@@ -266,7 +289,7 @@ def _add(parser: argparse.ArgumentParser, options: Sequence[Option]) -> None:
         flags = (o.flag, *o.aliases)
         text = f"{o.help} (default: the preset's)" if o.from_preset else o.help
         if o.switch is None:
-            metavar = {_dies: "COLSxROWS", _patterns: "PATTERN[,PATTERN...]"}.get(o.type)
+            metavar = {_dies: "COLSxROWS", _shape: "ROWSxCOLS", _patterns: "PATTERN[,PATTERN...]"}.get(o.type)
             group.add_argument(*flags, dest=o.dest, type=o.type, default=_default(o), help=text, metavar=metavar)
         else:
             default = argparse.SUPPRESS if o.from_preset else not o.switch
@@ -352,7 +375,8 @@ def _config(args: argparse.Namespace) -> StudyConfig:
         wafer=replace(preset.wafer, **_values(args, STUDY_OPTIONS, "wafer")),
         scheme=_scheme(args, preset),
         chiplet=replace(preset.chiplet, **_values(args, STUDY_OPTIONS, "chiplet")),
-        **({"d0": preset.d0} | _values(args, STUDY_OPTIONS, "study")),
+        **({"d0": preset.d0, "needed_shape": preset.published.get("logical_fabric")}
+           | _values(args, STUDY_OPTIONS, "study")),
         preset=preset.name if not given - {"d0"} else f"{preset.name}, changed by the options",
         assumptions=tuple(preset.assumptions.items()) if not given - {"d0"} else (),
     )
@@ -434,7 +458,7 @@ def _show(args: argparse.Namespace) -> str:
     lo, hi = r["failure_rate_ci95"]
     lines.append(f"  {'repair fails':<24}{r['failures']:,} of {r['trials']:,} wafers: {r['failure_rate']:.3%}"
                  f" [95% CI {lo:.3%}, {hi:.3%}] at d0 {r['d0_per_cm2']:g}/cm^2"
-                 " (spare and skew rules; reticle-clustered defects, alpha 10)")
+                 " (the scheme's rules; reticle-clustered defects, alpha 10)")
     for reason, k in r["by_reason"].items():
         lines.append(f"  {'':<24}{k:,}: {reason}")
     if r["closed_form_repair_rate"] is not None:

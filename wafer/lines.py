@@ -48,22 +48,21 @@ class LineRemap(LogicalMapping):
     1.0
     """
 
-    def __init__(self, spec: WaferSpec, scheme: RemapScheme, dead: np.ndarray, lines: _spare.LineMapping) -> None:
+    def __init__(
+        self, spec: WaferSpec, scheme: RemapScheme, dead: np.ndarray, lines: _spare.LineMapping, spares_used: int
+    ) -> None:
         self.spec = spec
         self.scheme = scheme
         self.dead = dead
         self.lines = lines
         self.status = lines.status
         self.logical_shape = lines.logical_shape
+        #: Spares standing in for left-out lines (spare-lines), or lines disabled (harvest).
+        self.spares_used = int(spares_used)
         #: Routers no path may cross (none: left-out lines still forward).
         self.blocked = np.zeros(0, dtype=np.int64)
         #: Dead mesh links, both channels of each (none: line schemes take core faults).
         self.links = np.zeros(0, dtype=np.int64)
-
-    @property
-    def spares_used(self) -> int:
-        """Lines left out of the logical array."""
-        return int(self.lines.retired_rows.size + self.lines.retired_cols.size)
 
     def l2p(self, logical) -> np.ndarray:
         """Physical core of each logical core id (``row * logical_cols + col``)."""
@@ -180,7 +179,7 @@ class SpareLines(RemapScheme):
         _no_faults_but_cores(self, routers, links)
         dead = np.unique(check_ids("dead", dead, spec.n_cores, what="core ids"))
         b = self._run(spec, np.array([0, dead.size], dtype=np.int64), dead)
-        return LineRemap(spec, self, dead, b.mapping(0))
+        return LineRemap(spec, self, dead, b.mapping(0), b.spares_used[0])
 
 
 @dataclass(frozen=True)
@@ -217,7 +216,11 @@ class Harvest(RemapScheme):
     target_lines: int | None = None
 
     name: ClassVar[str] = "harvest"
-    FAILURES: ClassVar[dict] = _harvest.FAILURES
+    FAILURES: ClassVar[dict] = {
+        _harvest.OK: "repaired",
+        _harvest.DEGRADED: "degraded: fewer good lines than the grid has",
+        _harvest.FAILED: "fewer good lines than the target (or none)",
+    }
 
     def __post_init__(self) -> None:
         check_choice("axis", self.axis, _harvest.AXES)
@@ -262,7 +265,7 @@ class Harvest(RemapScheme):
         _no_faults_but_cores(self, routers, links)
         dead = np.unique(check_ids("dead", dead, spec.n_cores, what="core ids"))
         b = self._run(spec, np.array([0, dead.size], dtype=np.int64), dead)
-        return LineRemap(spec, self, dead, b.mapping(0))
+        return LineRemap(spec, self, dead, b.mapping(0), b.n_disabled[0])
 
     def repair_probability(self, spec: WaferSpec, mean_defects: float, *, alpha=None, block=None) -> float | None:
         """Closed-form probability that at least ``target_lines`` lines (all, without a

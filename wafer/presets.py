@@ -291,9 +291,10 @@ def check_preset(preset: Preset, *, trials: int = 20_000, seed: int = 2026, d0: 
       :data:`CORE_COUNT_TOLERANCE` of the published ones;
     - repair at the preset's defect density (or ``d0``): a Monte Carlo over
       ``trials`` wafers sampled as a study samples them (negative binomial
-      per reticle-sized die, alpha 10), with the scheme's spare and skew
-      rules, and its closed form where it has one. The path rule (routers
-      dying with their cores, dead links) is not part of this check.
+      per reticle-sized die, alpha 10), with the scheme's rules
+      (:meth:`RemapScheme.check`), and its closed form where it has one.
+      Shift-to-spare's path rule (routers dying with their cores, dead
+      links) is not part of this check.
 
     Returns
     -------

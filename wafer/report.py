@@ -97,6 +97,7 @@ def summarize(result: StudyResult) -> dict:
             "defects_per_wafer": _est(*mean_ci(result.defects), closed_form=cfg.mean_defects),
             "dead_cores_per_wafer": _est(*mean_ci(result.dead)),
             "repair_rate": _est(*rate, closed_form=result.repair_closed_form,
+                                closed_form_missing=cfg.repair_closed_form_missing(),
                                 closed_form_leaves_out=list(cfg.repair_closed_form_leaves_out())),
             "failures": failures,
             "logical_shape": list(cfg.logical_shape),
@@ -210,9 +211,9 @@ def _closed_form_label(rate: dict) -> str:
 
 
 def _failure_rows(failures: dict, trials: int) -> list[tuple[str, str, str]]:
-    """One row per reason repair failed, with its share of the wafers."""
+    """One row per reason a wafer was not fully repaired, with its share of the wafers."""
     ranked = sorted(failures.items(), key=lambda item: -item[1])
-    return [(f"  failed: {reason}", f"{k / trials:.3g} ({k:,} wafers)", "") for reason, k in ranked]
+    return [(f"  not repaired: {reason}", f"{k / trials:.3g} ({k:,} wafers)", "") for reason, k in ranked]
 
 
 def format_table(summary: dict) -> str:
@@ -257,7 +258,7 @@ def format_table(summary: dict) -> str:
         ("Yield and area", None, None),
         ("working systems per wafer", _ci(w["repair_rate"]), _fmt(cs["good_systems_per_wafer"])),
         (_closed_form_label(w["repair_rate"]), _fmt(w["repair_rate"]["closed_form"]) if w["repair_rate"]["closed_form"]
-         is not None else "n/a (radial positions or router/link faults)", ""),
+         is not None else f"n/a ({w['repair_rate']['closed_form_missing']})", ""),
         *_failure_rows(w["failures"], p["trials"]),
         ("die yield", "", _fmt(cs["die_yield"])),
         ("dies per wafer (exact count) / passing test", "1 (wafer-scale)",

@@ -36,14 +36,17 @@ array([[0, 1, 2],
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
-from paramcheck import INT64_MAX, ParameterError, check_int, check_int_array, shown
+from paramcheck import INT64_MAX, ParameterError, check_bool, check_instance, check_int, check_int_array, shown
 
 from ._rerouting_kernel import _gcr_batch, _gcr_dense
+from .geometry import WaferSpec
+from .remap import OK, LogicalMapping, RemapBatch, RemapScheme, checked_batch
 
-__all__ = ["Rerouted", "ReroutedBatch", "gcr_batch", "greedy_column_rerouting", "select_rows"]
+__all__ = ["ColumnRerouting", "Rerouted", "ReroutedBatch", "ReroutedMapping", "gcr_batch",
+           "greedy_column_rerouting", "select_rows"]
 
 #: Trials of :func:`gcr_batch` sharing one per-row scratch table (zeroed once per chunk).
 _CHUNK = 64
@@ -502,3 +505,158 @@ def _check_csr(offsets: object, dead: object) -> tuple[np.ndarray, np.ndarray]:
             f"offsets must be 1-D, non-decreasing from 0 to len(dead) = {ids.size}, got {shown(off.tolist())}"
         )
     return np.ascontiguousarray(off, dtype=np.int64), np.ascontiguousarray(ids, dtype=np.int64)
+
+
+# --------------------------------------------------------------------------
+# The registered scheme
+# --------------------------------------------------------------------------
+
+#: Status of a wafer with fewer logical columns than the target, and with none.
+DEGRADED, FAILED = 1, 2
+
+
+class ReroutedMapping(LogicalMapping):
+    """One wafer's logical mesh under :class:`ColumnRerouting` (dense: O(cores)).
+
+    Examples
+    --------
+    >>> spec = WaferSpec(core_rows=3, core_cols=4, die_width_mm=5.0, die_height_mm=5.0)
+    >>> m = ColumnRerouting(spare_cols=1).mapping(spec, [5])
+    >>> m.repaired, m.logical_shape, m.to_dense().tolist()
+    (True, (3, 3), [[0, 1, 2], [4, 6, 7], [8, 9, 10]])
+    """
+
+    def __init__(self, spec: WaferSpec, scheme: ColumnRerouting, dead: np.ndarray, rerouted: Rerouted) -> None:
+        self.spec = spec
+        self.scheme = scheme
+        self.dead = dead
+        self.rerouted = rerouted
+        want = scheme.logical_shape(spec)[1]
+        cols = min(rerouted.columns, want) if rerouted.rows.size == spec.core_rows else rerouted.columns
+        self.status = OK if rerouted.rows.size == spec.core_rows and cols == want else DEGRADED if cols else FAILED
+        self.logical_shape = (int(rerouted.rows.size), int(cols)) if cols else (0, 0)
+        #: Physical core of each logical core, row-major.
+        self._l2p = np.ascontiguousarray(rerouted.to_physical()[:, :cols]).ravel()
+        self.blocked = np.zeros(0, dtype=np.int64)
+        self.links = np.zeros(0, dtype=np.int64)
+        #: Physical columns beyond the logical mesh's (the columns GCR did not need).
+        self.spares_used = int(spec.core_cols - cols) if cols else 0
+
+    def l2p(self, logical) -> np.ndarray:
+        """Physical core of each logical core id."""
+        return self._l2p[self._check_logical(logical)]
+
+    def p2l(self, physical) -> np.ndarray:
+        """Logical core on each physical core id, -1 off the logical mesh."""
+        from paramcheck import check_ids
+
+        physical = check_ids("physical", physical, self.spec.n_cores, what="core ids")
+        inverse = np.full(self.spec.n_cores, -1, dtype=np.int64)
+        inverse[self._l2p] = np.arange(self._l2p.size)
+        return inverse[physical]
+
+
+@dataclass(frozen=True)
+class ColumnRerouting(RemapScheme):
+    """Row bypass with greedy column rerouting (Low & Leong 1997; Low 2000).
+
+    Logical columns thread one live core per row, moving at most
+    ``distance`` columns between rows; with ``select_rows`` the scheme also
+    bypasses rows (our RCRoute-style heuristic, :func:`select_rows`). A
+    wafer is repaired when every row is kept and GCR builds at least
+    ``core_cols - spare_cols`` columns; else it degrades to the array it
+    built.
+
+    Parameters
+    ----------
+    spare_cols : int
+        Physical columns beyond the logical mesh's.
+    distance : int
+        Compensation distance (1: Low's).
+    select_rows : bool
+        Bypass rows for a larger array (dense per wafer: O(rows^2 x cols)).
+
+    Notes
+    -----
+    With every row kept, :meth:`check` follows the defects
+    (:func:`gcr_batch`); with ``select_rows`` it runs the dense heuristic
+    per wafer. No closed form.
+
+    Examples
+    --------
+    >>> from yieldmodels import DefectBatch
+    >>> spec = WaferSpec(core_rows=3, core_cols=4, die_width_mm=5.0, die_height_mm=5.0)
+    >>> b = ColumnRerouting(spare_cols=1).check(spec, DefectBatch(np.array([0, 1, 3]), np.array([5, 4, 5])))
+    >>> b.status.tolist(), b.logical_cols.tolist()
+    ([0, 1], [3, 2])
+    """
+
+    spare_cols: int = 1
+    distance: int = 1
+    select_rows: bool = False
+
+    name: ClassVar[str] = "column-rerouting"
+    FAILURES: ClassVar[dict] = {
+        OK: "repaired",
+        DEGRADED: "degraded: fewer logical columns (or rows) than the target",
+        FAILED: "no logical column",
+    }
+
+    def __post_init__(self) -> None:
+        check_int("spare_cols", self.spare_cols, minimum=0)
+        check_int("distance", self.distance, minimum=0)
+        check_bool("select_rows", self.select_rows)
+
+    def describe(self) -> str:
+        """One line: the scheme and its parameters."""
+        rows = ", bypassing rows" if self.select_rows else ""
+        return f"{self.name}, {self.spare_cols} spare column(s), compensation distance {self.distance}{rows}"
+
+    def validate(self, spec: WaferSpec) -> None:
+        """Raise :class:`ParameterError` unless the spare columns fit ``spec``'s grid."""
+        check_instance("spec", spec, WaferSpec)
+        check_int("spare_cols", self.spare_cols, minimum=0, maximum=spec.core_cols - 1)
+        if spec.router_dies_with_core:
+            raise ParameterError(
+                f"router_dies_with_core must be false for {self.name}: its bypassed cores' routers forward traffic"
+            )
+        super().validate(spec)
+
+    def _shape(self, spec: WaferSpec) -> tuple[int, int]:
+        return spec.core_rows, spec.core_cols - self.spare_cols
+
+    def check(self, spec: WaferSpec, dead) -> RemapBatch:
+        """The logical mesh each trial reaches."""
+        self.validate(spec)
+        dead = checked_batch(spec, dead)
+        rows, want = self._shape(spec)
+        if self.select_rows:
+            maps = [self.mapping(spec, dead.trial(t)) for t in range(dead.n_trials)]
+            status = np.array([m.status for m in maps], dtype=np.int8)
+            lr = np.array([m.logical_shape[0] for m in maps], dtype=np.int64)
+            lc = np.array([m.logical_shape[1] for m in maps], dtype=np.int64)
+            return RemapBatch(status, lr, lc, np.array([m.spares_used for m in maps], dtype=np.int64), {})
+        b = gcr_batch(dead.offsets, dead.sites, spec.core_rows, spec.core_cols, distance=self.distance)
+        cols = np.minimum(b.columns, want)
+        status = np.where(cols == want, OK, np.where(cols > 0, DEGRADED, FAILED)).astype(np.int8)
+        return RemapBatch(status, np.where(cols > 0, rows, 0), cols, np.where(cols > 0, spec.core_cols - cols, 0),
+                          {"columns": b.columns, "long_vertical": b.long_vertical,
+                           "long_horizontal": b.long_horizontal})
+
+    def mapping(self, spec: WaferSpec, dead, routers=None, links=None) -> ReroutedMapping:
+        """The logical mesh of one wafer (dense: O(cores)); core faults only."""
+        from paramcheck import check_ids
+
+        self.validate(spec)
+        for name, value in (("routers", routers), ("links", links)):
+            if value is not None and len(np.atleast_1d(value)):
+                raise ParameterError(f"{name} must be empty for {self.name}: it takes dead cores only")
+        dead = np.unique(check_ids("dead", dead, spec.n_cores, what="core ids"))
+        alive = np.ones(spec.n_cores, dtype=bool)
+        alive[dead] = False
+        alive = alive.reshape(spec.core_rows, spec.core_cols)
+        if self.select_rows:
+            rerouted = select_rows(alive, distance=self.distance)
+        else:
+            rerouted = greedy_column_rerouting(alive, distance=self.distance)
+        return ReroutedMapping(spec, self, dead, rerouted)

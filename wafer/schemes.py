@@ -13,12 +13,13 @@ from paramcheck import ParameterError, check_choice, unknown_name
 
 from .lines import Harvest, SpareLines
 from .remap import RemapScheme
+from .rerouting import ColumnRerouting
 from .shift import ShiftToSpare
 
 __all__ = ["SCHEMES", "get_scheme", "make_scheme", "scheme_parameters"]
 
 #: Remap scheme classes by name.
-SCHEMES: dict[str, type[RemapScheme]] = {s.name: s for s in (ShiftToSpare, SpareLines, Harvest)}
+SCHEMES: dict[str, type[RemapScheme]] = {s.name: s for s in (ShiftToSpare, SpareLines, Harvest, ColumnRerouting)}
 
 
 def get_scheme(name: str) -> type[RemapScheme]:

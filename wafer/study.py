@@ -272,6 +272,23 @@ class StudyConfig:
             return None
         return self.scheme.repair_probability(self.wafer, self.mean_defects, alpha=self.cluster_alpha, block=self.block)
 
+    def repair_closed_form_missing(self) -> str | None:
+        """Why :meth:`repair_closed_form` is None, or None when there is one.
+
+        Examples
+        --------
+        >>> from wafer.lines import Harvest
+        >>> StudyConfig(scheme=Harvest()).repair_closed_form_missing()
+        'harvest has none with reticle clustering'
+        """
+        if self.positions != yieldmodels.UNIFORM:
+            return "radial positions"
+        if self.kinds is not None:
+            return "router and link faults"
+        if self.repair_closed_form() is None:
+            return f"{self.scheme.name} has none with {self.clustering} clustering"
+        return None
+
     def repair_closed_form_leaves_out(self) -> tuple[str, ...]:
         """The repair rules :meth:`repair_closed_form` does not count: empty
         where it is exact for the model, else it is an upper bound.
