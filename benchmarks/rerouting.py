@@ -37,18 +37,11 @@ import numpy as np
 
 from wafer.reference import gcr_python
 from wafer.rerouting import gcr_batch, greedy_column_rerouting
+from timing import best_of
 
 WSE_ROWS, WSE_COLS = 763, 1272
 MEAN_DEFECTS = 215.0 * 215.0 / 100 * 0.1  # 46.2 defects per wafer at D0 = 0.1/cm^2
 
-
-def _best(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def _arrays(quick: bool) -> None:
@@ -69,7 +62,7 @@ def _arrays(quick: bool) -> None:
             t_py = time.perf_counter() - t0
             if not np.array_equal(fast.l2p, slow):
                 raise SystemExit(f"compiled and plain-Python GCR disagree on {side} x {side} at {p:.0%}")
-            t_c = _best(lambda: greedy_column_rerouting(alive), 7)
+            t_c = best_of(lambda: greedy_column_rerouting(alive), 7)[0]
             times[side, p] = t_c, t_py
             print(f"{side:>5} x {side:<5} {p:>6.0%} {fast.columns:>7} {t_c * 1e3:>11.2f} {t_py * 1e3:>10.1f} "
                   f"{t_py / t_c:>6.0f}x")
@@ -108,11 +101,11 @@ def _batch(quick: bool) -> None:
         got = (check.columns[t], check.long_vertical[t], check.long_horizontal[t])
         if got != want:
             raise SystemExit(f"gcr_batch and the dense kernel disagree on wafer {t}: {got} vs {want}")
-    t_dense = _best(lambda: [dense(t) for t in range(n_dense)], 1) / n_dense
+    t_dense = best_of(lambda: [dense(t) for t in range(n_dense)], 1)[0] / n_dense
     rows = []
     for k in sorted({1, threads}):
         numba.set_num_threads(k)
-        t_sparse = _best(lambda: gcr_batch(offsets, dead, WSE_ROWS, WSE_COLS), repeat) / n
+        t_sparse = best_of(lambda: gcr_batch(offsets, dead, WSE_ROWS, WSE_COLS), repeat)[0] / n
         rows.append((k, t_sparse))
     numba.set_num_threads(threads)
     out = gcr_batch(offsets, dead, WSE_ROWS, WSE_COLS)

@@ -120,19 +120,11 @@ import routing
 import wafer
 import wafer.workloads
 import yieldmodels
+from timing import best_of
 
 D0_PER_CM2 = 0.1
 Z_LIMIT = 4.0
 
-
-def _best_of(fn, repeat):
-    """Best wall time of ``repeat`` calls of ``fn`` and the last result."""
-    best, out = math.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def _log(msg, quiet):
@@ -216,19 +208,19 @@ def section_repair(spec, scheme, mean, args, quiet):
 
     rows = []
     _log(f"section 1: sparse, {args.wafers} wafers x {args.repeat}, {threads} threads", quiet)
-    t, (res, dead) = _best_of(lambda: sparse_check(spec, scheme, args.wafers, mean, s_sparse), args.repeat)
+    t, (res, dead) = best_of(lambda: sparse_check(spec, scheme, args.wafers, mean, s_sparse), args.repeat)
     rows.append(("sparse", threads, args.wafers, t, res.repaired))
     if threads > 1:
         _log("section 1: sparse, 1 thread", quiet)
         numba.set_num_threads(1)
         try:
-            t1, (res1, _) = _best_of(lambda: sparse_check(spec, scheme, args.wafers, mean, s_sparse), args.repeat)
+            t1, (res1, _) = best_of(lambda: sparse_check(spec, scheme, args.wafers, mean, s_sparse), args.repeat)
         finally:
             numba.set_num_threads(threads)
         rows.append(("sparse", 1, args.wafers, t1, res1.repaired))
     for name, skew in (("dense count", False), ("dense full", True)):
         _log(f"section 1: {name}, {args.dense_wafers} wafers x {args.repeat}", quiet)
-        t, ok = _best_of(lambda: dense_check(spec, scheme, args.dense_wafers, mean, s_dense, skew), args.repeat)
+        t, ok = best_of(lambda: dense_check(spec, scheme, args.dense_wafers, mean, s_dense, skew), args.repeat)
         rows.append((name, 1, args.dense_wafers, t, ok))
 
     _log("section 1: cross-check dense evaluator on sparse-drawn wafers", quiet)
@@ -299,7 +291,7 @@ def section_metrics(spec, scheme, mean, args, quiet):
     sparse_t = []
     sparse_m = []
     for dead in wafers:
-        t, met = _best_of(lambda: scheme.mapping(spec, dead).metrics(), args.repeat)
+        t, met = best_of(lambda: scheme.mapping(spec, dead).metrics(), args.repeat)
         sparse_t.append(t)
         sparse_m.append(met)
     sparse_t = np.array(sparse_t)
@@ -459,7 +451,7 @@ def section_patterns(spec, scheme, mean, args, quiet):
     base = wafer.ShiftedNetworks(spec, scheme)
     batches = [wafer.faults_from(b) for b in _study_batches(spec, mean, args.study_wafers, seed)]
     base.measure(batches[0])
-    t_base, _ = _best_of(lambda: [base.measure(f) for f in batches], args.repeat)
+    t_base, _ = best_of(lambda: [base.measure(f) for f in batches], args.repeat)
     rows, mismatches = [], 0
     for entry in PATTERNS:
         _log(f"section 4: {entry}", quiet)
@@ -471,7 +463,7 @@ def section_patterns(spec, scheme, mean, args, quiet):
         nets.patterns = {entry: base.base.with_loads(loads)}
         setup = time.perf_counter() - t0
         nets.measure(batches[0])
-        t_all, out = _best_of(lambda: [nets.measure(f) for f in batches], args.repeat)
+        t_all, out = best_of(lambda: [nets.measure(f) for f in batches], args.repeat)
         per_wafer, done = [], 0
         for f, (status, _, sums) in zip(batches, out):
             for t in np.flatnonzero(status == 0):
@@ -520,7 +512,7 @@ def section_small(args, quiet):
             loads = routing.channel_loads(flows, lrows, lcols)
             nets = wafer.ShiftedNetworks(spec, scheme, {entry: loads})
             nets.measure(faults)
-            t_batch, (status, _, sums) = _best_of(lambda: nets.measure(faults), args.repeat)
+            t_batch, (status, _, sums) = best_of(lambda: nets.measure(faults), args.repeat)
             ref_t, done = [], 0
             for t in np.flatnonzero(status == 0)[: args.metric_wafers]:
                 t0 = time.perf_counter()

@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import sys
-import time
 
 import numba
 import numpy as np
@@ -40,17 +38,10 @@ import wafer
 import yieldmodels
 from wafer.harvest import harvest_lines
 from wafer.spare_lines import repair_spare_lines
+from timing import best_of
 
 ROWS, COLS, MEAN_DEFECTS = 763, 1272, 46.0
 
-
-def _best_of(fn, repeat):
-    best, out = math.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 # --------------------------------------------------------------------------- dense baselines
@@ -124,7 +115,7 @@ def _sparse_rates(fn, n, repeat):
     for threads in sorted({1, default}):
         numba.set_num_threads(threads)
         try:
-            dt, out = _best_of(fn, repeat)
+            dt, out = best_of(fn, repeat)
         finally:
             numba.set_num_threads(default)
         rates[threads] = n / dt
@@ -147,7 +138,7 @@ def main(quick: bool = False) -> int:
     for axis in ("rows", "cols"):
         harvest_lines(d.offsets[:3], d.sites[: d.offsets[2]], ROWS, COLS, axis=axis)  # warm-up
         rates, b = _sparse_rates(lambda: harvest_lines(d.offsets, d.sites, ROWS, COLS, axis=axis), d.n_trials, repeat)
-        dt, dense = _best_of(lambda: [dense_harvest(x, axis) for x in per], 1)
+        dt, dense = best_of(lambda: [dense_harvest(x, axis) for x in per], 1)
         sparse = [(int(b.status[t]), int(b.good_lines[t])) for t in range(n_dense)]
         agree = sparse == dense
         ok &= agree
@@ -158,8 +149,8 @@ def main(quick: bool = False) -> int:
         repair_spare_lines(d.offsets[:3], d.sites[: d.offsets[2]], ROWS, COLS, sr, sc)  # warm-up
         rates, b = _sparse_rates(lambda: repair_spare_lines(d.offsets, d.sites, ROWS, COLS, sr, sc),
                                  d.n_trials, repeat)
-        dt, dense = _best_of(lambda: [dense_spare_lines(x, sr, sc) for x in per], 1)
-        dt_scan, _ = _best_of(lambda: [dense_scan(x) for x in per], repeat)
+        dt, dense = best_of(lambda: [dense_spare_lines(x, sr, sc) for x in per], 1)
+        dt_scan, _ = best_of(lambda: [dense_scan(x) for x in per], repeat)
         sparse = [(int(b.status[t]), int(b.n_retired_rows[t]), int(b.n_retired_cols[t]),
                    int(b.logical_rows[t]), int(b.logical_cols[t])) for t in range(n_dense)]
         agree = sparse == dense
