@@ -902,3 +902,25 @@ def test_make_scheme_refuses_an_unknown_parameter_with_a_suggestion(key, suggest
         assert msg.endswith(f"(did you mean '{suggestion}'?)")
     else:
         assert "did you mean" not in msg
+
+
+def test_removing_a_defect_can_break_a_shift_repair():
+    """Shift-to-spare is not monotone in its defects: two dead cores in the same
+    column of neighbouring rows shift both rows alike (skew 0); healing one
+    leaves a skew of 1, which a fabric bridging 0 columns cannot join."""
+    spec = WaferSpec(core_rows=2, core_cols=4)
+    scheme = ShiftToSpare(segment_width=4, spares=1, max_skew=0)
+    assert scheme.mapping(spec, [1, 5]).repaired
+    assert scheme.mapping(spec, [1]).status == TOO_MUCH_SKEW
+
+
+@settings(max_examples=200)
+@given(wafers_and_dead())
+def test_removing_a_defect_never_hurts_when_the_skew_rule_cannot_bind(wsd):
+    """With max_skew >= spares and live routers only the spare rule decides, and it is monotone."""
+    spec, scheme, dead = wsd
+    scheme = ShiftToSpare(scheme.segment_width, scheme.spares, max_skew=scheme.spares)
+    spec = WaferSpec(core_rows=spec.core_rows, core_cols=spec.core_cols)
+    if scheme.mapping(spec, dead).repaired:
+        for i in range(len(dead)):
+            assert scheme.mapping(spec, dead[:i] + dead[i + 1:]).repaired

@@ -13,6 +13,11 @@ neighbours end up more than ``max_skew`` columns apart, or (with dead routers
 or links) when no path joins two logical neighbours within the fabric's
 reach. The scheme does not degrade: a wafer it cannot repair exposes no
 logical mesh.
+
+Removing a defect can break a repair: two dead cores in one column of
+neighbouring rows shift both rows alike, and healing one leaves them a column
+apart. Only with ``max_skew >= spares`` (the skew rule cannot bind) and live
+routers is the scheme monotone in its defects.
 """
 
 from __future__ import annotations
@@ -57,6 +62,8 @@ class ShiftToSpare(RemapScheme):
     ----------
     segment_width : int
         Physical cores per row segment; divides the wafer's ``core_cols``.
+        A segment one die wide shifts within its die (WSE-2, WSE-3 presets);
+        a wider one shifts across die boundaries (WSE-1 preset: two dies).
     spares : int
         Spare cores at the end of each segment (< ``segment_width``).
     max_skew : int
