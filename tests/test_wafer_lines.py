@@ -111,6 +111,17 @@ def test_line_schemes_take_core_faults_only():
         StudyConfig(wafer=spec, scheme=Harvest(), chiplet=wafer.ChipletSpec(1, 1), router_fraction=0.1)
 
 
+def test_no_network_per_wafer_beyond_the_dense_limit():
+    from wafer.study import DENSE_NETWORK_MAX_CORES
+
+    spec = WaferSpec(core_rows=256, core_cols=512, die_width_mm=20.0, die_height_mm=20.0)
+    assert spec.n_cores > DENSE_NETWORK_MAX_CORES
+    cfg = StudyConfig(wafer=spec, scheme=Harvest(), chiplet=wafer.ChipletSpec(2, 2), d0=0.0, trials=3)
+    r = run_study(cfg)
+    assert cfg.network_per_wafer is None and r.repaired.all() and np.isnan(r.metrics["saturation"]).all()
+    assert "has no study network model at this size" in wafer.format_table(wafer.summarize(r))
+
+
 def test_harvest_closed_form_agrees_with_a_poisson_study():
     """Exact for the model: Monte Carlo within its 99.9% interval."""
     spec = WaferSpec(core_rows=10, core_cols=8, die_width_mm=20.0, die_height_mm=20.0)
@@ -142,8 +153,13 @@ def test_a_study_counts_a_degraded_wafer_by_what_it_runs():
     assert s["wafer"]["degrades"]
     assert s["wafer"]["usable_cores_per_wafer"]["mean"] == pytest.approx((good_rows * 16).mean())
     assert s["wafer"]["needed_shape"]["rate"]["mean"] == pytest.approx((good_rows >= 17).mean())
-    assert s["wafer"]["network_per_wafer"] is False
-    assert s["wafer"]["network"]["saturation"]["mean"] is None and s["traffic"] == {}
+    # A small wafer: each repaired wafer's network measured densely.
+    assert s["wafer"]["network_per_wafer"] == "dense" and s["traffic"] == {}
+    runs = r.logical_cores >= 2
+    assert runs.all() and np.isfinite(r.metrics["saturation"]).all()
+    t = int(np.argmin(r.logical_rows))             # the most degraded wafer
+    want = cfg.scheme.mapping(spec, dead.trial(t)).metrics()
+    assert r.metrics["mean_route_extra_hops"][t] == want.mean_route_extra_hops
     assert s["wafer"]["fault_free_network"]["bandwidth_fraction"] == 1.0
     table = wafer.format_table(s)
     assert "degraded wafers by what they run" in table and "wafers holding a 17 x 16 logical mesh" in table

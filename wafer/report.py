@@ -62,7 +62,8 @@ def summarize(result: StudyResult) -> dict:
     cores = result.logical_cores
     usable = _count_estimate(cores, n_logical)
     network = {name: _est(*mean_ci(result.metrics[name])) for name in TRIAL_METRICS}
-    network["aggregate_bandwidth"] = _est(*(v * n_logical for v in mean_ci(result.metrics["saturation"])))
+    # Per wafer: its saturation times its own logical cores (a degraded wafer's fewer).
+    network["aggregate_bandwidth"] = _est(*mean_ci(result.metrics["saturation"] * cores))
     some = cores > 0
     alive = spec.n_cores - result.dead[some]
     needed = None
@@ -108,7 +109,7 @@ def summarize(result: StudyResult) -> dict:
             "usable_area_mm2_per_wafer": _est(*(v * spec.core_area_mm2 for v in usable)),
             "usable_area_fraction": _est(*(v * spec.core_area_mm2 / spec.wafer_area_mm2 for v in usable)),
             "harvest": _est(*mean_ci(cores[some] / alive if alive.size else np.array([]))),
-            "network_per_wafer": cfg.has_network_model,
+            "network_per_wafer": cfg.network_per_wafer,
             "network": network,
             "fault_free_network": asdict(result.fault_free),
         },
@@ -251,7 +252,7 @@ def format_table(summary: dict) -> str:
         f"  chiplets: {c['dies'][0]} x {c['dies'][1]} dies of {cs['die_width_mm']:.2f} x "
         f"{cs['die_height_mm']:.2f} mm, die yield negative binomial (alpha = {_fmt(p['alpha'])}), "
         f"test coverage {cs['test_coverage']:g}, {c['packaging']} (bond yield {cs['bond_yield']:g} per die)",
-        "  values: wafer = Monte Carlo mean [95% CI], network over repaired wafers; chiplets = closed form",
+        "  values: wafer = Monte Carlo mean [95% CI], network over the wafers that run a logical mesh; chiplets = closed form",
         "",
     ]
     rows = [
@@ -275,8 +276,10 @@ def format_table(summary: dict) -> str:
         ("defects per wafer-scale die", _ci(w["defects_per_wafer"]), ""),
         ("  closed form", _fmt(w["defects_per_wafer"]["closed_form"]), ""),
         ("harvest (logical / live cores)", _ci(w["harvest"]), ""),
-        ("Network, uniform traffic, XY routing" + ("" if w["network_per_wafer"] else
-         f" (per wafer: n/a, {p['scheme']['name']} has no study network model; fault-free wafer below)"), None, None),
+        ("Network, uniform traffic, XY routing" + {
+            "batched": "", "dense": " (each wafer's logical mesh embedded densely)",
+            None: f" (per wafer: n/a, {p['scheme']['name']} has no study network model at this size;"
+                  " fault-free wafer below)"}[w["network_per_wafer"]], None, None),
         ("saturation (flits/node/cycle)", _ci(wn["saturation"]), _fmt(cn["saturation"])),
         ("aggregate (flits/cycle)", _ci(wn["aggregate_bandwidth"]), _fmt(cn["aggregate_bandwidth"])),
         ("bandwidth vs fault-free mesh", _ci(wn["bandwidth_fraction"]), _fmt(cn["bandwidth_fraction"])),

@@ -59,6 +59,10 @@ MAX_CHUNK = 100_000
 #: is cut smaller (results do not depend on the batch size).
 MAX_BATCH_DEFECTS = 2**24
 
+#: Largest wafer whose network a study measures per wafer, densely (O(cores)
+#: a wafer), for a scheme without a study network model.
+DENSE_NETWORK_MAX_CORES = 2**16
+
 #: Per-trial network metrics (fields of routing.UniformMetrics), NaN where
 #: repair failed.
 TRIAL_METRICS = (
@@ -308,6 +312,15 @@ class StudyConfig:
         return hasattr(self.scheme, "networks")
 
     @property
+    def network_per_wafer(self) -> str | None:
+        """How a study measures each repaired wafer's network: "batched" (the
+        scheme's study network model), "dense" (its mapping's metrics, for
+        wafers of at most :data:`DENSE_NETWORK_MAX_CORES` cores) or None."""
+        if self.has_network_model:
+            return "batched"
+        return "dense" if self.wafer.n_cores <= DENSE_NETWORK_MAX_CORES else None
+
+    @property
     def logical_shape(self) -> tuple[int, int]:
         """Shape of the logical mesh a repaired wafer exposes."""
         return self.scheme.logical_shape(self.wafer)
@@ -331,8 +344,9 @@ class StudyResult:
         Shape of the logical mesh each wafer exposes (a degraded wafer's
         largest; 0 x 0 where it has none).
     metrics : dict of str -> ndarray
-        Per-trial network metrics (:data:`TRIAL_METRICS`), NaN where repair
-        failed or the scheme has no study network model.
+        Per-trial network metrics (:data:`TRIAL_METRICS`) of each wafer's
+        logical mesh (a degraded wafer's own), NaN where it has none or the
+        study does not measure it (:attr:`StudyConfig.network_per_wafer`).
     fault_free : routing.UniformMetrics
         The same wafer with no defect (its spare columns are still crossed).
     repair_closed_form : float or None
@@ -381,7 +395,10 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
 
     Notes
     -----
-    Sampling and the remap check cost O(defects) per wafer. The network of
+    Sampling and the remap check cost O(defects) per wafer. For a scheme
+    without a study network model the network of each repaired wafer is
+    measured densely (O(cores) a wafer) on wafers of at most
+    :data:`DENSE_NETWORK_MAX_CORES` cores, and not at all on larger ones. The network of
     the fault-free wafer is embedded once per study; a repaired wafer's
     metrics then cost what its defects change (the segments they shift, the
     paths around dead routers and links), in compiled loops over each batch
@@ -431,6 +448,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     logical_rows = np.zeros(n, dtype=np.int32)
     logical_cols = np.zeros(n, dtype=np.int32)
     full_rows, full_cols = config.logical_shape
+    dense_networks = config.network_per_wafer == "dense"
     metrics = {name: np.full(n, np.nan) for name in TRIAL_METRICS}
     per_trial = {e: {name: np.full(n, np.nan) for name in routing.FIGURES} for e in patterns}
     grid = yieldmodels.DefectGrid.from_die(
@@ -455,6 +473,12 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
                 remap = scheme.check(spec, faults.cores)
                 status[here], logical_rows[here], logical_cols[here] = (
                     remap.status, remap.logical_rows, remap.logical_cols)
+                if dense_networks:
+                    # Every wafer that runs a logical mesh, a degraded one by its own.
+                    for t in np.flatnonzero(remap.logical_cores >= 2):
+                        m = scheme.mapping(spec, faults.cores.trial(t)).metrics()
+                        for name in TRIAL_METRICS:
+                            metrics[name][start + t] = getattr(m, name)
                 bar.update(size)
                 continue
             # The remap rules, then the network of every repaired wafer,
