@@ -439,3 +439,17 @@ def test_link_class_file_overrides_a_figure_and_bad_ones_get_one_line(tmp_path, 
 def test_bad_traffic_gets_one_line(args, match, capsys):
     code, out, err = call_main(["study", "--trials", "2", "--quiet", *SMALL, *args], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1 and match in err
+
+
+def test_schemes_lists_every_scheme_with_its_options(capsys):
+    import wafer
+
+    code, out, err = call_main(["schemes"], capsys)
+    assert code == 0 and err == ""
+    for name in wafer.SCHEMES:
+        assert name in out
+    assert "--segment-width=106" in out and "--target-lines=None" in out
+    code, out, _ = call_main(["schemes", "--json"], capsys)
+    data = json.loads(out)
+    assert set(data) == set(wafer.SCHEMES)
+    assert data["spare-lines"]["parameters"]["spare_rows"] == {"option": "--spare-rows", "default": 1}

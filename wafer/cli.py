@@ -3,7 +3,8 @@
 ``wafer study`` runs the Monte Carlo wafer-vs-chiplet study and prints its
 table (by default on the WSE-3 preset); ``wafer yield`` is a die-yield
 calculator; ``wafer traffic`` lists the traffic patterns and routing
-functions a study takes; ``wafer presets`` lists the shipped presets and
+functions a study takes; ``wafer schemes`` the remap schemes and their
+options; ``wafer presets`` lists the shipped presets and
 ``wafer show PRESET`` prints one with its sources and how well it matches
 what its maker publishes. All take ``--json``.
 
@@ -36,7 +37,7 @@ from .chiplet import ChipletSpec
 from .dieyield import die_yield_report, format_die_yield
 from .geometry import WaferSpec
 from .presets import check_preset, get_preset, preset_names
-from .schemes import SCHEMES, get_scheme, make_scheme
+from .schemes import SCHEMES, get_scheme, make_scheme, scheme_parameters
 from .report import format_table, json_ready, summarize
 from .study import CLUSTERING, StudyConfig, run_study
 
@@ -323,6 +324,9 @@ def _build_parser() -> argparse.ArgumentParser:
         " and defaults, and the routing functions.",
     )
     tr.add_argument("--json", action="store_true", help="print the list as JSON")
+    sc = sub.add_parser("schemes", help="list the remap schemes `wafer study --scheme` takes, with their options",
+                        description="The remap schemes, each with its options and their defaults.")
+    sc.add_argument("--json", action="store_true", help="print the list as JSON")
     pr = sub.add_parser("presets", help="list the shipped presets (`wafer study --preset NAME`)",
                         description="The shipped presets: wafers, remap schemes and chiplet splits with sources.")
     pr.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -409,6 +413,25 @@ def _traffic(args: argparse.Namespace) -> str:
                 lines.append(f"    {'':<15}{params}")
     lines.append("Routing functions (wafer study --routing NAME):")
     lines += [f"    {name:<15}{text}" for name, text in routings.items()]
+    return "\n".join(lines)
+
+
+def _schemes(args: argparse.Namespace) -> str:
+    flags = {o.field: o.flag for o in STUDY_OPTIONS if o.target == "scheme"}
+    listed = {}
+    for name, cls in SCHEMES.items():
+        doc = (cls.__doc__ or "").strip().split("\n")[0]
+        listed[name] = {"description": doc, "parameters": {
+            k: {"option": flags.get(k), "default": list(v) if isinstance(v, tuple) else v}
+            for k, v in scheme_parameters(name).items()}}
+    if args.json:
+        return _dump(listed)
+    lines = ["Remap schemes (wafer study --scheme NAME):"]
+    for name, entry in listed.items():
+        lines.append(f"  {name:<18}{entry['description']}")
+        params = " ".join(f"{p['option']}={p['default']}" for p in entry["parameters"].values())
+        lines.append(f"  {'':<18}{params}")
+    lines.append("Defaults are the scheme's own; a preset sets its own (wafer show NAME).")
     return "\n".join(lines)
 
 
@@ -528,7 +551,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
-        commands = {"study": _study, "yield": _die_yield, "traffic": _traffic, "presets": _presets, "show": _show}
+        commands = {"study": _study, "yield": _die_yield, "traffic": _traffic, "schemes": _schemes,
+                    "presets": _presets, "show": _show}
         text = commands[args.command](args)
     except ParameterError as exc:
         print(f"{parser.prog} {args.command}: error: {flag_names(str(exc), args.command)}", file=sys.stderr)

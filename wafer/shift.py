@@ -52,7 +52,7 @@ FAILURES = {
 
 @dataclass(frozen=True)
 class ShiftToSpare(RemapScheme):
-    """Shift-to-spare remap (see the module docstring).
+    """Shift-to-spare (Cerebras): row segments end in spares, and cores past a dead one shift toward them.
 
     The defaults are the WSE-3 preset's (``wafer show wse-3`` gives the
     reasoning): one 106-core segment per die and row with 8 spares, and
