@@ -57,6 +57,19 @@ Section 2, network metrics of one repaired wafer (seconds per wafer)
                     on one wafer with ``diagonal_links=False``, that the
                     unfiltered dense embedding matches ``ShiftMapping.metrics()``.
 
+Section 6, every scheme (wafers per second, one thread)
+    sparse          ``yieldmodels.sample_defects`` + ``wafer.dead_cores`` +
+                    ``scheme.check`` + the repair rate and mean logical cores,
+                    for each registered scheme at WSE-3 scale: shift-to-spare
+                    (the default), spare lines (24 + 24), harvesting rows,
+                    column rerouting (8 spare columns).
+    dense           per wafer, one Bernoulli draw per core, then the plain
+                    evaluator: segment counts and displacements, rows with a
+                    dead core, the exact spare-line solver on the mask's dead
+                    cores, the dense GCR kernel on the alive mask. Check: each
+                    dense evaluator gives the sparse kernel's status and
+                    logical shape on the sparse sampler's own wafers.
+
 Section 3, a study's networks (wafers per second)
     batched         what ``wafer.run_study`` does per batch of 64 wafers (the
                     default chunk): ``yieldmodels.sample_grid_defects`` with
@@ -536,6 +549,91 @@ def section_small(args, quiet):
 # --------------------------------------------------------------------------- main
 
 
+def _scheme_cases():
+    """(label, scheme, dense evaluator) of every registered scheme at WSE-3 scale.
+
+    Each dense evaluator takes a dead-core mask (rows x cols) and returns
+    (status, logical rows, logical cols), the plain way: shift-to-spare by
+    :func:`dense_eval`; harvesting by the rows with any dead core; spare
+    lines by the exact solver on the mask's dead cores; column rerouting by
+    the dense GCR kernel on the alive mask.
+    """
+    from wafer.rerouting import greedy_column_rerouting
+    from wafer.spare_lines import spare_lines_mapping
+
+    def shift(mask, spec, scheme):
+        status = dense_eval(mask.ravel(), spec, scheme)[0]
+        rows, cols = scheme.logical_shape(spec)
+        return (status, rows, cols) if status == 0 else (status, 0, 0)
+
+    def harvest(mask, spec, scheme):
+        good = int((~mask.any(axis=1)).sum())
+        return (0 if good == spec.core_rows else 1 if good else 2), good, spec.core_cols
+
+    def spare_lines(mask, spec, scheme):
+        m = spare_lines_mapping(np.flatnonzero(mask.ravel()), spec.core_rows, spec.core_cols,
+                                scheme.spare_rows, scheme.spare_cols)
+        return m.status, *m.logical_shape
+
+    def rerouting(mask, spec, scheme):
+        want = spec.core_cols - scheme.spare_cols
+        cols = min(greedy_column_rerouting(~mask, distance=scheme.distance).columns, want)
+        return (0 if cols == want else 1 if cols else 2), (spec.core_rows if cols else 0), cols
+
+    return [
+        ("shift-to-spare", wafer.ShiftToSpare(), shift),
+        ("spare-lines 24+24", wafer.SpareLines(24, 24), spare_lines),
+        ("harvest rows", wafer.Harvest(), harvest),
+        ("column-rerouting", wafer.ColumnRerouting(spare_cols=8), rerouting),
+    ]
+
+
+def section_schemes(spec, mean, args, quiet):
+    """Every scheme: sample + remap + statistics, sparse against dense, one thread."""
+    seed = np.random.SeedSequence(args.seed + 6)
+    s_sparse, s_dense = seed.spawn(2)
+    p = -math.expm1(-mean / spec.n_cores)
+    rows_out = []
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        for label, scheme, dense in _scheme_cases():
+            _log(f"section 6: {label}", quiet)
+
+            def sparse_run():
+                dead = wafer.dead_cores(yieldmodels.sample_defects(args.wafers, mean, spec.n_cores, s_sparse))
+                b = scheme.check(spec, dead)
+                return dead, b, float(b.repaired.mean()), float(b.logical_cores.mean())
+
+            sparse_run()  # JIT compile or cache load
+            t_sparse, (dead, b, rate, cores) = best_of(sparse_run, args.repeat)
+
+            def dense_run():
+                rng = np.random.default_rng(s_dense)
+                out = [dense(rng.random(spec.n_cores).reshape(spec.core_rows, spec.core_cols) < p, spec, scheme)
+                       for _ in range(args.dense_wafers)]
+                return np.array(out, dtype=np.int64)
+
+            t_dense, dense_out = best_of(dense_run, 1)
+            # Exactness: the dense evaluator on the sparse sampler's own wafers.
+            same = True
+            for t in range(min(args.dense_wafers, dead.n_trials)):
+                mask = np.zeros(spec.n_cores, dtype=bool)
+                mask[dead.trial(t)] = True
+                got = dense(mask.reshape(spec.core_rows, spec.core_cols), spec, scheme)
+                same &= tuple(int(v) for v in got) == (int(b.status[t]), int(b.logical_rows[t]), int(b.logical_cols[t]))
+            rows_out.append({
+                "scheme": label, "description": scheme.describe(),
+                "sparse_wafers_per_s": args.wafers / t_sparse, "dense_wafers_per_s": args.dense_wafers / t_dense,
+                "ratio": (args.wafers / t_sparse) / (args.dense_wafers / t_dense),
+                "repair_rate": rate, "mean_logical_cores": cores,
+                "dense_repair_rate": float((dense_out[:, 0] == 0).mean()), "identical": bool(same),
+            })
+    finally:
+        numba.set_num_threads(threads)
+    return {"rows": rows_out, "identical": all(r["identical"] for r in rows_out)}
+
+
 def machine_info():
     info = {"python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__,
             "platform": platform.platform(), "cpus": os.cpu_count(),
@@ -664,6 +762,18 @@ def print_report(res):
         print(f"{row['side']:>2} x {row['side']:<3} {row['pattern']:<16} {row['batched_s_per_wafer'] * 1e3:>12.3f} "
               f"{row['networkx_s_per_wafer'] * 1e3:>13.1f} {row['ratio']:>7.0f}x")
     print(f"same largest mesh load as networkx on every checked wafer: {'yes' if sm['identical'] else 'NO'}")
+    sc = res["schemes"]
+    print("\n6. every scheme: sampling + remap + statistics (repair rate, mean logical cores), one thread")
+    hdr = f"{'scheme':<18} {'sparse wafers/s':>15} {'dense wafers/s':>14} {'ratio':>8} {'repaired':>8} " \
+          f"{'(dense)':>7} {'logical cores':>13}"
+    print(hdr)
+    print("-" * len(hdr))
+    for row in sc["rows"]:
+        print(f"{row['scheme']:<18} {row['sparse_wafers_per_s']:>15,.0f} {row['dense_wafers_per_s']:>14,.1f} "
+              f"{row['ratio']:>7,.0f}x {row['repair_rate']:>8.4f} {row['dense_repair_rate']:>7.3f} "
+              f"{row['mean_logical_cores']:>13,.0f}")
+    print(f"dense evaluators give the sparse kernels' status and logical shape on the same wafers: "
+          f"{'yes' if sc['identical'] else 'NO'}")
     print(f"\nall checks passed: {'yes' if res['ok'] else 'NO'}   (total {res['total_s']:.1f} s)")
 
 
@@ -681,7 +791,8 @@ def main(argv=None):
     metrics = section_metrics(spec, scheme, mean, args, quiet)
     patterns = section_patterns(spec, scheme, mean, args, quiet)
     small = section_small(args, quiet)
-    ok = (patterns["identical"] and small["identical"] and repair["rates_agree"] and repair["cross_check"]["mismatches"] == 0 and metrics["identical"]
+    schemes = section_schemes(spec, mean, args, quiet)
+    ok = (patterns["identical"] and small["identical"] and schemes["identical"] and repair["rates_agree"] and repair["cross_check"]["mismatches"] == 0 and metrics["identical"]
           and study["identical"]
           and (metrics["nodiag_check"] is None or metrics["nodiag_check"]["identical"]))
     res = {
@@ -695,6 +806,7 @@ def main(argv=None):
         "study": study,
         "patterns": patterns,
         "small": small,
+        "schemes": schemes,
         "ok": ok,
         "total_s": time.perf_counter() - t0,
     }
