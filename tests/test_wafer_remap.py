@@ -314,7 +314,7 @@ def test_check_batch_agrees_with_mappings(case):
     assert batch.status.shape == batch.max_fill.shape == batch.max_skew.shape == (n,)
     assert batch.logical_rows.shape == batch.logical_cols.shape == batch.spares_used.shape == (n,)
     assert batch.logical_rows.dtype == batch.logical_cols.dtype == batch.spares_used.dtype == np.int64
-    assert set(batch.extra) == {"max_fill", "max_skew"}
+    assert set(batch.extra) == {"max_fill", "max_skew", "long_links", "extra_hops", "longest_link"}
     full = scheme.logical_shape(spec)
     for t, dead in enumerate(trials):
         m = scheme.mapping(spec, dead)
@@ -924,3 +924,19 @@ def test_removing_a_defect_never_hurts_when_the_skew_rule_cannot_bind(wsd):
     if scheme.mapping(spec, dead).repaired:
         for i in range(len(dead)):
             assert scheme.mapping(spec, dead[:i] + dead[i + 1:]).repaired
+
+
+@settings(max_examples=300)
+@given(wafers_and_dead(repairable=True))
+def test_batch_long_links_equal_the_mapping(wsd):
+    spec, scheme, dead = wsd
+    spec = WaferSpec(core_rows=spec.core_rows, core_cols=spec.core_cols)  # check() has no path rule
+    b = scheme.check(spec, DefectBatch(np.array([0, len(dead)]), np.array(dead, dtype=np.int64)))
+    m = scheme.mapping(spec, dead)
+    if not m.repaired:
+        assert (b.long_links[0], b.extra_hops[0], b.longest_link[0]) == (0, 0, 0)
+        return
+    lengths = m.long_links()
+    assert b.long_links[0] == lengths.size
+    assert b.extra_hops[0] == int((lengths - 1).sum())
+    assert b.longest_link[0] == (int(lengths.max()) if lengths.size else 1)

@@ -382,3 +382,104 @@ def _p2l_batch(geo, trials, dead_off, dead, node_off, nodes):
         for j in range(node_off[i], node_off[i + 1]):
             out[j] = _p2l_one(d, cols, seg_w, lw, lcols, nodes[j])
     return out
+
+
+@njit(cache=True)
+def _pair_long_links(dead, a_lo, a_hi, a_start, b_lo, b_hi, b_start, lw, out):
+    """Add to ``out`` = [count, hops, longest] the vertical links of one segment
+    pair whose rows shift an offset by different amounts (length 1 + the gap)."""
+    ka, kb = a_lo, b_lo
+    da = db = 0
+    o = 0
+    while o < lw:
+        while ka < a_hi and dead[ka] - a_start - (ka - a_lo) <= o:
+            da += 1
+            ka += 1
+        while kb < b_hi and dead[kb] - b_start - (kb - b_lo) <= o:
+            db += 1
+            kb += 1
+        na = dead[ka] - a_start - (ka - a_lo) if ka < a_hi else lw
+        nb = dead[kb] - b_start - (kb - b_lo) if kb < b_hi else lw
+        step = min(na, nb, lw)
+        if da != db:
+            length = 1 + abs(da - db)
+            out[0] += step - o
+            out[1] += (step - o) * length
+            out[2] = max(out[2], length)
+        o = step
+
+
+@njit(cache=True)
+def _add_link(out, length):
+    """Count one logical link of ``length`` physical hops in ``out`` if it is long."""
+    if length > 1:
+        out[0] += 1
+        out[1] += length
+        out[2] = max(out[2], length)
+
+
+@njit(cache=True)
+def _long_links_trial(dead, rows, cols, seg_w, spares):
+    """(count, physical hops, longest) of one repaired trial's long interconnects.
+
+    Every segment crossing is ``1 + spares`` hops unless a segment next to it
+    has dead cores; only the segments with dead cores are visited.
+    """
+    lw = seg_w - spares
+    nseg = cols // seg_w
+    out = np.zeros(3, dtype=np.int64)
+    redone = 0  # crossings measured here instead of counted at 1 + spares
+    i = 0
+    while i < dead.size:
+        row = dead[i] // cols
+        s = (dead[i] % cols) // seg_w
+        lo, hi = _segment_dead(dead, cols, seg_w, row, s)
+        start = row * cols + s * seg_w
+        # The crossings on either side (the left one only if its other segment
+        # has no dead core: else it was measured from there).
+        if s + 1 < nseg:
+            n_lo, n_hi = _segment_dead(dead, cols, seg_w, row, s + 1)
+            _add_link(out, spares + 1 + _shift(dead, n_lo, n_hi, start + seg_w, 0) - _shift(dead, lo, hi, start, lw - 1))
+            redone += 1
+        if s > 0:
+            p_lo, p_hi = _segment_dead(dead, cols, seg_w, row, s - 1)
+            if p_lo == p_hi:
+                _add_link(out, spares + 1 + _shift(dead, lo, hi, start, 0))
+                redone += 1
+        # Horizontal links across each run of dead cores inside the logical span.
+        k = lo
+        while k < hi:
+            o = dead[k] - start - (k - lo)
+            run = 1
+            while k + run < hi and dead[k + run] - start - (k + run - lo) == o:
+                run += 1
+            if 1 <= o < lw:
+                _add_link(out, run + 1)
+            k += run
+        # Vertical links to the rows around whose shifts differ (each pair once).
+        for other in (row - 1, row + 1):
+            if other < 0 or other >= rows:
+                continue
+            b_lo, b_hi = _segment_dead(dead, cols, seg_w, other, s)
+            if other < row and b_hi > b_lo:
+                continue  # counted from the upper row
+            _pair_long_links(dead, lo, hi, start, b_lo, b_hi, other * cols + s * seg_w, lw, out)
+        i = hi
+    if spares > 0:
+        n = rows * (nseg - 1) - redone
+        out[0] += n
+        out[1] += n * (spares + 1)
+        if n:
+            out[2] = max(out[2], spares + 1)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _long_links_batch(offsets, dead, status, rows, cols, seg_w, spares):
+    """:func:`_long_links_trial` of every repaired trial (zeros elsewhere), shape (trials, 3)."""
+    n = offsets.size - 1
+    out = np.zeros((n, 3), dtype=np.int64)
+    for t in prange(n):
+        if status[t] == OK:
+            out[t] = _long_links_trial(dead[offsets[t] : offsets[t + 1]], rows, cols, seg_w, spares)
+    return out

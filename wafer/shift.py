@@ -32,7 +32,9 @@ from yieldmodels import DefectBatch
 
 from paramcheck import ParameterError, check_ids, check_instance, check_int, check_nonnegative, check_positive, shown
 
-from ._shift_kernel import OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _p2l
+from ._shift_kernel import (
+    OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _long_links_batch, _p2l,
+)
 from .geometry import WaferSpec
 from .remap import LogicalMapping, RemapBatch, RemapScheme, checked_batch, gamma_expectation
 
@@ -133,9 +135,16 @@ class ShiftToSpare(RemapScheme):
         that passes may still fail for lack of a path: :meth:`mapping` and
         :class:`wafer.ShiftedNetworks` find out.
 
+        Extras: ``max_fill``, ``max_skew``, and for each repaired trial its
+        long interconnects (logical neighbours not physically adjacent, each
+        pair once): ``long_links`` (count), ``extra_hops`` (physical hops
+        beyond one, summed) and ``longest_link`` (hops); 0 elsewhere.
+
         Notes
         -----
-        O(dead cores * (spares + 1)) per trial; trials run in parallel.
+        O(dead cores * (spares + 1)) per trial for the rules; the long links
+        cost O(touched rows * segments + dead cores * segment width). Trials
+        run in parallel.
 
         Examples
         --------
@@ -149,9 +158,12 @@ class ShiftToSpare(RemapScheme):
         status, fill, skew = _check_batch(dead.offsets, dead.sites, rows, cols, seg_w, spares, self.max_skew)
         ok = status == OK
         lrows, lcols = self.logical_shape(spec)
+        long = _long_links_batch(dead.offsets, dead.sites, status, rows, cols, seg_w, spares)
         return RemapBatch(
             status, np.where(ok, lrows, 0), np.where(ok, lcols, 0),
-            self._spares_used(spec, dead), {"max_fill": fill, "max_skew": skew},
+            self._spares_used(spec, dead),
+            {"max_fill": fill, "max_skew": skew, "long_links": long[:, 0],
+             "extra_hops": long[:, 1] - long[:, 0], "longest_link": np.where(ok, np.maximum(long[:, 2], 1), 0)},
         )
 
     def _spares_used(self, spec: WaferSpec, dead: DefectBatch) -> np.ndarray:
