@@ -190,3 +190,10 @@ def test_library_defaults_are_the_wse3_preset():
     wse3 = get_preset("wse-3")
     cfg = StudyConfig()
     assert (cfg.wafer, cfg.scheme, cfg.chiplet, cfg.d0) == (wse3.wafer, wse3.scheme, wse3.chiplet, wse3.d0)
+
+
+def test_a_question_or_a_density_does_not_change_the_preset(capsys):
+    assert main(["study", "--preset", "wse-2", "--trials", "2", "--json", "--traffic", "neighbor",
+                 "--needed-shape", "700x900", "--d0", "0.2"]) == 0
+    p = json.loads(capsys.readouterr().out)["parameters"]
+    assert p["preset"] == "WSE-2" and p["assumptions"]

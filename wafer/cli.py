@@ -374,15 +374,16 @@ def _scheme(args: argparse.Namespace, preset):
 
 def _config(args: argparse.Namespace) -> StudyConfig:
     preset = get_preset(args.preset)
-    given = {o.dest for o in STUDY_OPTIONS if o.from_preset and hasattr(args, o.dest)}
+    # Options that change the preset's system (not the process or the question asked).
+    changed = {o.dest for o in STUDY_OPTIONS if o.from_preset and hasattr(args, o.dest)} - {"d0", "needed_shape"}
     return StudyConfig(
         wafer=replace(preset.wafer, **_values(args, STUDY_OPTIONS, "wafer")),
         scheme=_scheme(args, preset),
         chiplet=replace(preset.chiplet, **_values(args, STUDY_OPTIONS, "chiplet")),
         **({"d0": preset.d0, "needed_shape": preset.published.get("logical_fabric")}
            | _values(args, STUDY_OPTIONS, "study")),
-        preset=preset.name if not given - {"d0"} else f"{preset.name}, changed by the options",
-        assumptions=tuple(preset.assumptions.items()) if not given - {"d0"} else (),
+        preset=preset.name if not changed else f"{preset.name}, changed by the options",
+        assumptions=tuple(preset.assumptions.items()) if not changed else (),
     )
 
 
