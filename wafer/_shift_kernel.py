@@ -38,68 +38,151 @@ def _shift(dead, lo, hi, seg_start, o):
 
 
 @njit(cache=True)
-def _max_skew(dead, cols, seg_w, lw, row_a, row_b, seg):
-    """Largest |d_a(o) - d_b(o)| over the logical offsets of one segment pair."""
-    a_lo, a_hi = _segment_dead(dead, cols, seg_w, row_a, seg)
-    b_lo, b_hi = _segment_dead(dead, cols, seg_w, row_b, seg)
-    a0 = row_a * cols + seg * seg_w
-    b0 = row_b * cols + seg * seg_w
-    worst = abs(_shift(dead, a_lo, a_hi, a0, 0) - _shift(dead, b_lo, b_hi, b0, 0))
-    # The difference only changes where one of the two steps.
-    for k in range(a_lo, a_hi):
-        o = dead[k] - a0 - (k - a_lo)
-        if o < lw:
-            worst = max(worst, abs(_shift(dead, a_lo, a_hi, a0, o) - _shift(dead, b_lo, b_hi, b0, o)))
-    for k in range(b_lo, b_hi):
-        o = dead[k] - b0 - (k - b_lo)
-        if o < lw:
-            worst = max(worst, abs(_shift(dead, a_lo, a_hi, a0, o) - _shift(dead, b_lo, b_hi, b0, o)))
+def _pair_walk(dead, a_lo, a_hi, a_start, b_lo, b_hi, b_start, lw, out, count):
+    """Largest |d_a(o) - d_b(o)| over the logical offsets of one segment pair;
+    with ``count``, add to ``out`` = [long links, their hops, longest] the
+    vertical links whose two rows shift differently (1 + the gap hops each).
+
+    Each row's shift is a step function rising by one at ``dead[k] - start -
+    (k - lo)`` (as :func:`_shift` counts); the two are compared between
+    consecutive steps of either.
+    """
+    ka, kb = a_lo, b_lo
+    da = db = 0
+    worst = 0
+    o = 0
+    while o < lw:
+        while ka < a_hi and dead[ka] - a_start - (ka - a_lo) <= o:
+            da += 1
+            ka += 1
+        while kb < b_hi and dead[kb] - b_start - (kb - b_lo) <= o:
+            db += 1
+            kb += 1
+        na = dead[ka] - a_start - (ka - a_lo) if ka < a_hi else lw
+        nb = dead[kb] - b_start - (kb - b_lo) if kb < b_hi else lw
+        step = min(na, nb, lw)
+        gap = abs(da - db)
+        worst = max(worst, gap)
+        if count and gap:
+            out[0] += step - o
+            out[1] += (step - o) * (1 + gap)
+            out[2] = max(out[2], 1 + gap)
+        o = step
     return worst
 
 
 @njit(cache=True)
-def _check_trial(dead, rows, cols, seg_w, spares, max_skew):
-    """(status, most dead cores in a segment, largest skew) of one trial."""
+def _run_end(dead, k, end):
+    """First index from ``k`` on whose id is at least ``end`` (a short forward scan)."""
+    while k < dead.size and dead[k] < end:
+        k += 1
+    return k
+
+
+@njit(cache=True)
+def _add_link(out, length):
+    """Count one logical link of ``length`` physical hops in ``out`` if it is long."""
+    if length > 1:
+        out[0] += 1
+        out[1] += length
+        out[2] = max(out[2], length)
+
+
+@njit(cache=True)
+def _check_trial(dead, rows, cols, seg_w, spares, max_skew, stats):
+    """(status, most dead cores in a segment, largest skew, figures) of one trial.
+
+    ``figures`` (with ``stats``; zeros without) is [long links, their
+    physical hops, the longest, spares used]: the long interconnects of a
+    repaired trial (every segment crossing is ``1 + spares`` hops unless a
+    segment next to it has dead cores; only those are visited), and the
+    spare slots consumed (dead cores that shift their segment's last
+    logical core) of any trial.
+    """
     lw = seg_w - spares
+    nseg = cols // seg_w
+    figures = np.zeros(4, dtype=np.int64)
     fill = 0
     skew = 0
-    i = 0
+    lo = 0
     n = dead.size
-    while i < n:
-        row = dead[i] // cols
-        seg = (dead[i] % cols) // seg_w
-        lo, hi = _segment_dead(dead, cols, seg_w, row, seg)
+    while lo < n:
+        start = dead[lo] - (dead[lo] % cols) % seg_w
+        hi = _run_end(dead, lo, start + seg_w)
         fill = max(fill, hi - lo)
-        i = hi
+        if stats:
+            for k in range(lo, hi):
+                if dead[k] - start - (k - lo) < lw:
+                    figures[3] += 1
+        lo = hi
     if fill > spares:
-        return TOO_MANY_DEAD, fill, skew
-    i = 0
-    while i < n:
-        row = dead[i] // cols
-        seg = (dead[i] % cols) // seg_w
-        lo, hi = _segment_dead(dead, cols, seg_w, row, seg)
-        if row > 0:
-            skew = max(skew, _max_skew(dead, cols, seg_w, lw, row, row - 1, seg))
-        if row + 1 < rows:
-            skew = max(skew, _max_skew(dead, cols, seg_w, lw, row, row + 1, seg))
-        i = hi
+        return TOO_MANY_DEAD, fill, skew, figures
+    redone = 0  # crossings measured here instead of counted at 1 + spares
+    lo = 0
+    while lo < n:
+        row = dead[lo] // cols
+        s = (dead[lo] % cols) // seg_w
+        start = row * cols + s * seg_w
+        hi = _run_end(dead, lo, start + seg_w)
+        for other in (row - 1, row + 1):
+            if other < 0 or other >= rows:
+                continue
+            b_lo, b_hi = _segment_dead(dead, cols, seg_w, other, s)
+            # Each pair of rows' links counted once (from the upper row when both have dead cores here).
+            count = stats and not (other < row and b_hi > b_lo)
+            skew = max(skew, _pair_walk(dead, lo, hi, start, b_lo, b_hi, other * cols + s * seg_w, lw,
+                                        figures, count))
+        if stats:
+            # The crossings on either side (the left one only if its other
+            # segment has no dead core: else it was measured from there).
+            if s + 1 < nseg:
+                n_hi = _run_end(dead, hi, start + 2 * seg_w)
+                _add_link(figures, spares + 1 + _shift(dead, hi, n_hi, start + seg_w, 0)
+                          - _shift(dead, lo, hi, start, lw - 1))
+                redone += 1
+            if s > 0 and (lo == 0 or dead[lo - 1] < start - seg_w):
+                _add_link(figures, spares + 1 + _shift(dead, lo, hi, start, 0))
+                redone += 1
+            # Horizontal links across each run of dead cores inside the logical span.
+            k = lo
+            while k < hi:
+                o = dead[k] - start - (k - lo)
+                run = 1
+                while k + run < hi and dead[k + run] - start - (k + run - lo) == o:
+                    run += 1
+                if 1 <= o < lw:
+                    _add_link(figures, run + 1)
+                k += run
+        lo = hi
     if skew > max_skew:
-        return TOO_MUCH_SKEW, fill, skew
-    return OK, fill, skew
+        figures[:3] = 0
+        return TOO_MUCH_SKEW, fill, skew, figures
+    if stats and spares > 0:
+        rest = rows * (nseg - 1) - redone
+        figures[0] += rest
+        figures[1] += rest * (spares + 1)
+        if rest:
+            figures[2] = max(figures[2], spares + 1)
+    return OK, fill, skew, figures
 
 
 @njit(cache=True, parallel=True)
-def _check_batch(offsets, dead, rows, cols, seg_w, spares, max_skew):
+def _check_batch(offsets, dead, rows, cols, seg_w, spares, max_skew, stats=False):
+    """Per trial: status, most dead cores in a segment, largest skew, and (with
+    ``stats``) the figures of :func:`_check_trial`, shape (trials, 4)."""
     n = offsets.size - 1
     status = np.empty(n, dtype=np.int8)
     fill = np.empty(n, dtype=np.int64)
     skew = np.empty(n, dtype=np.int64)
+    figures = np.zeros((n if stats else 0, 4), dtype=np.int64)
     for t in prange(n):
-        s, f, k = _check_trial(dead[offsets[t] : offsets[t + 1]], rows, cols, seg_w, spares, max_skew)
+        s, f, k, fig = _check_trial(dead[offsets[t] : offsets[t + 1]], rows, cols, seg_w, spares, max_skew, stats)
         status[t] = s
         fill[t] = f
         skew[t] = k
-    return status, fill, skew
+        if stats:
+            figures[t] = fig
+    return status, fill, skew, figures
 
 
 @njit(cache=True)
@@ -381,105 +464,4 @@ def _p2l_batch(geo, trials, dead_off, dead, node_off, nodes):
         d = dead[dead_off[trials[i]] : dead_off[trials[i] + 1]]
         for j in range(node_off[i], node_off[i + 1]):
             out[j] = _p2l_one(d, cols, seg_w, lw, lcols, nodes[j])
-    return out
-
-
-@njit(cache=True)
-def _pair_long_links(dead, a_lo, a_hi, a_start, b_lo, b_hi, b_start, lw, out):
-    """Add to ``out`` = [count, hops, longest] the vertical links of one segment
-    pair whose rows shift an offset by different amounts (length 1 + the gap)."""
-    ka, kb = a_lo, b_lo
-    da = db = 0
-    o = 0
-    while o < lw:
-        while ka < a_hi and dead[ka] - a_start - (ka - a_lo) <= o:
-            da += 1
-            ka += 1
-        while kb < b_hi and dead[kb] - b_start - (kb - b_lo) <= o:
-            db += 1
-            kb += 1
-        na = dead[ka] - a_start - (ka - a_lo) if ka < a_hi else lw
-        nb = dead[kb] - b_start - (kb - b_lo) if kb < b_hi else lw
-        step = min(na, nb, lw)
-        if da != db:
-            length = 1 + abs(da - db)
-            out[0] += step - o
-            out[1] += (step - o) * length
-            out[2] = max(out[2], length)
-        o = step
-
-
-@njit(cache=True)
-def _add_link(out, length):
-    """Count one logical link of ``length`` physical hops in ``out`` if it is long."""
-    if length > 1:
-        out[0] += 1
-        out[1] += length
-        out[2] = max(out[2], length)
-
-
-@njit(cache=True)
-def _long_links_trial(dead, rows, cols, seg_w, spares):
-    """(count, physical hops, longest) of one repaired trial's long interconnects.
-
-    Every segment crossing is ``1 + spares`` hops unless a segment next to it
-    has dead cores; only the segments with dead cores are visited.
-    """
-    lw = seg_w - spares
-    nseg = cols // seg_w
-    out = np.zeros(3, dtype=np.int64)
-    redone = 0  # crossings measured here instead of counted at 1 + spares
-    i = 0
-    while i < dead.size:
-        row = dead[i] // cols
-        s = (dead[i] % cols) // seg_w
-        lo, hi = _segment_dead(dead, cols, seg_w, row, s)
-        start = row * cols + s * seg_w
-        # The crossings on either side (the left one only if its other segment
-        # has no dead core: else it was measured from there).
-        if s + 1 < nseg:
-            n_lo, n_hi = _segment_dead(dead, cols, seg_w, row, s + 1)
-            _add_link(out, spares + 1 + _shift(dead, n_lo, n_hi, start + seg_w, 0) - _shift(dead, lo, hi, start, lw - 1))
-            redone += 1
-        if s > 0:
-            p_lo, p_hi = _segment_dead(dead, cols, seg_w, row, s - 1)
-            if p_lo == p_hi:
-                _add_link(out, spares + 1 + _shift(dead, lo, hi, start, 0))
-                redone += 1
-        # Horizontal links across each run of dead cores inside the logical span.
-        k = lo
-        while k < hi:
-            o = dead[k] - start - (k - lo)
-            run = 1
-            while k + run < hi and dead[k + run] - start - (k + run - lo) == o:
-                run += 1
-            if 1 <= o < lw:
-                _add_link(out, run + 1)
-            k += run
-        # Vertical links to the rows around whose shifts differ (each pair once).
-        for other in (row - 1, row + 1):
-            if other < 0 or other >= rows:
-                continue
-            b_lo, b_hi = _segment_dead(dead, cols, seg_w, other, s)
-            if other < row and b_hi > b_lo:
-                continue  # counted from the upper row
-            _pair_long_links(dead, lo, hi, start, b_lo, b_hi, other * cols + s * seg_w, lw, out)
-        i = hi
-    if spares > 0:
-        n = rows * (nseg - 1) - redone
-        out[0] += n
-        out[1] += n * (spares + 1)
-        if n:
-            out[2] = max(out[2], spares + 1)
-    return out
-
-
-@njit(cache=True, parallel=True)
-def _long_links_batch(offsets, dead, status, rows, cols, seg_w, spares):
-    """:func:`_long_links_trial` of every repaired trial (zeros elsewhere), shape (trials, 3)."""
-    n = offsets.size - 1
-    out = np.zeros((n, 3), dtype=np.int64)
-    for t in prange(n):
-        if status[t] == OK:
-            out[t] = _long_links_trial(dead[offsets[t] : offsets[t + 1]], rows, cols, seg_w, spares)
     return out

@@ -133,7 +133,7 @@ class ShiftedNetworks:
         s = self.spec
         dead, routers, links = _checked_faults(s, faults)
         rows, cols, seg_w, spares, _ = self._geo
-        status, _, _ = _check_batch(dead.offsets, dead.sites, rows, cols, seg_w, spares, self.scheme.max_skew)
+        status, _, _, _ = _check_batch(dead.offsets, dead.sites, rows, cols, seg_w, spares, self.scheme.max_skew)
         metrics = {name: np.full(status.size, np.nan) for name in _FIELDS}
         trials = np.flatnonzero(status == OK)
         removed_off, removed, link_off, cand, srcs, dsts, *bypass = _link_changes_batch(

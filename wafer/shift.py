@@ -33,7 +33,7 @@ from yieldmodels import DefectBatch
 from paramcheck import ParameterError, check_ids, check_instance, check_int, check_nonnegative, check_positive, shown
 
 from ._shift_kernel import (
-    OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _long_links_batch, _p2l,
+    OK, TOO_MANY_DEAD, TOO_MUCH_SKEW, _check_batch, _irregular_links, _l2p, _p2l,
 )
 from .geometry import WaferSpec
 from .remap import LogicalMapping, RemapBatch, RemapScheme, checked_batch, gamma_expectation
@@ -155,25 +155,15 @@ class ShiftToSpare(RemapScheme):
         """
         rows, cols, seg_w, spares, _ = self._geometry(spec)
         dead = checked_batch(spec, dead)
-        status, fill, skew = _check_batch(dead.offsets, dead.sites, rows, cols, seg_w, spares, self.max_skew)
+        status, fill, skew, stats = _check_batch(dead.offsets, dead.sites, rows, cols, seg_w, spares, self.max_skew,
+                                                 True)
         ok = status == OK
         lrows, lcols = self.logical_shape(spec)
-        long = _long_links_batch(dead.offsets, dead.sites, status, rows, cols, seg_w, spares)
         return RemapBatch(
-            status, np.where(ok, lrows, 0), np.where(ok, lcols, 0),
-            self._spares_used(spec, dead),
-            {"max_fill": fill, "max_skew": skew, "long_links": long[:, 0],
-             "extra_hops": long[:, 1] - long[:, 0], "longest_link": np.where(ok, np.maximum(long[:, 2], 1), 0)},
+            status, np.where(ok, lrows, 0), np.where(ok, lcols, 0), stats[:, 3],
+            {"max_fill": fill, "max_skew": skew, "long_links": stats[:, 0],
+             "extra_hops": stats[:, 1] - stats[:, 0], "longest_link": np.where(ok, np.maximum(stats[:, 2], 1), 0)},
         )
-
-    def _spares_used(self, spec: WaferSpec, dead: DefectBatch) -> np.ndarray:
-        """Spare slots each trial consumes (see :attr:`ShiftMapping.spares_used`), O(dead cores)."""
-        trial = np.repeat(np.arange(dead.n_trials), dead.counts)
-        local = dead.sites % spec.core_cols % self.segment_width
-        segment = trial * spec.n_cores + dead.sites - local  # non-decreasing
-        rank = np.arange(segment.size) - np.searchsorted(segment, segment)
-        used = local - rank < self.segment_width - self.spares
-        return np.bincount(trial[used], minlength=dead.n_trials).astype(np.int64)
 
     def repair_probability(
         self,
@@ -329,7 +319,7 @@ class ShiftMapping(LogicalMapping):
         self.blocked = dead if spec.router_dies_with_core else routers
         #: Dead mesh links, both channels of each.
         self.links = routing.both_directions([] if links is None else links, spec.core_rows, spec.core_cols)
-        status, fill, skew = _check_batch(
+        status, fill, skew, _ = _check_batch(
             np.array([0, dead.size], dtype=np.int64), dead, spec.core_rows, spec.core_cols,
             scheme.segment_width, scheme.spares, scheme.max_skew,
         )
