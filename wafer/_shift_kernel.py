@@ -45,7 +45,8 @@ def _pair_walk(dead, a_lo, a_hi, a_start, b_lo, b_hi, b_start, lw, out, count):
 
     Each row's shift is a step function rising by one at ``dead[k] - start -
     (k - lo)`` (as :func:`_shift` counts); the two are compared between
-    consecutive steps of either.
+    consecutive steps of either. :func:`_shift_runs` walks the same steps: a
+    numba generator shared by both made this check 40% slower.
     """
     ka, kb = a_lo, b_lo
     da = db = 0
