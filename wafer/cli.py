@@ -184,6 +184,12 @@ STUDY_OPTIONS = (
     Option("--die-height", "wafer", "die_height_mm", "wafer-scale die height, mm", _real, group="wafer"),
     Option("--core-rows", "wafer", "core_rows", "physical core rows", _int, group="wafer"),
     Option("--core-cols", "wafer", "core_cols", "physical core columns", _int, group="wafer"),
+    Option("--segment-width", "scheme", "segment_width",
+           "shift-to-spare: physical cores per row segment (divides --core-cols)", _int, group="remap"),
+    Option("--spares", "scheme", "spares", "shift-to-spare: spare cores per segment", _int, group="remap"),
+    Option("--max-skew", "scheme", "max_skew",
+           "shift-to-spare: largest column offset the fabric bridges between vertical neighbours", _int,
+           group="remap"),
     Option("--spare-rows", "scheme", "spare_rows", "spare-lines: spare rows", _int, group="remap"),
     Option("--spare-cols", "scheme", "spare_cols", "spare-lines, column-rerouting: spare columns", _int, group="remap"),
     Option("--target-shape", "scheme", "target_shape",
@@ -199,12 +205,6 @@ STUDY_OPTIONS = (
     Option("--needed-shape", "study", "needed_shape",
            "report the share of wafers whose logical mesh holds ROWSxCOLS (e.g. the fabric an SDK exposes)",
            _shape, group="remap", preset=True),
-    Option("--segment-width", "scheme", "segment_width",
-           "shift-to-spare: physical cores per row segment (divides --core-cols)", _int, group="remap"),
-    Option("--spares", "scheme", "spares", "shift-to-spare: spare cores per segment", _int, group="remap"),
-    Option("--max-skew", "scheme", "max_skew",
-           "shift-to-spare: largest column offset the fabric bridges between vertical neighbours", _int,
-           group="remap"),
     Option("--no-diagonal-links", "wafer", "diagonal_links",
            "join shifted vertical neighbours over mesh channels, not dedicated links", switch=False,
            group="wafer"),
@@ -304,7 +304,7 @@ def _build_parser() -> argparse.ArgumentParser:
     study = sub.add_parser(
         "study",
         help="Monte Carlo study: wafer-scale repair and network vs the same silicon as chiplets",
-        description="Monte Carlo study of a wafer-scale die (default: WSE-3-like) next to the "
+        description="Monte Carlo study of a wafer-scale die (default: the WSE-3 preset) next to the "
         "same silicon split into chiplets. Prints a table with 95% confidence intervals.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
