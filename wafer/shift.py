@@ -319,10 +319,14 @@ class ShiftMapping(LogicalMapping):
         self.blocked = dead if spec.router_dies_with_core else routers
         #: Dead mesh links, both channels of each.
         self.links = routing.both_directions([] if links is None else links, spec.core_rows, spec.core_cols)
-        status, fill, skew, _ = _check_batch(
+        status, fill, skew, figures = _check_batch(
             np.array([0, dead.size], dtype=np.int64), dead, spec.core_rows, spec.core_cols,
-            scheme.segment_width, scheme.spares, scheme.max_skew,
+            scheme.segment_width, scheme.spares, scheme.max_skew, True,
         )
+        #: Spare slots consumed: how far each segment's last logical core
+        #: shifted, summed (a consumed slot holds a shifted logical core or is
+        #: itself dead).
+        self.spares_used = int(figures[0, 3])
         self.max_fill = int(fill[0])
         self.max_skew = int(skew[0])
         self.status = int(status[0])
@@ -337,20 +341,6 @@ class ShiftMapping(LogicalMapping):
     def logical_shape(self) -> tuple[int, int]:
         """(rows, cols) of the logical mesh: the scheme's, or 0 x 0 where repair failed."""
         return self.scheme.logical_shape(self.spec) if self.repaired else (0, 0)
-
-    @property
-    def spares_used(self) -> int:
-        """Spare slots consumed: how far each segment's last logical core shifted, summed.
-
-        A consumed slot holds a shifted logical core or is itself dead.
-        """
-        lw = self.scheme.segment_width - self.scheme.spares
-        local = self.dead % self.spec.core_cols % self.scheme.segment_width
-        seg_start = self.dead - local
-        # The k-th dead core of a segment shifts every logical core from
-        # offset local - k on, the last one (lw - 1) included when local - k < lw.
-        rank = np.searchsorted(self.dead, self.dead) - np.searchsorted(self.dead, seg_start)
-        return int(np.count_nonzero(local - rank < lw))
 
     def _check_logical(self, logical) -> np.ndarray:
         # The shift places every logical core even where repair failed.
