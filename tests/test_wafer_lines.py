@@ -185,3 +185,24 @@ def test_cli_runs_the_line_schemes_and_refuses_foreign_options(capsys):
     with pytest.raises(SystemExit) as info:
         main(["study", "--needed-shape", "12by7", *small])
     assert info.value.code == 2 and "--needed-shape: must be ROWSxCOLS" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("scheme", [Harvest(target_lines=18), SpareLines(1, 1), wafer.ColumnRerouting(spare_cols=1)])
+def test_line_and_rerouting_studies_do_not_depend_on_chunking_or_threads(scheme):
+    import numba
+
+    spec = WaferSpec(core_rows=20, core_cols=16, die_width_mm=20.0, die_height_mm=20.0)
+
+    def run(chunk, threads):
+        numba.set_num_threads(threads)
+        try:
+            return run_study(StudyConfig(wafer=spec, scheme=scheme, chiplet=wafer.ChipletSpec(2, 2), d0=2.0,
+                                         trials=50, seed=9, chunk_size=chunk))
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+
+    a, b = run(64, 1), run(7, numba.config.NUMBA_NUM_THREADS)
+    for name in ("defects", "dead", "status", "logical_rows", "logical_cols"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    for name, values in a.metrics.items():
+        assert np.array_equal(values, b.metrics[name], equal_nan=True), name
