@@ -27,7 +27,7 @@ from yieldmodels import DefectBatch
 from . import harvest as _harvest
 from . import spare_lines as _spare
 from .geometry import WaferSpec
-from .remap import LogicalMapping, RemapBatch, RemapScheme, checked_batch
+from .remap import LogicalMapping, RemapBatch, RemapScheme, check_cores_only, check_live_routers, checked_batch
 
 __all__ = ["Harvest", "LineRemap", "SpareLines"]
 
@@ -75,13 +75,6 @@ class LineRemap(LogicalMapping):
     def long_links(self) -> np.ndarray:
         """Physical length of each long interconnect, sorted (O(left-out lines + long links))."""
         return self.lines.long_links()
-
-
-def _no_dead_routers(scheme: RemapScheme, spec: WaferSpec) -> None:
-    if spec.router_dies_with_core:
-        raise ParameterError(
-            f"router_dies_with_core must be false for {scheme.name}: its left-out lines' routers forward traffic"
-        )
 
 
 def _batch(b, extra: dict) -> RemapBatch:
@@ -156,7 +149,7 @@ class SpareLines(RemapScheme):
                 f"target_shape must fit the {spec.core_rows} x {spec.core_cols} core grid, got"
                 f" {self.target_shape[0]} x {self.target_shape[1]}"
             )
-        _no_dead_routers(self, spec)
+        check_live_routers(self, spec, "its left-out lines' routers forward traffic")
         super().validate(spec)
 
     def _shape(self, spec: WaferSpec) -> tuple[int, int]:
@@ -176,7 +169,7 @@ class SpareLines(RemapScheme):
     def mapping(self, spec: WaferSpec, dead, routers=None, links=None) -> LineRemap:
         """The logical mesh of one wafer with the given dead cores (line schemes take no router or link faults)."""
         self.validate(spec)
-        _no_faults_but_cores(self, routers, links)
+        check_cores_only(self, routers, links)
         dead = np.unique(check_ids("dead", dead, spec.n_cores, what="core ids"))
         b = self._run(spec, np.array([0, dead.size], dtype=np.int64), dead)
         return LineRemap(spec, self, dead, b.mapping(0), b.spares_used[0])
@@ -240,7 +233,7 @@ class Harvest(RemapScheme):
         check_instance("spec", spec, WaferSpec)
         if self.target_lines is not None:
             check_int("target_lines", self.target_lines, maximum=self._lines(spec))
-        _no_dead_routers(self, spec)
+        check_live_routers(self, spec, "its left-out lines' routers forward traffic")
         super().validate(spec)
 
     def _shape(self, spec: WaferSpec) -> tuple[int, int]:
@@ -262,7 +255,7 @@ class Harvest(RemapScheme):
     def mapping(self, spec: WaferSpec, dead, routers=None, links=None) -> LineRemap:
         """The logical mesh of one wafer with the given dead cores (line schemes take no router or link faults)."""
         self.validate(spec)
-        _no_faults_but_cores(self, routers, links)
+        check_cores_only(self, routers, links)
         dead = np.unique(check_ids("dead", dead, spec.n_cores, what="core ids"))
         b = self._run(spec, np.array([0, dead.size], dtype=np.int64), dead)
         return LineRemap(spec, self, dead, b.mapping(0), b.n_disabled[0])
@@ -283,9 +276,3 @@ class Harvest(RemapScheme):
         n = self.target_lines or self._lines(spec)
         return _harvest.harvest_probability(spec.core_rows, spec.core_cols, mean_defects, n, axis=self.axis,
                                             alpha=alpha)
-
-
-def _no_faults_but_cores(scheme: RemapScheme, routers, links) -> None:
-    for name, value in (("routers", routers), ("links", links)):
-        if value is not None and len(np.atleast_1d(value)):
-            raise ParameterError(f"{name} must be empty for {scheme.name}: line schemes take dead cores only")

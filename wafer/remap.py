@@ -273,6 +273,19 @@ class LogicalMapping:
         return check_ids("logical", logical, self.n_logical, what="logical core ids")
 
 
+def check_live_routers(scheme: RemapScheme, spec: WaferSpec, why: str) -> None:
+    """Refuse ``spec.router_dies_with_core`` for a scheme whose left-out cores' routers forward traffic."""
+    if spec.router_dies_with_core:
+        raise ParameterError(f"router_dies_with_core must be false for {scheme.name}: {why}")
+
+
+def check_cores_only(scheme: RemapScheme, routers, links) -> None:
+    """Refuse dead routers or links for a scheme that takes dead cores only."""
+    for name, value in (("routers", routers), ("links", links)):
+        if value is not None and len(np.atleast_1d(value)):
+            raise ParameterError(f"{name} must be empty for {scheme.name}: it takes dead cores only")
+
+
 def checked_batch(spec: WaferSpec, dead: object, name: str = "dead") -> DefectBatch:
     """``dead`` if it is a batch of core ids of ``spec``, sorted within each trial (O(dead cores))."""
     check_instance("spec", spec, WaferSpec)

@@ -43,7 +43,7 @@ from paramcheck import INT64_MAX, ParameterError, check_bool, check_instance, ch
 
 from ._rerouting_kernel import _gcr_batch, _gcr_dense
 from .geometry import WaferSpec
-from .remap import OK, LogicalMapping, RemapBatch, RemapScheme, checked_batch
+from .remap import OK, LogicalMapping, RemapBatch, RemapScheme, check_cores_only, check_live_routers, checked_batch
 
 __all__ = ["ColumnRerouting", "Rerouted", "ReroutedBatch", "ReroutedMapping", "gcr_batch",
            "greedy_column_rerouting", "select_rows"]
@@ -616,10 +616,7 @@ class ColumnRerouting(RemapScheme):
         """Raise :class:`ParameterError` unless the spare columns fit ``spec``'s grid."""
         check_instance("spec", spec, WaferSpec)
         check_int("spare_cols", self.spare_cols, minimum=0, maximum=spec.core_cols - 1)
-        if spec.router_dies_with_core:
-            raise ParameterError(
-                f"router_dies_with_core must be false for {self.name}: its bypassed cores' routers forward traffic"
-            )
+        check_live_routers(self, spec, "its bypassed cores' routers forward traffic")
         super().validate(spec)
 
     def _shape(self, spec: WaferSpec) -> tuple[int, int]:
@@ -648,9 +645,7 @@ class ColumnRerouting(RemapScheme):
         from paramcheck import check_ids
 
         self.validate(spec)
-        for name, value in (("routers", routers), ("links", links)):
-            if value is not None and len(np.atleast_1d(value)):
-                raise ParameterError(f"{name} must be empty for {self.name}: it takes dead cores only")
+        check_cores_only(self, routers, links)
         dead = np.unique(check_ids("dead", dead, spec.n_cores, what="core ids"))
         alive = np.ones(spec.n_cores, dtype=bool)
         alive[dead] = False
