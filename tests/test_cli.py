@@ -83,8 +83,8 @@ def _check_summary(data: dict, d0: float, trials: int, seed: int) -> None:
     }
     p = data["parameters"]
     assert p["d0_per_cm2"] == d0 and p["trials"] == trials and p["seed"] == seed
-    assert p["scheme"] == {"name": "shift-to-spare", "segment_width": 6, "spares": 1, "max_skew": 1,
-                           "description": DESCRIPTION}
+    assert p["scheme"] == {"name": "shift-to-spare", "segment_width": 6, "spares": 1, "max_skew": 1, "axis": "rows",
+                           "spare_layout": "end", "description": DESCRIPTION}
     assert p["wafer"]["core_rows"] == 14 and p["wafer"]["core_cols"] == 24
     assert not {"segment_width", "spares_per_segment", "spares", "max_skew"} & set(p["wafer"])
     assert p["chiplet"]["dies_x"] == 2 and p["chiplet"]["dies_y"] == 2
@@ -147,7 +147,7 @@ def test_default_geometry_run():
     assert data["parameters"]["preset"] == "WSE-3"
     assert data["parameters"]["wafer"]["core_rows"] == 763 and data["parameters"]["wafer"]["core_cols"] == 1272
     assert data["parameters"]["scheme"] == {
-        "name": "shift-to-spare", "segment_width": 106, "spares": 8, "max_skew": 2,
+        "name": "shift-to-spare", "segment_width": 106, "spares": 8, "max_skew": 2, "axis": "rows", "spare_layout": "end",
         "description": "shift-to-spare, 8 spare(s) at the end of each 106-core row segment, max skew 2"}
     assert data["wafer"]["logical_shape"] == [763, 1176]
     assert data["wafer"]["defects_per_wafer"]["closed_form"] == pytest.approx(46.225)
@@ -251,6 +251,21 @@ def test_scheme_options_set_the_scheme(capsys):
     # Naming the default scheme changes nothing.
     code, again, _ = call_main([*base, "--spares", "2", "--max-skew", "2", "--scheme", "shift-to-spare"], capsys)
     assert code == 0 and again == out
+
+
+def test_shift_variants_from_the_command_line(capsys):
+    base = ["study", "--trials", "20", "--json", "--no-progress", "--d0", "40", "--seed", "3", *SMALL]
+    code, out, err = call_main([*base, "--spare-layout", "interleaved", "--max-skew", "2"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["parameters"]["scheme"]["spare_layout"] == "interleaved"
+    assert data["parameters"]["scheme"]["description"].startswith("shift-to-spare, 1 spare(s) interleaved in each")
+    # No study network model: small wafers get their own network measured densely.
+    assert data["wafer"]["network_per_wafer"] == "dense"
+    code, out, err = call_main([*base, "--spare-layout", "middle"], capsys)
+    _assert_one_line_error(code, out, err, "--spare-layout must be one of 'end', 'interleaved', got 'middle'")
+    code, out, err = call_main([*base, "--axis", "cols"], capsys)
+    _assert_one_line_error(code, out, err, "--segment-width must divide --core-rows (14), got 6")
 
 
 def test_a_scheme_option_the_scheme_does_not_take_is_refused(capsys):

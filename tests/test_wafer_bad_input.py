@@ -19,13 +19,15 @@ from wafer.dieyield import die_yield_report
 from wafer.geometry import WaferSpec
 from wafer.remap import checked_batch
 from wafer.schemes import get_scheme, make_scheme, scheme_parameters
-from wafer.shift import ShiftMapping, ShiftToSpare
+from wafer.shift import ShiftLayoutMapping, ShiftMapping, ShiftToSpare
 from wafer.study import MAX_TRIALS, StudyConfig, run_study
 
 #: A 4 x 8 core wafer on a 4 x 4 mm die, segments of 4 with 1 spare, 2 x 2 chiplets: every call is quick.
 W = dict(core_rows=4, core_cols=8, die_width_mm=4.0, die_height_mm=4.0)
 SPEC = WaferSpec(**W)
 SCHEME = ShiftToSpare(segment_width=4, spares=1, max_skew=1)
+#: The same with interleaved spares (a variant: ShiftLayoutMapping).
+MID = ShiftToSpare(segment_width=4, spares=1, max_skew=1, spare_layout="interleaved")
 CHIP = ChipletSpec(dies_x=2, dies_y=2)
 CONFIG = StudyConfig(wafer=SPEC, scheme=SCHEME, chiplet=CHIP, d0=10.0, trials=2)
 BATCH = yieldmodels.DefectBatch(np.array([0, 1, 2]), np.array([3, 9]))
@@ -54,7 +56,13 @@ CASES = [
     Case(ShiftToSpare, kwargs=dict(segment_width=4, spares=1), kinds={
         "segment_width": "count", "spares": "index", "max_skew": "index",
     }),
-    Case(ShiftToSpare, kwargs=dict(segment_width=4, spares=1), kinds={"spares": [4, 5, 2**63], "segment_width": [1]}),
+    Case(ShiftToSpare, kwargs=dict(segment_width=4, spares=1), kinds={"spares": [4, 5, 2**63], "segment_width": [1],
+                                                                      "axis": "name", "spare_layout": "name"}),
+    Case(ShiftLayoutMapping, args=(SPEC, MID, [3]), kinds={0: [*NOT_A_SPEC, *UNFIT_SPECS],
+                                                           1: [*NOT_A_SCHEME, SCHEME], 2: CORE_IDS}),
+    Case(ShiftLayoutMapping(SPEC, MID, [3]).l2p, args=([0, 1],), kinds={0: [[-1], [24], [0.5], ["a"], [[0]]]}),
+    Case(ShiftLayoutMapping(SPEC, MID, [3]).p2l, args=([0, 1],), kinds={0: CORE_IDS}),
+    Case(MID.check, args=(SPEC, BATCH), kinds={0: [*NOT_A_SPEC, *UNFIT_SPECS], 1: NOT_A_BATCH}),
     Case(SCHEME.validate, args=(SPEC,), kinds={0: [*NOT_A_SPEC, *UNFIT_SPECS]}),
     Case(ShiftToSpare(segment_width=4, spares=3).validate, args=(WaferSpec(**{**W, "core_rows": 2}),),
          kinds={0: [WaferSpec(**{**W, "core_rows": 1, "core_cols": 4})]}),           # one logical core

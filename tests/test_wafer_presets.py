@@ -110,7 +110,7 @@ def test_user_preset_file(tmp_path):
         ('name = "x"\ndescription = "y"\n[wafr]\n', "wafr is not a known key; allowed: name, description"),
         ('name = "x"\ndescription = "y"\n[wafer]\ncore_row = 3\n', "did you mean 'core_rows'?"),
         ('name = "x"\ndescription = "y"\n[scheme]\nname = "shift"\n', "did you mean 'shift-to-spare'?"),
-        ('name = "x"\ndescription = "y"\n[scheme]\nname = "shift-to-spare"\nspare = 2\n', "did you mean 'spares'?"),
+        ('name = "x"\ndescription = "y"\n[scheme]\nname = "shift-to-spare"\nspare = 2\n', "did you mean 'spares' or 'spare_layout'?"),
         ('name = "x"\ndescription = "y"\n[scheme]\nname = "shift-to-spare"\nsegment_width = 5\nspares = 1\n',
          "segment_width must divide core_cols"),
         ('name = "x"\ndescription = "y"\n[wafer]\ncore_rows = -1\n', "wafer.core_rows must be"),

@@ -140,8 +140,8 @@ def reference_shift(spec: WaferSpec, scheme: ShiftToSpare, dead) -> dict:
             max_fill = max(max_fill, w - len(live))
             if len(live) >= lw:
                 l2p[r, s * lw : (s + 1) * lw] = live[:lw]
-                last = live[lw - 1]
-                spares_used += sum(1 for p in phys if p in dead and p < last)
+            # Spare cores holding a logical core: one per dead logical position, at most the spares.
+            spares_used += min(sum(1 for p in phys[:lw] if p in dead), sp)
     out = {"max_fill": max_fill, "l2p": l2p, "max_skew": None, "spares_used": spares_used}
     if max_fill > sp:
         out["status"] = TOO_MANY_DEAD
@@ -345,7 +345,7 @@ def test_check_through_dead_cores_dedupes_defects():
     b = scheme.check(spec, wafer.dead_cores(defects))
     assert b.status.tolist() == [OK, TOO_MANY_DEAD]
     assert b.max_fill.tolist() == [1, 2]
-    assert b.spares_used.tolist() == [1, 2]
+    assert b.spares_used.tolist() == [1, 1]  # the over-full segment has used its one spare
 
 
 def test_remap_batch_hand_example():
@@ -359,7 +359,7 @@ def test_remap_batch_hand_example():
     assert b.logical_cores.tolist() == [6, 6, 0]
     assert b.at_least(2, 3).tolist() == [True, True, False]
     assert b.at_least(3, 1).tolist() == [False, False, False]
-    assert b.spares_used.tolist() == [0, 1, 2]
+    assert b.spares_used.tolist() == [0, 1, 1]
     # The scheme's own figures, through ``extra``.
     assert b.max_fill.tolist() == [0, 1, 2] and b.max_skew is b.extra["max_skew"]
     with pytest.raises(AttributeError, match="has no attribute 'max_fil'"):
@@ -873,11 +873,12 @@ def test_get_scheme_suggests_close_name():
 
 
 def test_make_scheme_configures_a_scheme_by_name():
-    assert wafer.scheme_parameters("shift-to-spare") == {"segment_width": 106, "spares": 8, "max_skew": 2}
+    assert wafer.scheme_parameters("shift-to-spare") == {"segment_width": 106, "spares": 8, "max_skew": 2,
+                                                          "axis": "rows", "spare_layout": "end"}
     assert wafer.make_scheme("shift-to-spare") == ShiftToSpare()
     s = wafer.make_scheme("shift-to-spare", segment_width=4, spares=1, max_skew=2)
     assert s == ShiftToSpare(segment_width=4, spares=1, max_skew=2)
-    assert s.params() == {"segment_width": 4, "spares": 1, "max_skew": 2}
+    assert s.params() == {"segment_width": 4, "spares": 1, "max_skew": 2, "axis": "rows", "spare_layout": "end"}
     assert s.describe() == "shift-to-spare, 1 spare(s) at the end of each 4-core row segment, max skew 2"
     # The scheme's own checks apply.
     with pytest.raises(wafer.ParameterError, match=r"^spares must be an integer in \[0, 3\], got 4$"):
@@ -889,17 +890,19 @@ def test_make_scheme_configures_a_scheme_by_name():
 
 
 @pytest.mark.parametrize("key, suggestion", [
-    ("spare", "spares"), ("segment-width", "segment_width"), ("skew", "max_skew"), ("spares_per_segment", None),
+    ("spare", "'spares' or 'spare_layout'"), ("segment-width", "'segment_width'"), ("skew", "'max_skew'"),
+    ("spares_per_segment", None),
 ])
 def test_make_scheme_refuses_an_unknown_parameter_with_a_suggestion(key, suggestion):
     with pytest.raises(wafer.ParameterError) as info:
         wafer.make_scheme("shift-to-spare", **{key: 2})
     msg = str(info.value)
     assert msg.startswith(
-        f"shift-to-spare parameter must be one of 'segment_width', 'spares', 'max_skew', got '{key}'"), msg
+        "shift-to-spare parameter must be one of 'segment_width', 'spares', 'max_skew', 'axis', 'spare_layout',"
+        f" got '{key}'"), msg
     assert "\n" not in msg
     if suggestion:
-        assert msg.endswith(f"(did you mean '{suggestion}'?)")
+        assert msg.endswith(f"(did you mean {suggestion}?)")
     else:
         assert "did you mean" not in msg
 

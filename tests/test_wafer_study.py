@@ -184,7 +184,8 @@ def test_summary_is_strict_json(base_result):
     # The scheme and its parameters, no longer the wafer's.
     description = "shift-to-spare, 2 spare(s) at the end of each 6-core row segment, max skew 1"
     assert back["parameters"]["scheme"] == {"name": "shift-to-spare", "segment_width": 6, "spares": 2,
-                                            "max_skew": 1, "description": description}
+                                            "max_skew": 1, "axis": "rows", "spare_layout": "end",
+                                            "description": description}
     assert not {"segment_width", "spares_per_segment", "spares", "max_skew"} & set(back["parameters"]["wafer"])
     rate = back["wafer"]["repair_rate"]
     k = int(base_result.repaired.sum())

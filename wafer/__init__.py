@@ -27,7 +27,7 @@ _WHERE = {
     "SCHEMES": "schemes", "get_scheme": "schemes", "make_scheme": "schemes", "scheme_parameters": "schemes",
     "ColumnRerouting": "rerouting", "ReroutedMapping": "rerouting",
     "Harvest": "lines", "LineRemap": "lines", "SpareLines": "lines",
-    "ShiftMapping": "shift", "ShiftToSpare": "shift", "ShiftedNetworks": "networks",
+    "ShiftLayoutMapping": "shift", "ShiftMapping": "shift", "ShiftToSpare": "shift", "ShiftedNetworks": "networks",
     "PRESETS": "presets", "Preset": "presets", "check_preset": "presets", "get_preset": "presets",
     "load_preset": "presets", "preset_names": "presets",
     "format_table": "report", "summarize": "report",

@@ -96,9 +96,9 @@ def _check_trial(dead, rows, cols, seg_w, spares, max_skew, stats):
     ``figures`` (with ``stats``; zeros without) is [long links, their
     physical hops, the longest, spares used]: the long interconnects of a
     repaired trial (every segment crossing is ``1 + spares`` hops unless a
-    segment next to it has dead cores; only those are visited), and the
-    spare slots consumed (dead cores that shift their segment's last
-    logical core) of any trial.
+    segment next to it has dead cores; only those are visited), and of any
+    trial the spare cores that hold a logical core (a segment's dead cores
+    among its logical positions, at most its spares).
     """
     lw = seg_w - spares
     nseg = cols // seg_w
@@ -112,9 +112,10 @@ def _check_trial(dead, rows, cols, seg_w, spares, max_skew, stats):
         hi = _run_end(dead, lo, start + seg_w)
         fill = max(fill, hi - lo)
         if stats:
+            held = 0
             for k in range(lo, hi):
-                if dead[k] - start - (k - lo) < lw:
-                    figures[3] += 1
+                held += dead[k] - start < lw
+            figures[3] += min(held, spares)
         lo = hi
     if fill > spares:
         return TOO_MANY_DEAD, fill, skew, figures

@@ -81,8 +81,9 @@ class WaferSpec:
         Physical core grid (spares included).
     diagonal_links : bool
         Whether the fabric has dedicated links that join vertical logical
-        neighbours a remap has moved apart (the WSE's redundant links; how far
-        apart is the scheme's ``max_skew``): one hop, shared with no other
+        neighbours a shift-to-spare remap has moved apart (horizontal ones
+        where it cuts columns into segments; the WSE's redundant links; how
+        far apart is the scheme's ``max_skew``): one hop, shared with no other
         traffic. Without them, such neighbours are joined
         by the shortest detour over mesh channels, which other logical links
         also use.

@@ -88,6 +88,8 @@ class RemapScheme:
     name: str = ""
     #: Why a remap failed, by status code (0: repaired).
     FAILURES: dict = {OK: "repaired"}
+    #: Whether the scheme has a study network model (a ``networks(spec, loads)`` method).
+    has_network_model: bool = False
 
     def params(self) -> dict:
         """The scheme's parameters by name."""
@@ -249,8 +251,9 @@ class LogicalMapping:
             links, dst_l = links[dst_l >= 0], dst_l[dst_l >= 0]
             src, dst = self.l2p(links // 4), self.l2p(dst_l)
             port = links % 4
-            one_hop = routing.is_one_hop(src, dst, port, s.core_rows, s.core_cols) & ~np.isin(4 * src + port, self.links)
-            multi = ~one_hop
+            adjacent = routing.is_one_hop(src, dst, port, s.core_rows, s.core_cols)
+            one_hop = adjacent & ~np.isin(4 * src + port, self.links)
+            multi = ~one_hop & ~self._rides_own_link(port, adjacent)
             paths = routing.window_paths(
                 s.core_rows, s.core_cols, src[multi], dst[multi], self.blocked, s.bridge_margin, self.links
             )
@@ -259,6 +262,11 @@ class LogicalMapping:
             nodes = np.unique(np.concatenate((paths.channels // 4, routing.channel_target(paths.channels, s.core_rows, s.core_cols))))
             self._embedding = routing.Embedding(links[multi], paths, nodes, self.p2l(nodes))
         return self._embedding
+
+    def _rides_own_link(self, port: np.ndarray, adjacent: np.ndarray) -> np.ndarray:
+        """Which logical links (by port, and whether their ends are physically
+        adjacent) ride a dedicated link of the fabric rather than mesh channels: none here."""
+        return np.zeros(port.shape, dtype=bool)
 
     def metrics(self) -> routing.UniformMetrics:
         """Exact uniform-traffic metrics of the logical mesh on this wafer."""

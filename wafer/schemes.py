@@ -39,7 +39,7 @@ def scheme_parameters(name: str) -> dict:
     Examples
     --------
     >>> scheme_parameters("shift-to-spare")
-    {'segment_width': 106, 'spares': 8, 'max_skew': 2}
+    {'segment_width': 106, 'spares': 8, 'max_skew': 2, 'axis': 'rows', 'spare_layout': 'end'}
     """
     cls = get_scheme(name)
     return {f.name: f.default for f in fields(cls)}
@@ -51,11 +51,11 @@ def make_scheme(name: str, /, **params) -> RemapScheme:
     Examples
     --------
     >>> make_scheme("shift-to-spare", spares=2)
-    ShiftToSpare(segment_width=106, spares=2, max_skew=2)
+    ShiftToSpare(segment_width=106, spares=2, max_skew=2, axis='rows', spare_layout='end')
     >>> make_scheme("shift-to-spare", spare=2)
     Traceback (most recent call last):
     ...
-    paramcheck.errors.ParameterError: shift-to-spare parameter must be one of 'segment_width', 'spares', 'max_skew', got 'spare' (did you mean 'spares'?)
+    paramcheck.errors.ParameterError: shift-to-spare parameter must be one of 'segment_width', 'spares', 'max_skew', 'axis', 'spare_layout', got 'spare' (did you mean 'spares' or 'spare_layout'?)
     """
     cls = get_scheme(name)
     known = scheme_parameters(name)

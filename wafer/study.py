@@ -308,8 +308,8 @@ class StudyConfig:
 
     @property
     def has_network_model(self) -> bool:
-        """Whether the scheme measures each wafer's network in a study (shift-to-spare)."""
-        return hasattr(self.scheme, "networks")
+        """Whether the scheme measures each wafer's network in a study (shift-to-spare, end spares, row segments)."""
+        return self.scheme.has_network_model
 
     @property
     def network_per_wafer(self) -> str | None:
