@@ -25,6 +25,14 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
   returning a sparse :class:`DefectBatch`. Every yield model's density
   mixing law (:class:`Mixing`, ``get_model(name).mixing(...)``) can drive
   either sampler, so each closed form has a Monte Carlo counterpart.
+- Cost (submodule :mod:`yieldmodels.cost`): Chiplet Actuary's cost model
+  (wafer price, KGD, test, carrier, bonding, NRE over a volume) for a die,
+  a chiplet system, a monolithic die and a wafer-scale system, its
+  parameters shipped as sourced data (``load_cost_parameters``).
+- Packaging limits (submodule :mod:`yieldmodels.limits`): the largest
+  carrier each technology builds, sourced (``load_packaging_limits``),
+  ``check_carrier`` against them, UCIe lane repair, and a square die's fit
+  on a round wafer with its edge exclusion (``square_on_wafer``).
 - Errors: :class:`ParameterError` (a ``ValueError``), raised on every bad
   argument, and where the work or memory of a call would grow past a
   documented limit: :data:`EXACT_COUNT_MAX_STEPS` (the exact die count),
@@ -42,6 +50,7 @@ Examples
 66
 """
 
+from . import cost, limits
 from .assembly import (
     DEFECT_LEVEL_MODELS,
     ChipletSystem,
@@ -98,6 +107,9 @@ from .spatial import (
 )
 
 __all__ = [
+    # submodules
+    "cost",
+    "limits",
     "MAX_BLOCK_DRAWS",
     "MAX_BLOCKS",
     "MAX_DEFECTS",

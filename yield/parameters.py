@@ -278,17 +278,8 @@ class ParameterSet:
     def __post_init__(self) -> None:
         check_str("name", self.name)
         check_str("source", self.source)
-        for kind, table, cls in [
-            ("nodes", self.nodes, ProcessNode),
-            ("packagings", self.packagings, Packaging),
-        ]:
-            if not isinstance(table, Mapping) or not all(
-                isinstance(k, str) and isinstance(v, cls) for k, v in table.items()
-            ):
-                raise ParameterError(
-                    f"{kind} must be a mapping of name (str) to {cls.__name__}, got {shown(table)}"
-                )
-            object.__setattr__(self, kind, MappingProxyType(dict(table)))
+        object.__setattr__(self, "nodes", _check_named_table("nodes", self.nodes, ProcessNode))
+        object.__setattr__(self, "packagings", _check_named_table("packagings", self.packagings, Packaging))
         if self.wafer is not None and not isinstance(self.wafer, WaferDefaults):
             raise ParameterError(f"wafer must be a WaferDefaults or None, got {shown(self.wafer)}")
         if self.path is not None:
@@ -340,8 +331,9 @@ _PACKAGING_KEYS = {
 }
 
 
-def _data_dir():
-    return resources.files(__package__).joinpath("data")
+def _data_dir(*sub: str):
+    """The shipped data folder (yield parameter sets), or a subfolder of it (``"cost"``, ``"limits"``)."""
+    return resources.files(__package__).joinpath("data", *sub)
 
 
 def parameter_sets() -> list[str]:
@@ -357,11 +349,61 @@ def parameter_sets() -> list[str]:
     >>> "chiplet-actuary" in parameter_sets()
     True
     """
+    return _shipped_names()
+
+
+def _shipped_names(*sub: str) -> list[str]:
+    """Names of the TOML files in the data folder (or its subfolder ``sub``):
+    file stems with ``_`` spelled ``-``, sorted."""
     return sorted(
         entry.name[: -len(".toml")].replace("_", "-")
-        for entry in _data_dir().iterdir()
+        for entry in _data_dir(*sub).iterdir()
         if entry.name.endswith(".toml")
     )
+
+
+def _looks_like_path(name_or_path: object) -> bool:
+    """A PathLike, or a string ending in ``.toml`` or holding a path separator,
+    is a path; any other string the name of a shipped file."""
+    return isinstance(name_or_path, os.PathLike) or (
+        isinstance(name_or_path, str)
+        and (name_or_path.endswith(".toml") or os.sep in name_or_path or "/" in name_or_path)
+    )
+
+
+@lru_cache(maxsize=None)
+def _load_shipped(sub: tuple[str, ...], name: str, load_text):
+    """The shipped file ``name`` of data subfolder ``sub``, parsed by ``load_text`` once (results are immutable)."""
+    entry = _data_dir(*sub).joinpath(name.replace("-", "_") + ".toml")
+    loaded = load_text(entry.read_text(encoding="utf-8"), str(entry))
+    if loaded.name != name:  # pragma: no cover - guards the shipped data
+        raise ParameterError(f"name must be {name!r} (the file name), got {loaded.name!r} (in {entry})")
+    return loaded
+
+
+def _load_data_file(name_or_path: object, load_text, *, what: str, file_what: str, sub: tuple[str, ...] = ()):
+    """A shipped data file by name, or a user's TOML file by path, parsed by
+    ``load_text(text, path)``: the one loader of every data kind (parameter,
+    cost and limit sets). ``what`` names the kind in an unknown-name error,
+    ``file_what`` in a file error."""
+    if _looks_like_path(name_or_path):
+        path = Path(name_or_path)
+        text = read_text_file(path, file_what, PARAMETER_FILE_MAX_BYTES, "PARAMETER_FILE_MAX_BYTES")
+        return load_text(text, str(path))
+    known = _shipped_names(*sub)
+    if name_or_path not in known:
+        raise unknown_name(what, name_or_path, known)
+    return _load_shipped(sub, name_or_path, load_text)
+
+
+def _check_named_table(kind: str, table: object, cls: type) -> MappingProxyType:
+    """``table`` as a read-only mapping of name -> ``cls`` instance, each under its own name."""
+    if not isinstance(table, Mapping) or not all(isinstance(k, str) and isinstance(v, cls) for k, v in table.items()):
+        raise ParameterError(f"{kind} must be a mapping of name (str) to {cls.__name__}, got {shown(table)}")
+    for key, value in table.items():
+        if value.name != key:
+            raise ParameterError(f"{kind}[{key!r}].name must be {key!r} (its key), got {value.name!r}")
+    return MappingProxyType(dict(table))
 
 
 def _check_table(where: str, table: object) -> dict:
@@ -441,15 +483,6 @@ def _load_text(text: str, path: str) -> ParameterSet:
         raise ParameterError(f"{exc} (in {path})") from None
 
 
-@lru_cache(maxsize=None)
-def _load_shipped(name: str) -> ParameterSet:
-    entry = _data_dir().joinpath(name.replace("-", "_") + ".toml")
-    ps = _load_text(entry.read_text(encoding="utf-8"), str(entry))
-    if ps.name != name:  # pragma: no cover - guards the shipped data
-        raise ParameterError(f"name must be {name!r} (the file name), got {ps.name!r} (in {entry})")
-    return ps
-
-
 def load_parameter_set(name_or_path: str | os.PathLike[str]) -> ParameterSet:
     """Load a shipped parameter set by name, or a user's TOML file by path.
 
@@ -498,14 +531,5 @@ def load_parameter_set(name_or_path: str | os.PathLike[str]) -> ParameterSet:
     ...     print(exc)
     parameter set must be one of 'chiplet-actuary', got 'chiplet-actuar' (did you mean 'chiplet-actuary'?)
     """
-    if isinstance(name_or_path, os.PathLike) or (
-        isinstance(name_or_path, str)
-        and (name_or_path.endswith(".toml") or os.sep in name_or_path or "/" in name_or_path)
-    ):
-        path = Path(name_or_path)
-        return _load_text(read_text_file(path, "parameter set file", PARAMETER_FILE_MAX_BYTES, "PARAMETER_FILE_MAX_BYTES"), str(path))
-    known = parameter_sets()
-    if name_or_path not in known:
-        raise unknown_name("parameter set", name_or_path, known)
-    return _load_shipped(name_or_path)
+    return _load_data_file(name_or_path, _load_text, what="parameter set", file_what="parameter set file")
 
