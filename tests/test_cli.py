@@ -59,8 +59,10 @@ def test_study_prints_table():
     rows = {line.strip().split("  ")[0]: line for line in lines if line.startswith("  ")}
     # Die yield of a 2.5 x 2.5 mm die: (1 + 0.0625 * 20 / 10)^-10.
     kgd = (1 + 0.0625 * 20 / 10) ** -10
-    assert rows["die yield"].split()[-1] == f"{kgd:.4g}"
-    assert rows["cores per system"].split()[-2:] == ["280", "336"]
+    assert rows["die yield without spares"].split()[-1] == f"{kgd:.4g}"
+    # Each die carries the wafer's scheme: its repair rate is measured, and a system has the wafer's logical cores.
+    assert "die yield, repaired in the die" in rows
+    assert rows["cores per system"].split()[-2:] == ["280", "280"]
     assert "package yield (dies per system)" in rows
     assert rows["package yield (dies per system)"].split()[-2:] == [f"{0.99**4:.4g}", "(4)"]
     for label in ("working systems per wafer", "saturation (flits/node/cycle)",
@@ -103,7 +105,10 @@ def _check_summary(data: dict, d0: float, trials: int, seed: int) -> None:
     c = data["chiplet"]
     s = c["system"]
     assert c["dies"] == [2, 2] and s["n_dies"] == 4
-    assert s["die_yield"] == pytest.approx((1 + 0.0625 * d0 / 10) ** -10)
+    assert c["die_yield_without_repair"] == pytest.approx((1 + 0.0625 * d0 / 10) ** -10)
+    # The dies carry the wafer's scheme: their yield is the repair rate measured on the same defects.
+    assert c["repair"] == "auto" and c["no_repair_reason"] == ""
+    assert s["die_yield"] == c["die_repair_rate"]["mean"] >= c["die_yield_without_repair"]
     assert s["package_yield"] == pytest.approx(0.99**4)
     assert s["good_systems_per_wafer"] == pytest.approx(s["dies_per_wafer"] * s["die_yield"] / 4 * 0.99**4)
 
@@ -156,7 +161,9 @@ def test_default_geometry_run():
     assert data["wafer"]["repair_rate"]["closed_form"] == pytest.approx(1.0, abs=1e-6)
     assert data["chiplet"]["dies"] == [12, 7]
     assert data["chiplet"]["system"]["dies_per_wafer"] == 99
-    assert data["chiplet"]["system"]["die_yield"] == pytest.approx((1 + 215 * 215 / 84 / 100 * 0.1 / 10) ** -10)
+    assert data["chiplet"]["die_yield_without_repair"] == pytest.approx((1 + 215 * 215 / 84 / 100 * 0.1 / 10) ** -10)
+    # Each reticle-sized die repairs itself with the WSE-3's own segments: 8 spares per 106-core die row.
+    assert data["chiplet"]["system"]["die_yield"] > 0.9999 and data["chiplet"]["cores_per_system"] == 897_288
     # 11 segment boundaries of 8 spare columns each.
     assert data["wafer"]["fault_free_network"]["mean_route_extra_hops"] == pytest.approx(8 * 143 / 36)
 

@@ -74,7 +74,7 @@ CASES = [
         "dies_x": "count", "dies_y": "count", "parameter_set": "name", "packaging": "name",
         "test_coverage": "probability", "d2d_gbps_per_mm": "positive", "d2d_latency_ns": "nonnegative",
         "link_bits": "count", "clock_ghz": "positive", "scribe_mm": "nonnegative",
-        "edge_exclusion_mm": "nonnegative",
+        "edge_exclusion_mm": "nonnegative", "repair": "name",
     }),
     Case(ChipletSpec, kinds={"parameter_set": ["/no/such/file.toml", "/dev/zero", "/", "chiplet-actuar"],
                              "link_bits": [5000]}),
@@ -95,9 +95,15 @@ CASES = [
     }),
     Case(StudyConfig, kwargs=dict(wafer=SPEC, scheme=SCHEME, chiplet=CHIP, router_fraction=0.6),
          kinds={"link_fraction": [0.5, 1.0]}),
-    Case(chiplet_comparison, args=(SPEC, CHIP, 0.1, 10.0), kinds={
-        0: NOT_A_SPEC, 3: "positive", 2: "nonnegative",
+    Case(chiplet_comparison, args=(SPEC, CHIP, 0.1, 10.0), kwargs=dict(scheme=SCHEME, die_yield=0.9), kinds={
+        0: NOT_A_SPEC, 3: "positive", 2: "nonnegative", "die_yield": "probability",
+        "scheme": ["x", 3, SPEC, ShiftToSpare(segment_width=8, spares=1)],     # not a scheme; wider than a die
         1: ["x", None, SPEC, ChipletSpec(dies_x=2, dies_y=2, edge_exclusion_mm=150.0)]}),
+    Case(chiplet_comparison, args=(SPEC, ChipletSpec(dies_x=2, dies_y=2, repair="none"), 0.1, 10.0),
+         kwargs=dict(die_yield=None), kinds={"die_yield": [0.5]}),               # no spares: the yield is a closed form
+    Case(wafer.die_repair_closed_form, args=(SPEC, CHIP, SCHEME, 0.1, 10.0), kinds={
+        0: NOT_A_SPEC, 1: ["x", None, ChipletSpec(dies_x=2, dies_y=2, repair="none")],
+        2: ["x", None, ShiftToSpare(segment_width=8, spares=1)], 3: "nonnegative", 4: "positive"}),
     Case(ShiftMapping, args=(SPEC, SCHEME, [3]), kinds={0: [*NOT_A_SPEC, *UNFIT_SPECS], 1: NOT_A_SCHEME,
                                                          2: CORE_IDS}),
     Case(ShiftMapping, args=(SPEC, SCHEME, [3]), kwargs=dict(routers=[5], links=[4]),

@@ -201,7 +201,13 @@ def test_summary_is_strict_json(base_result):
     assert bf["mean"] == pytest.approx(np.nanmean(base_result.metrics["bandwidth_fraction"]))
     assert 0 < bf["mean"] <= 1
     assert back["chiplet"]["dies"] == [2, 2]
-    assert back["chiplet"]["cores_per_system"] == 288
+    # Each 6 x 12 die repairs itself with the wafer's segments: 6 x 8 logical cores, 192 a system.
+    assert back["chiplet"]["cores_per_system"] == 192
+    good = base_result.chiplet_good_dies
+    die_rate = back["chiplet"]["die_repair_rate"]
+    assert die_rate["mean"] == pytest.approx(good.sum() / (4 * cfg.trials))
+    assert die_rate["ci95"] == pytest.approx(list(proportion_ci(int(good.sum()), 4 * cfg.trials)[1:]))
+    assert back["chiplet"]["system"]["die_yield"] == pytest.approx(die_rate["mean"])
     # The table renders from the same summary.
     table = wafer.format_table(s)
     assert table.splitlines()[0] == "Wafer vs chiplets: d0 = 20 defects/cm^2, 60 trials, seed 7"

@@ -75,8 +75,7 @@ def test_the_fault_free_wafer_is_its_own_baseline_and_no_better_than_ideal():
 
 def test_chiplet_uniform_figures_agree_with_the_die_grid_closed_form():
     r = run_study(small_config(trials=2, d0=0.0))
-    spec = r.config.wafer
-    n = spec.n_cores
+    n = r.chiplet.cores_per_system  # the dies' logical meshes side by side
     closed = r.chiplet.network
     chip = r.traffic["uniform"].setup.chiplet
     # Each node sends one byte spread over the others; 32-bit links.

@@ -7,10 +7,17 @@ mesh, in which every link that crosses a die edge is a die-to-die link.
 
 Default parameters and their sources:
 
-- die yield: negative binomial (Stapper) with the study's ``d0`` and
-  ``alpha``; a die is good only with no defect (no spare cores). Dies are
-  tested (``test_coverage``, default 1: no escapes) and only passing dies are
-  assembled (:func:`yieldmodels.chiplet_system`).
+- repair: by default (``repair="auto"``) every die carries the wafer's
+  remap scheme on its own core grid, the same spares and rules, so both
+  sides get the same fault tolerance, wherever the scheme can be laid out on
+  one die (else the dies have no spares, and the report says why); a die is good when it repairs to its
+  full logical mesh (a study measures that rate by Monte Carlo on the
+  wafer's own defects; :func:`die_repair_closed_form` gives the scheme's
+  closed form per die). ``repair="scheme"`` insists on it; with
+  ``repair="none"`` a die is good only with no
+  defect: the negative binomial (Stapper) yield of ``d0`` and ``alpha``.
+  Dies are tested (``test_coverage``, default 1: no escapes) and only
+  passing dies are assembled (:func:`yieldmodels.chiplet_system`).
 - packaging: a technology of a shipped parameter set (default the Chiplet
   Actuary set, Feng & Ma, DAC 2022): organic substrate (bond yield 0.99 per
   die), InFO/RDL (0.98, plus the RDL carrier's own yield) or silicon
@@ -30,12 +37,14 @@ die-to-die links cost latency, not bandwidth; lower ``d2d_gbps_per_mm``
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import routing
 import yieldmodels
 from paramcheck import (
     ParameterError,
+    check_choice,
     check_instance,
     check_int,
     check_nonnegative,
@@ -45,11 +54,18 @@ from paramcheck import (
 )
 
 from .geometry import MAX_CORES, WaferSpec
+from .remap import RemapScheme
 
-__all__ = ["ChipletSpec", "ChipletResult", "MAX_LINK_BITS", "chiplet_comparison"]
+__all__ = ["CHIPLET_REPAIRS", "ChipletSpec", "ChipletResult", "MAX_LINK_BITS", "chiplet_comparison",
+           "die_repair_closed_form"]
 
 #: Widest on-die link a chiplet spec takes, bits per cycle.
 MAX_LINK_BITS = 4096
+
+#: How a chiplet die survives its defects: "scheme" (the wafer's remap scheme
+#: on the die's own core grid), "none" (a die with a defect is discarded) or
+#: "auto" (the scheme where it can be laid out on one die, else none).
+CHIPLET_REPAIRS = ("auto", "scheme", "none")
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,10 @@ class ChipletSpec:
         Fabric clock, GHz (one on-die hop per cycle).
     scribe_mm, edge_exclusion_mm : float
         Scribe lane between dies and unusable wafer rim, mm.
+    repair : {"auto", "scheme", "none"}
+        How a die survives its defects (:data:`CHIPLET_REPAIRS`): the wafer's
+        remap scheme on the die's own core grid ("scheme"), none, or the
+        scheme wherever it can be laid out on one die ("auto").
     """
 
     dies_x: int = 12
@@ -90,6 +110,7 @@ class ChipletSpec:
     clock_ghz: float = 1.1
     scribe_mm: float = 0.2
     edge_exclusion_mm: float = 5.0
+    repair: str = "auto"
 
     def __post_init__(self) -> None:
         check_int("dies_x", self.dies_x, maximum=MAX_CORES)
@@ -104,6 +125,7 @@ class ChipletSpec:
         check_positive("clock_ghz", self.clock_ghz)
         check_nonnegative("scribe_mm", self.scribe_mm)
         check_nonnegative("edge_exclusion_mm", self.edge_exclusion_mm)
+        check_choice("repair", self.repair, CHIPLET_REPAIRS)
 
     @property
     def package(self) -> yieldmodels.Packaging:
@@ -135,6 +157,69 @@ class ChipletSpec:
                 f" {wafer.core_rows}), got {self.dies_x} x {self.dies_y}"
             )
         return wafer.core_rows // self.dies_y, wafer.core_cols // self.dies_x
+
+    def die_spec(self, wafer: WaferSpec) -> WaferSpec:
+        """One die of ``wafer`` as a wafer of its own: its core grid and size, the same fabric.
+
+        Examples
+        --------
+        >>> d = ChipletSpec().die_spec(WaferSpec())
+        >>> d.core_rows, d.core_cols, round(d.die_width_mm, 2), round(d.die_height_mm, 2)
+        (109, 106, 17.92, 30.71)
+        """
+        rows, cols = self.die_cores(wafer)
+        return dataclasses.replace(wafer, core_rows=rows, core_cols=cols,
+                                   die_width_mm=wafer.die_width_mm / self.dies_x,
+                                   die_height_mm=wafer.die_height_mm / self.dies_y)
+
+    def die_scheme(self, wafer: WaferSpec, scheme: RemapScheme | None) -> tuple[RemapScheme | None, str]:
+        """The scheme each die repairs itself with, and why there is none.
+
+        Returns ``(scheme, "")`` where the dies carry ``scheme`` (checked on
+        one die, :meth:`die_spec`), else ``(None, reason)``.
+
+        Raises
+        ------
+        ParameterError
+            With ``repair="scheme"``, if ``scheme`` cannot be laid out on one die.
+
+        Examples
+        --------
+        >>> from wafer import Harvest, ShiftToSpare
+        >>> ChipletSpec().die_scheme(WaferSpec(), ShiftToSpare())[0] == ShiftToSpare()
+        True
+        >>> ChipletSpec().die_scheme(WaferSpec(), Harvest(target_lines=700))[1]
+        'the scheme cannot be laid out on one die: target_lines must be an integer in [1, 109], got 700'
+        """
+        if self.repair == "none":
+            return None, "repair = 'none'"
+        if scheme is None and self.repair == "auto":
+            return None, "no scheme given"
+        check_instance("scheme", scheme, RemapScheme)
+        try:
+            scheme.validate(self.die_spec(wafer))
+        except ParameterError as exc:
+            if self.repair == "scheme":
+                raise ParameterError(
+                    f"repair must be 'none' or 'auto' for dies the scheme cannot be laid out on (one die: {exc})"
+                ) from None
+            return None, f"the scheme cannot be laid out on one die: {exc}"
+        return scheme, ""
+
+    def mesh(self, wafer: WaferSpec, scheme: RemapScheme | None) -> tuple[tuple[int, int], tuple[int, int]]:
+        """((rows, cols), (die rows, die cols)) of the system's core mesh: the
+        physical grid without repair, else the dies' logical meshes side by side.
+
+        Examples
+        --------
+        >>> from wafer import ShiftToSpare
+        >>> ChipletSpec().mesh(WaferSpec(), ShiftToSpare())
+        ((763, 1176), (109, 98))
+        """
+        die = self.die_cores(wafer)
+        if self.die_scheme(wafer, scheme)[0] is not None:
+            die = scheme.logical_shape(self.die_spec(wafer))
+        return (die[0] * self.dies_y, die[1] * self.dies_x), die
 
     def d2d_bandwidth(self, wafer: WaferSpec) -> float:
         """Bandwidth of a die-to-die link in on-die link bandwidths (at most 1).
@@ -193,28 +278,73 @@ def _packaging(parameter_set: str, name: str) -> yieldmodels.Packaging:
     return loaded.packaging(name)
 
 
+def die_repair_closed_form(
+    wafer: WaferSpec, spec: ChipletSpec, scheme: RemapScheme, d0: float, alpha: float
+) -> tuple[float | None, tuple[str, ...]]:
+    """The scheme's closed-form repair probability of one die, and the rules it leaves out.
+
+    Each die is one clustering block (an independent gamma multiplier of
+    shape ``alpha``), as the negative binomial die yield and the study's
+    reticle clustering have it. Exact where the rules left out are none,
+    else an upper bound; None where the scheme has no closed form.
+
+    Examples
+    --------
+    >>> from wafer import ShiftToSpare
+    >>> p, left_out = die_repair_closed_form(WaferSpec(), ChipletSpec(), ShiftToSpare(max_skew=8), 0.1, 10.0)
+    >>> round(p, 6), left_out
+    (1.0, ())
+    """
+    check_instance("spec", spec, ChipletSpec)
+    d0 = check_nonnegative("d0", d0)
+    alpha = check_positive("alpha", alpha)
+    die = spec.die_spec(wafer)
+    s, why = spec.die_scheme(wafer, scheme)
+    if s is None:
+        raise ParameterError(f"scheme must be laid out on each die for a die repair closed form ({why})")
+    mean = float(yieldmodels.expected_defects(die.die_area_mm2, d0))
+    p = s.repair_probability(die, mean, alpha=alpha, block=(die.core_rows, die.core_cols))
+    return p, s.closed_form_leaves_out(die)
+
+
 @dataclass(frozen=True)
 class ChipletResult:
-    """Yield, area and network of the chiplet version of a wafer (closed form).
+    """Yield, area and network of the chiplet version of a wafer.
 
     Attributes
     ----------
     spec : ChipletSpec
     system : yieldmodels.ChipletSystem
-        Die yield, dies per wafer (exact count), test, package yield, good
-        systems per wafer and silicon per good system.
+        Die yield (with repair: the rate given, else the negative binomial),
+        dies per wafer (exact count), test, package yield, good systems per
+        wafer and silicon per good system.
+    die_yield_without_repair : float
+        The negative binomial die yield: a die with no defect.
+    die_repair_closed_form : float or None
+        With repair: the scheme's closed-form repair rate of one die (exact,
+        or an upper bound leaving out ``die_repair_leaves_out``); None
+        without repair or where the scheme has none.
+    die_repair_leaves_out : tuple of str
+    no_repair_reason : str
+        Why the dies have no spares ("" where they carry the scheme).
     cores_per_system : int
+        Logical cores of a system: its dies' logical meshes.
     usable_area_mm2_per_wafer : float
-        Die area in good systems per wafer, mm^2.
+        Area of the cores in good systems per wafer, mm^2.
     usable_area_fraction : float
         The same over the wafer's area.
     d2d_bandwidth : float
         Die-to-die link bandwidth in on-die link bandwidths.
     network : routing.UniformMetrics
+        Uniform traffic on the system's mesh (:meth:`ChipletSpec.mesh`).
     """
 
     spec: ChipletSpec
     system: yieldmodels.ChipletSystem
+    die_yield_without_repair: float
+    die_repair_closed_form: float | None
+    die_repair_leaves_out: tuple
+    no_repair_reason: str
     cores_per_system: int
     usable_area_mm2_per_wafer: float
     usable_area_fraction: float
@@ -222,7 +352,14 @@ class ChipletResult:
     network: routing.UniformMetrics
 
 
-def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: float) -> ChipletResult:
+def chiplet_comparison(
+    wafer: WaferSpec,
+    spec: ChipletSpec,
+    d0: float,
+    alpha: float,
+    scheme: RemapScheme | None = None,
+    die_yield: float | None = None,
+) -> ChipletResult:
     """Yield and network of ``wafer``'s silicon built as ``spec.n_dies`` chiplets.
 
     Parameters
@@ -234,6 +371,15 @@ def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: fl
         Defect density, defects per cm^2.
     alpha : float
         Negative-binomial clustering parameter of the die yield.
+    scheme : RemapScheme, optional
+        The remap scheme each die repairs itself with (per ``spec.repair``;
+        without one the dies have no spares, unless ``spec.repair`` is
+        "scheme", which needs it).
+    die_yield : float, optional
+        With repair, the die repair rate to build the system from (a study's
+        Monte Carlo estimate); None takes the scheme's closed form per die
+        (:func:`die_repair_closed_form`), which is an upper bound where the
+        scheme's closed form leaves rules out.
 
     Returns
     -------
@@ -248,11 +394,18 @@ def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: fl
     Examples
     --------
     >>> r = chiplet_comparison(WaferSpec(), ChipletSpec(), d0=0.1, alpha=10.0)
-    >>> r.system.n_dies, round(r.system.die_yield, 3), r.system.dies_per_wafer
-    (84, 0.585, 99)
+    >>> r.system.n_dies, round(r.system.die_yield, 3), r.system.dies_per_wafer, r.cores_per_system
+    (84, 0.585, 99, 970536)
+    >>> from wafer import ShiftToSpare
+    >>> r = chiplet_comparison(WaferSpec(), ChipletSpec(), d0=0.1, alpha=10.0, scheme=ShiftToSpare(max_skew=8))
+    >>> round(r.system.die_yield, 6), round(r.die_yield_without_repair, 3), r.cores_per_system
+    (1.0, 0.585, 897288)
     """
     check_instance("spec", spec, ChipletSpec)
-    die_rows, die_cols = spec.die_cores(wafer)
+    d0 = check_nonnegative("d0", d0)
+    alpha = check_positive("alpha", alpha)
+    die_scheme, why = spec.die_scheme(wafer, scheme)
+    (rows, cols), (die_rows, die_cols) = spec.mesh(wafer, scheme)
     die_w = wafer.die_width_mm / spec.dies_x
     die_h = wafer.die_height_mm / spec.dies_y
     geometry = dict(scribe_mm=spec.scribe_mm, edge_exclusion_mm=spec.edge_exclusion_mm)
@@ -262,6 +415,18 @@ def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: fl
             f" {yieldmodels.EXACT_COUNT_MAX_STEPS:,} search steps), got {spec.dies_x} x {spec.dies_y}"
             f" dies of {die_w:.3g} x {die_h:.3g} mm"
         )
+    bare = float(yieldmodels.negative_binomial_yield(die_w * die_h, d0, alpha))
+    closed, left_out = (None, ()) if die_scheme is None else die_repair_closed_form(wafer, spec, scheme, d0, alpha)
+    if die_scheme is None:
+        if die_yield is not None:
+            raise ParameterError(f"die_yield must be None for dies without spares ({why})")
+        y = bare
+    elif die_yield is None:
+        if closed is None:
+            raise ParameterError(f"die_yield must be given: {die_scheme.name} has no closed form for a die")
+        y = closed
+    else:
+        y = check_probability("die_yield", die_yield)
     pk = spec.package
     carrier_area = (pk.carrier_area_factor or 1.0) * spec.n_dies * die_w * die_h if pk.has_carrier else 0.0
     system = yieldmodels.chiplet_system(
@@ -269,17 +434,15 @@ def chiplet_comparison(wafer: WaferSpec, spec: ChipletSpec, d0: float, alpha: fl
         die_width_mm=die_w, die_height_mm=die_h, wafer_diameter_mm=wafer.wafer_diameter_mm, **geometry,
         test_coverage=spec.test_coverage, bond_yield=pk.bond_yield,
         carrier_area_mm2=carrier_area, carrier_d0=pk.carrier_d0 or 0.0,
-        carrier_alpha=pk.carrier_alpha, carrier_bond_yield=pk.carrier_bond_yield,
+        carrier_alpha=pk.carrier_alpha, carrier_bond_yield=pk.carrier_bond_yield, die_yield=y,
     )
     b = spec.d2d_bandwidth(wafer)
-    network = routing.die_grid_uniform_metrics(
-        wafer.core_rows, wafer.core_cols,
-        die_rows, die_cols,
-        b, spec.d2d_extra_hops,
-    )
-    usable = system.good_systems_per_wafer * spec.n_dies * system.die_area_mm2
+    network = routing.die_grid_uniform_metrics(rows, cols, die_rows, die_cols, b, spec.d2d_extra_hops)
+    cores = rows * cols
+    usable = system.good_systems_per_wafer * cores * wafer.core_area_mm2
     return ChipletResult(
-        spec=spec, system=system, cores_per_system=wafer.n_cores,
+        spec=spec, system=system, die_yield_without_repair=bare, die_repair_closed_form=closed,
+        die_repair_leaves_out=tuple(left_out), no_repair_reason=why, cores_per_system=cores,
         usable_area_mm2_per_wafer=usable, usable_area_fraction=usable / wafer.wafer_area_mm2,
         d2d_bandwidth=b, network=network,
     )

@@ -48,7 +48,10 @@ def summarize(result: StudyResult) -> dict:
 
     Wafer-side figures are Monte Carlo means with 95% confidence intervals
     (Wilson for rates, normal for means; network metrics over the repaired
-    wafers); chiplet-side figures are closed forms.
+    wafers); chiplet-side figures are closed forms, but for dies that carry
+    the wafer's scheme (``chiplet.repair = "scheme"``): their repair rate is
+    measured on the same defects (a 95% interval over the wafers), and the
+    system's figures are built from it.
     """
     check_instance("result", result, StudyResult)
     cfg = result.config
@@ -73,7 +76,13 @@ def summarize(result: StudyResult) -> dict:
         needed = {"shape": list(cfg.needed_shape), "rate": _est(*proportion_ci(int(holds.sum()), n))}
     chip = result.chiplet
     chip_net = asdict(chip.network)
-    chip_net["aggregate_bandwidth"] = chip.network.saturation * spec.n_cores
+    chip_net["aggregate_bandwidth"] = chip.network.saturation * chip.cores_per_system
+    die_rate = None if result.chiplet_die_rate is None else _est(*result.chiplet_die_rate)
+    if die_rate is not None:
+        die_rate.update(closed_form=chip.die_repair_closed_form,
+                        closed_form_leaves_out=list(chip.die_repair_leaves_out),
+                        closed_form_missing=None if chip.die_repair_closed_form is not None
+                        else f"{cfg.scheme.name} has none")
     return json_ready({
         "parameters": {
             "d0_per_cm2": cfg.d0,
@@ -117,6 +126,11 @@ def summarize(result: StudyResult) -> dict:
         "chiplet": {
             "dies": [chip.spec.dies_x, chip.spec.dies_y],
             "packaging": chip.spec.packaging,
+            "repair": chip.spec.repair,
+            "no_repair_reason": chip.no_repair_reason,
+            "die_repair_rate": die_rate,
+            "die_yield_without_repair": chip.die_yield_without_repair,
+            "good_systems_per_wafer": _est(chip.system.good_systems_per_wafer, *result.chiplet_systems_ci),
             "system": chip.system.to_dict(),
             "cores_per_system": chip.cores_per_system,
             "usable_area_mm2_per_wafer": chip.usable_area_mm2_per_wafer,
@@ -211,6 +225,23 @@ def _closed_form_label(rate: dict) -> str:
     return f"  upper bound, closed form without {' and '.join(left_out)}"
 
 
+def _ci_or_value(est: dict) -> str:
+    """An estimate with its interval, or the value alone where the two ends are it (a closed form)."""
+    lo, hi = est["ci95"]
+    return _fmt(est["mean"]) if lo == hi == est["mean"] else _ci(est)
+
+
+def _die_yield_rows(c: dict) -> list[tuple[str, str, str]]:
+    """The chiplet die's yield: its repair rate (measured, with the scheme's
+    closed form beside it) and its yield without spares; or the latter alone."""
+    bare = ("die yield without spares", "", _fmt(c["die_yield_without_repair"]))
+    rate = c["die_repair_rate"]
+    if rate is None:
+        return [bare]
+    closed = _fmt(rate["closed_form"]) if rate["closed_form"] is not None else f"n/a ({rate['closed_form_missing']})"
+    return [("die yield, repaired in the die", "", _ci(rate, 6)), (_closed_form_label(rate), "", closed), bare]
+
+
 def _failure_rows(failures: dict, trials: int) -> list[tuple[str, str, str]]:
     """One row per reason a wafer was not fully repaired, with its share of the wafers."""
     ranked = sorted(failures.items(), key=lambda item: -item[1])
@@ -238,6 +269,7 @@ def format_table(summary: dict) -> str:
     w = summary["wafer"]
     c = summary["chiplet"]
     cs = c["system"]
+    repair = c["die_repair_rate"] is not None
     wn = w["network"]
     cn = c["network"]
     spec = p["wafer"]
@@ -250,18 +282,22 @@ def format_table(summary: dict) -> str:
         *[f"  assumed, {key}: {text}" for key, text in p["assumptions"].items() if key in _BANDWIDTH_ASSUMPTIONS],
         f"  wafer defects: {_defect_law(p)}",
         f"  chiplets: {c['dies'][0]} x {c['dies'][1]} dies of {cs['die_width_mm']:.2f} x "
-        f"{cs['die_height_mm']:.2f} mm, die yield negative binomial (alpha = {_fmt(p['alpha'])}), "
-        f"test coverage {cs['test_coverage']:g}, {c['packaging']} (bond yield {cs['bond_yield']:g} per die)",
-        "  values: wafer = Monte Carlo mean [95% CI], network over the wafers that run a logical mesh; chiplets = closed form",
+        f"{cs['die_height_mm']:.2f} mm, "
+        + ("each repaired on its own by the wafer's scheme (the same spares and rules), "
+           if repair else f"no spares ({c['no_repair_reason']}): die yield negative binomial"
+           f" (alpha = {_fmt(p['alpha'])}), ")
+        + f"test coverage {cs['test_coverage']:g}, {c['packaging']} (bond yield {cs['bond_yield']:g} per die)",
+        "  values: wafer = Monte Carlo mean [95% CI], network over the wafers that run a logical mesh; chiplets = "
+        + ("closed form on the dies' repair rate, measured on the same defects [95% CI]" if repair else "closed form"),
         "",
     ]
     rows = [
         ("Yield and area", None, None),
-        ("working systems per wafer", _ci(w["repair_rate"]), _fmt(cs["good_systems_per_wafer"])),
+        ("working systems per wafer", _ci(w["repair_rate"]), _ci_or_value(c["good_systems_per_wafer"])),
         (_closed_form_label(w["repair_rate"]), _fmt(w["repair_rate"]["closed_form"]) if w["repair_rate"]["closed_form"]
          is not None else f"n/a ({w['repair_rate']['closed_form_missing']})", ""),
         *_failure_rows(w["failures"], p["trials"]),
-        ("die yield", "", _fmt(cs["die_yield"])),
+        *_die_yield_rows(c),
         ("dies per wafer (exact count) / passing test", "1 (wafer-scale)",
          f"{_fmt(cs['dies_per_wafer'])} / {_fmt(cs['dies_passing_test_per_wafer'])}"),
         ("package yield (dies per system)", "", f"{_fmt(cs['package_yield'])} ({cs['n_dies']})"),
@@ -307,7 +343,9 @@ def format_table(summary: dict) -> str:
     lines += [
         "",
         "Extra hops: physical hops beyond the logical XY hop count; a die-to-die crossing counts "
-        f"{_fmt(c['d2d_extra_hops'])} hops (latency at the fabric clock). Chiplet dies have no spares.",
+        f"{_fmt(c['d2d_extra_hops'])} hops (latency at the fabric clock). "
+        + ("Chiplet dies carry the wafer's spares and remap rules, each die on its own (no path rule"
+           " around a die's dead links)." if repair else "Chiplet dies have no spares."),
     ]
     if summary["traffic"]:
         lc = p["link_classes"]

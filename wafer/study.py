@@ -37,6 +37,7 @@ from .faults import faults_from
 from .geometry import WaferSpec
 from .remap import RemapScheme
 from .shift import ShiftToSpare
+from .stats import mean_ci, proportion_ci
 from .workloads import TrafficResult, parse_pattern, prepare_patterns
 
 __all__ = ["StudyConfig", "StudyResult", "run_study", "TRIAL_METRICS"]
@@ -47,8 +48,8 @@ CLUSTERING = ("reticle", "wafer", "none")
 #: Largest expected number of defects per wafer a study accepts.
 MAX_DEFECTS_PER_WAFER = 1_000_000
 
-#: Most wafers one study runs: per-trial results stay in memory (73 bytes a
-#: wafer, plus 80 for each traffic pattern: 1.53 GB at the limit with the
+#: Most wafers one study runs: per-trial results stay in memory (75 bytes a
+#: wafer, plus 80 for each traffic pattern: 1.55 GB at the limit with the
 #: default uniform traffic).
 MAX_TRIALS = 10_000_000
 
@@ -182,6 +183,7 @@ class StudyConfig:
         check_real("radial_edge_excess", self.radial_edge_excess, lower=-1.0)
         check_positive("radial_power", self.radial_power)
         self.chiplet.die_cores(self.wafer)  # checks that the dies tile the core grid
+        self.chiplet.die_scheme(self.wafer, self.scheme)  # repair = "scheme": the scheme fits one die
         if self.clustering == "reticle" and self.chiplet.n_dies > yieldmodels.MAX_BLOCKS:
             raise ParameterError(
                 f"dies_x x dies_y must be at most {yieldmodels.MAX_BLOCKS:,} dies for reticle clustering"
@@ -353,6 +355,20 @@ class StudyResult:
         Closed-form repair probability of the scheme (see its docs); None
         where there is none (radial positions).
     chiplet : ChipletResult
+        The chiplet system; with repair (``config.chiplet.repair``) built
+        from the dies' Monte Carlo repair rate.
+    chiplet_good_dies : ndarray of int16
+        With repair: how many of each wafer's ``n_dies`` reticle-sized dies
+        the scheme repairs on their own (the same defects as the wafer);
+        without, the dies with no defect.
+    chiplet_die_rate : (float, float, float) or None
+        With repair: the share of dies repaired and its 95% interval
+        (Wilson's over all dies where dies are independent, i.e. but for
+        wafer-wide clustering; else the normal interval over the wafers'
+        shares, clipped to [0, 1]); None without repair.
+    chiplet_systems_ci : (float, float)
+        95% interval of the chiplet side's good systems per wafer, from the
+        die repair rate's (equal ends without repair: a closed form).
     traffic : dict of str -> TrafficResult
         Each pattern of ``config.traffic``.
     """
@@ -367,6 +383,9 @@ class StudyResult:
     fault_free: routing.UniformMetrics
     repair_closed_form: float | None
     chiplet: ChipletResult
+    chiplet_good_dies: np.ndarray
+    chiplet_die_rate: tuple | None
+    chiplet_systems_ci: tuple
     traffic: dict
 
     @property
@@ -419,13 +438,17 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     scheme = config.scheme
     # What is the same on every wafer, first: so that bad input fails before
     # any trial, and nothing is computed twice.
-    chiplet = chiplet_comparison(spec, config.chiplet, config.d0, config.alpha)
+    die_scheme = config.chiplet.die_scheme(spec, scheme)[0]
+    # Checked now; with repair, built again from the dies' measured repair rate after the trials.
+    chiplet = chiplet_comparison(spec, config.chiplet, config.d0, config.alpha, scheme,
+                                 die_yield=None if die_scheme is None else 1.0)
+    die_spec = config.chiplet.die_spec(spec)
     classes = config.link_class_table()
     if config.has_network_model:
         networks = scheme.networks(spec)
         patterns, loads = prepare_patterns(
-            config.traffic, config.routing, config.logical_shape, (spec.core_rows, spec.core_cols),
-            config.chiplet.die_cores(spec), classes, config.chiplet.d2d_class, networks.base,
+            config.traffic, config.routing, config.logical_shape, *config.chiplet.mesh(spec, scheme),
+            classes, config.chiplet.d2d_class, networks.base,
         )
         for e, values in loads.items():
             networks.add_pattern(e, values)
@@ -447,6 +470,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     status = np.zeros(n, dtype=np.int8)
     logical_rows = np.zeros(n, dtype=np.int32)
     logical_cols = np.zeros(n, dtype=np.int32)
+    good_dies = np.zeros(n, dtype=np.int16)
     full_rows, full_cols = config.logical_shape
     dense_networks = config.network_per_wafer == "dense"
     metrics = {name: np.full(n, np.nan) for name in TRIAL_METRICS}
@@ -469,6 +493,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
             here = slice(start, start + size)
             defects[here] = batch.counts
             dead_n[here] = faults.cores.counts
+            good_dies[here] = _good_dies(faults.cores, spec, config.chiplet, die_scheme, die_spec)
             if networks is None:
                 remap = scheme.check(spec, faults.cores)
                 status[here], logical_rows[here], logical_cols[here] = (
@@ -494,6 +519,8 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
                 for name, values in figures.items():
                     per_trial[e][name][start + ok] = values
             bar.update(size)
+    die_rate = _die_rate(config, good_dies) if die_scheme is not None else None
+    chiplet, systems_ci = _chiplet_measured(config, chiplet, die_rate)
     return StudyResult(
         config=config,
         defects=defects,
@@ -505,9 +532,52 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
         fault_free=fault_free,
         repair_closed_form=repair_closed_form,
         chiplet=chiplet,
+        chiplet_good_dies=good_dies,
+        chiplet_die_rate=die_rate,
+        chiplet_systems_ci=systems_ci,
         traffic={e: TrafficResult(p, per_trial[e], {k: float(v[0]) for k, v in pattern_fault_free[e].items()})
                  for e, p in patterns.items()},
     )
+
+
+def _good_dies(dead: yieldmodels.DefectBatch, wafer: WaferSpec, chiplet: ChipletSpec,
+               die_scheme: RemapScheme | None, die_spec: WaferSpec) -> np.ndarray:
+    """Of each wafer's reticle-sized dies, how many are good as chiplets: the
+    ones ``die_scheme`` repairs on their own core grid (or, without one, the
+    ones with no dead core). O(dead cores) plus the scheme's check."""
+    rows, cols = chiplet.die_cores(wafer)
+    sites = dead.sites
+    r, c = sites // wafer.core_cols, sites % wafer.core_cols
+    trial = np.repeat(np.arange(dead.n_trials), dead.counts) * chiplet.n_dies + (r // rows) * chiplet.dies_x + c // cols
+    per_die = np.bincount(trial, minlength=dead.n_trials * chiplet.n_dies)
+    if die_scheme is None:
+        good = per_die == 0
+    else:
+        local = (r % rows) * cols + c % cols
+        offsets = np.zeros(per_die.size + 1, dtype=np.int64)
+        np.cumsum(per_die, out=offsets[1:])
+        batch = yieldmodels.DefectBatch(offsets, local[np.lexsort((local, trial))])
+        good = die_scheme.check(die_spec, batch).repaired
+    return good.reshape(dead.n_trials, chiplet.n_dies).sum(axis=1).astype(np.int16)
+
+
+def _die_rate(config: StudyConfig, good_dies: np.ndarray) -> tuple:
+    """The share of chiplet dies repaired, with its 95% interval (see :attr:`StudyResult.chiplet_die_rate`)."""
+    n = config.chiplet.n_dies
+    if config.clustering != "wafer":  # every die its own clustering block, or none: independent dies
+        return proportion_ci(int(good_dies.sum()), good_dies.size * n)
+    mean, lo, hi = mean_ci(good_dies / n)  # the wafer is the unit: its dies share one multiplier
+    return (mean, lo, hi) if math.isfinite(lo) else (mean, mean, mean)
+
+
+def _chiplet_measured(config: StudyConfig, chiplet: ChipletResult, die_rate: tuple | None) -> tuple:
+    """The chiplet side built from the dies' measured repair rate (with
+    repair), and the 95% interval of its good systems per wafer."""
+    if die_rate is None:
+        return chiplet, (chiplet.system.good_systems_per_wafer,) * 2
+    at = [chiplet_comparison(config.wafer, config.chiplet, config.d0, config.alpha, config.scheme,
+                             die_yield=min(1.0, max(0.0, y))) for y in die_rate]
+    return at[0], (at[1].system.good_systems_per_wafer, at[2].system.good_systems_per_wafer)
 
 
 def _pattern_figures(traffic: routing.EmbeddedTraffic, setup, sums: dict, classes) -> dict:

@@ -696,6 +696,7 @@ def chiplet_system(
     carrier_d0: float = 0.0,
     carrier_alpha: float | None = None,
     carrier_bond_yield: float = 1.0,
+    die_yield: float | None = None,
 ) -> ChipletSystem:
     """Good systems per wafer and silicon per good system for ``n_dies`` tested dies.
 
@@ -734,6 +735,11 @@ def chiplet_system(
         The carrier's clustering, > 0; None for Poisson.
     carrier_bond_yield : float, default 1.0
         Yield of bonding the carrier to the package substrate, in [0, 1].
+    die_yield : float or None, default None
+        The die yield, in [0, 1], where it is not the negative binomial of
+        ``d0`` and ``alpha``: a die with spares, repaired in itself (its
+        repair rate, e.g. a Monte Carlo estimate). None: the negative
+        binomial.
 
     Returns
     -------
@@ -773,6 +779,11 @@ def chiplet_system(
     142.834
     >>> round(s.die_silicon_per_good_system_mm2, 2)  # 400 / (Y * 0.99^4)
     459.97
+
+    The same dies with spares that repair 99% of them:
+
+    >>> round(chiplet_system(100.0, 4, 0.1, 10.0, bond_yield=0.99, die_yield=0.99).good_systems_per_wafer, 3)
+    156.2
     """
     area, w, h = _die_shape(die_area_mm2, die_width_mm, die_height_mm)
     n = check_int("n_dies", n_dies, minimum=1)
@@ -789,7 +800,10 @@ def chiplet_system(
     dpw = exact_dies_per_wafer(
         w, h, wafer_diameter_mm, scribe_mm=scribe_mm, edge_exclusion_mm=edge_exclusion_mm
     )
-    y = float(negative_binomial_yield(area, dens, al))
+    if die_yield is None:
+        y = float(negative_binomial_yield(area, dens, al))
+    else:
+        y = check_probability("die_yield", die_yield)
     passed = kgd_pass_rate(y, c)
     escape = defect_level(y, c, model=model)
     cy = carrier_yield(ca, cd, cal)
