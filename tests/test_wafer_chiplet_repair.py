@@ -128,3 +128,20 @@ def test_table_and_json_show_the_repaired_dies():
     assert "die yield, repaired in the die" in table and "die yield without spares" in table
     assert "Chiplet dies carry the wafer's spares and remap rules" in table
     assert np.all(r.chiplet_good_dies <= CHIP.n_dies) and r.chiplet_good_dies.dtype == np.int16
+
+
+def test_a_carrier_no_technology_builds_is_flagged():
+    # The WSE-3's 84 reticle-sized dies: 4 x 46,225 mm^2 of organic substrate, ten times the largest built.
+    r = chiplet_comparison(WaferSpec(), ChipletSpec(), 0.1, 10.0, ShiftToSpare(), die_yield=0.999)
+    assert not r.carrier.fits and r.carrier.carrier_area_mm2 == pytest.approx(4 * 46_225)
+    assert r.carrier.limit_area_mm2 == 18_000 and r.buildable == ("info-sow",)
+    # A small system fits (4 dies of 36 mm^2: 576 mm^2 of substrate), and is not flagged.
+    small = run_study(config(trials=5))
+    s = wafer.summarize(small)
+    assert s["chiplet"]["carrier"]["fits"] and "organic-substrate" in s["chiplet"]["buildable_by"]
+    assert "NOT BUILDABLE" not in wafer.format_table(s)
+    # The default study says so under its header.
+    big = run_study(StudyConfig(trials=3))
+    table = wafer.format_table(wafer.summarize(big))
+    assert "  NOT BUILDABLE: organic-substrate: carrier 184,900 mm^2" in table
+    assert "info-sow can carry 84 such dies" in table

@@ -278,6 +278,17 @@ def _packaging(parameter_set: str, name: str) -> yieldmodels.Packaging:
     return loaded.packaging(name)
 
 
+def _carrier_limits(spec: ChipletSpec, die_area_mm2: float) -> tuple:
+    """(the packaging's carrier check or None, the technologies in production that build the system)."""
+    from yieldmodels import limits
+
+    try:
+        carrier = limits.check_carrier(spec.packaging, die_area_mm2, spec.n_dies, parameters=spec.parameter_set)
+    except ParameterError:  # a packaging the shipped limits do not know
+        carrier = None
+    return carrier, tuple(limits.buildable_technologies(die_area_mm2, spec.n_dies, parameters=spec.parameter_set))
+
+
 def die_repair_closed_form(
     wafer: WaferSpec, spec: ChipletSpec, scheme: RemapScheme, d0: float, alpha: float
 ) -> tuple[float | None, tuple[str, ...]]:
@@ -327,6 +338,12 @@ class ChipletResult:
     die_repair_leaves_out : tuple of str
     no_repair_reason : str
         Why the dies have no spares ("" where they carry the scheme).
+    carrier : yieldmodels.limits.CarrierCheck or None
+        The packaging's carrier against the largest that technology builds
+        (:func:`yieldmodels.limits.check_carrier`); None where the shipped
+        limits do not know the packaging.
+    buildable : tuple of str
+        The technologies in production that can carry the system.
     cores_per_system : int
         Logical cores of a system: its dies' logical meshes.
     usable_area_mm2_per_wafer : float
@@ -345,6 +362,8 @@ class ChipletResult:
     die_repair_closed_form: float | None
     die_repair_leaves_out: tuple
     no_repair_reason: str
+    carrier: object
+    buildable: tuple
     cores_per_system: int
     usable_area_mm2_per_wafer: float
     usable_area_fraction: float
@@ -436,13 +455,15 @@ def chiplet_comparison(
         carrier_area_mm2=carrier_area, carrier_d0=pk.carrier_d0 or 0.0,
         carrier_alpha=pk.carrier_alpha, carrier_bond_yield=pk.carrier_bond_yield, die_yield=y,
     )
+    carrier, buildable = _carrier_limits(spec, die_w * die_h)
     b = spec.d2d_bandwidth(wafer)
     network = routing.die_grid_uniform_metrics(rows, cols, die_rows, die_cols, b, spec.d2d_extra_hops)
     cores = rows * cols
     usable = system.good_systems_per_wafer * cores * wafer.core_area_mm2
     return ChipletResult(
         spec=spec, system=system, die_yield_without_repair=bare, die_repair_closed_form=closed,
-        die_repair_leaves_out=tuple(left_out), no_repair_reason=why, cores_per_system=cores,
+        die_repair_leaves_out=tuple(left_out), no_repair_reason=why, carrier=carrier, buildable=buildable,
+        cores_per_system=cores,
         usable_area_mm2_per_wafer=usable, usable_area_fraction=usable / wafer.wafer_area_mm2,
         d2d_bandwidth=b, network=network,
     )

@@ -128,6 +128,8 @@ def summarize(result: StudyResult) -> dict:
             "packaging": chip.spec.packaging,
             "repair": chip.spec.repair,
             "no_repair_reason": chip.no_repair_reason,
+            "carrier": None if chip.carrier is None else asdict(chip.carrier),
+            "buildable_by": list(chip.buildable),
             "die_repair_rate": die_rate,
             "die_yield_without_repair": chip.die_yield_without_repair,
             "good_systems_per_wafer": _est(chip.system.good_systems_per_wafer, *result.chiplet_systems_ci),
@@ -225,6 +227,18 @@ def _closed_form_label(rate: dict) -> str:
     return f"  upper bound, closed form without {' and '.join(left_out)}"
 
 
+def _carrier_lines(c: dict) -> list[str]:
+    """The chiplet carrier against its technology's limit: flagged where none can be built."""
+    carrier = c["carrier"]
+    if carrier is None:
+        return [f"  chiplet carrier: no size limit known for {c['packaging']}"]
+    if carrier["fits"]:
+        return []
+    others = ", ".join(c["buildable_by"]) or "no technology in production"
+    return [f"  NOT BUILDABLE: {carrier['reason']}; {others} can carry {carrier['n_dies']} such dies"
+            " (yieldmodels.limits; the chiplet figures assume it anyway)"]
+
+
 def _ci_or_value(est: dict) -> str:
     """An estimate with its interval, or the value alone where the two ends are it (a closed form)."""
     lo, hi = est["ci95"]
@@ -287,6 +301,7 @@ def format_table(summary: dict) -> str:
            if repair else f"no spares ({c['no_repair_reason']}): die yield negative binomial"
            f" (alpha = {_fmt(p['alpha'])}), ")
         + f"test coverage {cs['test_coverage']:g}, {c['packaging']} (bond yield {cs['bond_yield']:g} per die)",
+        *_carrier_lines(c),
         "  values: wafer = Monte Carlo mean [95% CI], network over the wafers that run a logical mesh; chiplets = "
         + ("closed form on the dies' repair rate, measured on the same defects [95% CI]" if repair else "closed form"),
         "",
