@@ -427,7 +427,21 @@ def _with_bypass(net: routing.Network, spec: WaferSpec, l2p: np.ndarray, axis: s
     return net.with_extra_links(a[moved], b[moved], "bypass") if moved.any() else net
 
 
-class ShiftLayoutMapping(LogicalMapping):
+class _ShiftedMapping(LogicalMapping):
+    """What both shift-to-spare mappings share: the scheme's full logical
+    shape where repaired, and logical ids checked against it (the shift
+    places every logical core, also where repair failed)."""
+
+    @property
+    def logical_shape(self) -> tuple[int, int]:
+        """(rows, cols) of the logical mesh: the scheme's, or 0 x 0 where repair failed."""
+        return self.scheme.logical_shape(self.spec) if self.repaired else (0, 0)
+
+    def _check_logical(self, logical) -> np.ndarray:
+        return check_ids("logical", logical, self.scheme.n_logical(self.spec), what="logical core ids")
+
+
+class ShiftLayoutMapping(_ShiftedMapping):
     """The logical mesh of one wafer under a shift-to-spare variant
     (interleaved spares or column segments), stored sparsely.
 
@@ -479,14 +493,6 @@ class ShiftLayoutMapping(LogicalMapping):
         #: Dead mesh links (none).
         self.links = np.zeros(0, dtype=np.int64)
 
-    @property
-    def logical_shape(self) -> tuple[int, int]:
-        """(rows, cols) of the logical mesh: the scheme's, or 0 x 0 where repair failed."""
-        return self.scheme.logical_shape(self.spec) if self.repaired else (0, 0)
-
-    def _check_logical(self, logical) -> np.ndarray:
-        return check_ids("logical", logical, self.scheme.n_logical(self.spec), what="logical core ids")
-
     def l2p(self, logical) -> np.ndarray:
         """Physical core of each logical core id (``row * logical_cols + col``)
         (segments too full to repair keep their nominal positions)."""
@@ -524,7 +530,7 @@ class ShiftLayoutMapping(LogicalMapping):
         return _transposed(logical, lcols, lrows)
 
 
-class ShiftMapping(LogicalMapping):
+class ShiftMapping(_ShiftedMapping):
     """The logical mesh of one wafer after shift-to-spare, stored sparsely.
 
     Only the dead cores are kept; logical <-> physical lookups are computed
@@ -581,15 +587,6 @@ class ShiftMapping(LogicalMapping):
             # Only dead routers and links can leave logical neighbours unjoined.
             if not self.embedding_or_none():
                 self.status = NO_PATH
-
-    @property
-    def logical_shape(self) -> tuple[int, int]:
-        """(rows, cols) of the logical mesh: the scheme's, or 0 x 0 where repair failed."""
-        return self.scheme.logical_shape(self.spec) if self.repaired else (0, 0)
-
-    def _check_logical(self, logical) -> np.ndarray:
-        # The shift places every logical core even where repair failed.
-        return check_ids("logical", logical, self.scheme.n_logical(self.spec), what="logical core ids")
 
     def l2p(self, logical) -> np.ndarray:
         """Physical core of each logical core id (``row * logical_cols + col``),
