@@ -64,8 +64,11 @@ CONTEXT = {
     "--die-width": ["400", "310"],
 }
 
+#: Words of that alphabet that are valid values (--axis of shift-to-spare and harvest).
+VALID_WORDS = {"rows"}
 #: Junk that parses as no number and names nothing (letters no float spelling uses).
-JUNK = st.text(alphabet="ghjklmopqrsuvwz!@#%^&*()[]{}<>?|~`;:'\"", min_size=1, max_size=12)
+JUNK = st.text(alphabet="ghjklmopqrsuvwz!@#%^&*()[]{}<>?|~`;:'\"", min_size=1, max_size=12).filter(
+    lambda s: s not in VALID_WORDS)
 
 
 def _out_of_range(kind: str, lo, hi, lo_open: bool) -> st.SearchStrategy[str]:
