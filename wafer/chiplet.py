@@ -446,24 +446,33 @@ def chiplet_comparison(
         y = closed
     else:
         y = check_probability("die_yield", die_yield)
+    carrier, buildable = _carrier_limits(spec, die_w * die_h)
+    b = spec.d2d_bandwidth(wafer)
+    network = routing.die_grid_uniform_metrics(rows, cols, die_rows, die_cols, b, spec.d2d_extra_hops)
+    result = ChipletResult(
+        spec=spec, system=None, die_yield_without_repair=bare, die_repair_closed_form=closed,
+        die_repair_leaves_out=tuple(left_out), no_repair_reason=why, carrier=carrier, buildable=buildable,
+        cores_per_system=rows * cols, usable_area_mm2_per_wafer=0.0, usable_area_fraction=0.0,
+        d2d_bandwidth=b, network=network,
+    )
+    return _with_die_yield(result, wafer, d0, alpha, y)
+
+
+def _with_die_yield(result: ChipletResult, wafer: WaferSpec, d0: float, alpha: float, y: float) -> ChipletResult:
+    """``result`` with its system (and usable area) built from the die yield ``y``;
+    the rest (network, carrier, closed forms) does not depend on it. O(the exact die count)."""
+    spec = result.spec
+    die_w, die_h = wafer.die_width_mm / spec.dies_x, wafer.die_height_mm / spec.dies_y
     pk = spec.package
     carrier_area = (pk.carrier_area_factor or 1.0) * spec.n_dies * die_w * die_h if pk.has_carrier else 0.0
     system = yieldmodels.chiplet_system(
         None, spec.n_dies, d0, alpha,
-        die_width_mm=die_w, die_height_mm=die_h, wafer_diameter_mm=wafer.wafer_diameter_mm, **geometry,
+        die_width_mm=die_w, die_height_mm=die_h, wafer_diameter_mm=wafer.wafer_diameter_mm,
+        scribe_mm=spec.scribe_mm, edge_exclusion_mm=spec.edge_exclusion_mm,
         test_coverage=spec.test_coverage, bond_yield=pk.bond_yield,
         carrier_area_mm2=carrier_area, carrier_d0=pk.carrier_d0 or 0.0,
         carrier_alpha=pk.carrier_alpha, carrier_bond_yield=pk.carrier_bond_yield, die_yield=y,
     )
-    carrier, buildable = _carrier_limits(spec, die_w * die_h)
-    b = spec.d2d_bandwidth(wafer)
-    network = routing.die_grid_uniform_metrics(rows, cols, die_rows, die_cols, b, spec.d2d_extra_hops)
-    cores = rows * cols
-    usable = system.good_systems_per_wafer * cores * wafer.core_area_mm2
-    return ChipletResult(
-        spec=spec, system=system, die_yield_without_repair=bare, die_repair_closed_form=closed,
-        die_repair_leaves_out=tuple(left_out), no_repair_reason=why, carrier=carrier, buildable=buildable,
-        cores_per_system=cores,
-        usable_area_mm2_per_wafer=usable, usable_area_fraction=usable / wafer.wafer_area_mm2,
-        d2d_bandwidth=b, network=network,
-    )
+    usable = system.good_systems_per_wafer * result.cores_per_system * wafer.core_area_mm2
+    return dataclasses.replace(result, system=system, usable_area_mm2_per_wafer=usable,
+                               usable_area_fraction=usable / wafer.wafer_area_mm2)

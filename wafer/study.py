@@ -32,7 +32,7 @@ from paramcheck import (
 )
 from tqdm import tqdm
 
-from .chiplet import ChipletResult, ChipletSpec, chiplet_comparison
+from .chiplet import ChipletResult, ChipletSpec, _with_die_yield, chiplet_comparison
 from .faults import faults_from
 from .geometry import WaferSpec
 from .remap import RemapScheme
@@ -575,8 +575,7 @@ def _chiplet_measured(config: StudyConfig, chiplet: ChipletResult, die_rate: tup
     repair), and the 95% interval of its good systems per wafer."""
     if die_rate is None:
         return chiplet, (chiplet.system.good_systems_per_wafer,) * 2
-    at = [chiplet_comparison(config.wafer, config.chiplet, config.d0, config.alpha, config.scheme,
-                             die_yield=min(1.0, max(0.0, y))) for y in die_rate]
+    at = [_with_die_yield(chiplet, config.wafer, config.d0, config.alpha, min(1.0, max(0.0, y))) for y in die_rate]
     return at[0], (at[1].system.good_systems_per_wafer, at[2].system.good_systems_per_wafer)
 
 
