@@ -668,3 +668,18 @@ def test_minimal_user_file_and_a_relative_yield_set(tmp_path, monkeypatch):
     costs_missing = dataclasses.replace(costs, yield_parameters=str(tmp_path / "nope.toml"))
     with pytest.raises(ParameterError, match="yield_parameters: parameter set file must exist"):
         costs_missing.yields()
+
+
+def test_a_rectangular_die_is_counted_as_the_reticle_field_it_is():
+    # The WSE-3's reticle field, 215/12 x 215/7 mm: 99 whole dies on the shipped wafer, not 97 squares.
+    w, h = 215 / 12, 215 / 7
+    rect = chiplet_system_cost("chiplet-actuary", "5nm", w * h, 84, "organic-substrate", volume=1000,
+                               die_yield=0.99, die_width_mm=w)
+    square = chiplet_system_cost("chiplet-actuary", "5nm", w * h, 84, "organic-substrate", volume=1000,
+                                 die_yield=0.99)
+    assert rect.die.dies_per_wafer == ym.exact_dies_per_wafer(w, h, 300.0, scribe_mm=0.2,
+                                                              edge_exclusion_mm=5.0) == 99
+    assert square.die.dies_per_wafer == 97
+    assert rect.silicon_usd == pytest.approx(84 * 16988 / 99, rel=1e-12)
+    with pytest.raises(ParameterError, match="die_width_mm must be"):
+        chiplet_system_cost("chiplet-actuary", "5nm", 550.0, 84, "organic-substrate", volume=1, die_width_mm=-1.0)

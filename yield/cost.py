@@ -822,19 +822,20 @@ def _wafer(ys: ParameterSet) -> WaferDefaults:
     return ys.wafer if ys.wafer is not None else WaferDefaults()
 
 
-def _count(side_mm: float, wafer: WaferDefaults, die_count: str, what: str, area: float) -> float:
-    """Square dies of side ``side_mm`` per wafer; ParameterError naming ``what`` when none fits."""
+def _count(w: float, h: float, wafer: WaferDefaults, die_count: str, what: str, area: float) -> float:
+    """``w x h`` mm dies per wafer; ParameterError naming ``what`` when none fits."""
     radius = wafer.diameter_mm / 2.0 - wafer.edge_exclusion_mm
     geometry = dict(scribe_mm=wafer.scribe_mm, edge_exclusion_mm=wafer.edge_exclusion_mm)
-    if math.sqrt(2.0) * side_mm > 2.0 * radius:
+    if math.hypot(w, h) > 2.0 * radius:
+        shape = "a square" if w == h else f"a {w:.4g} x {h:.4g} mm die"
         raise ParameterError(
-            f"{what} must be at most {2.0 * radius * radius:.6g} mm^2 (a square whose diagonal fits"
+            f"{what} must be at most {2.0 * radius * radius:.6g} mm^2 ({shape} whose diagonal fits"
             f" the {2.0 * radius:g} mm usable wafer), got {area!r}"
         )
     if die_count == "gross":
-        n = gross_dies_per_wafer(side_mm, side_mm, wafer.diameter_mm, **geometry)
-    elif exact_count_feasible(side_mm, side_mm, wafer.diameter_mm, **geometry):
-        n = float(exact_dies_per_wafer(side_mm, side_mm, wafer.diameter_mm, **geometry))
+        n = gross_dies_per_wafer(w, h, wafer.diameter_mm, **geometry)
+    elif exact_count_feasible(w, h, wafer.diameter_mm, **geometry):
+        n = float(exact_dies_per_wafer(w, h, wafer.diameter_mm, **geometry))
     else:
         raise ParameterError(
             f"{what} is too small for die_count='exact' (its whole-die search is refused,"
@@ -843,14 +844,14 @@ def _count(side_mm: float, wafer: WaferDefaults, die_count: str, what: str, area
     if not n > 0.0:
         hint = "; die_count='exact' counts whole dies where the gross formula fails" if die_count == "gross" else ""
         raise ParameterError(
-            f"{what} must leave a {die_count} count > 0 of {side_mm:.4g} x {side_mm:.4g} mm squares"
+            f"{what} must leave a {die_count} count > 0 of {w:.4g} x {h:.4g} mm dies"
             f" on the {wafer.diameter_mm:g} mm wafer, got {area!r} mm^2{hint}"
         )
     return float(n)
 
 
 def _die(cp: CostParameters, ys: ParameterSet, node: str, area: float, die_yield: object,
-         test_coverage: object, die_count: str) -> DieCost:
+         test_coverage: object, die_count: str, width: float | None = None) -> DieCost:
     nc = cp.node(node)
     c = check_probability("test_coverage", test_coverage)
     if die_yield is None:
@@ -858,7 +859,8 @@ def _die(cp: CostParameters, ys: ParameterSet, node: str, area: float, die_yield
         y = float(negative_binomial_yield(area, nd.d0, nd.alpha))
     else:
         y = _probability_positive("die_yield", die_yield)
-    n = _count(math.sqrt(area), _wafer(ys), die_count, "die_area_mm2", area)
+    w = math.sqrt(area) if width is None else width
+    n = _count(w, area / w, _wafer(ys), die_count, "die_area_mm2", area)
     raw = nc.wafer_usd / n
     test = cp.test.usd_per_mm2 * area
     passed = kgd_pass_rate(y, c)
@@ -967,9 +969,10 @@ def _nre(cp: CostParameters, node: str, design_area: float, n_designs: int, d2d_
 def _system(kind: str, costs: object, node: object, die_area_mm2: object, n_dies: object,
             packaging: object, volume: object, n_designs: object, d2d_area_mm2: object,
             chip_first: object, die_yield: object, test_coverage: object, die_count: object,
-            yields: object) -> SystemCost:
+            yields: object, die_width_mm: object = None) -> SystemCost:
     cp, ys = _resolve(costs, yields)
     area = check_positive("die_area_mm2", die_area_mm2, "mm^2")
+    width = None if die_width_mm is None else check_positive("die_width_mm", die_width_mm, "mm")
     n = check_int("n_dies", n_dies, minimum=1)
     designs = check_int("n_designs", n_designs, minimum=1, maximum=n)
     v = check_int("volume", volume, minimum=1)
@@ -992,7 +995,7 @@ def _system(kind: str, costs: object, node: object, die_area_mm2: object, n_dies
             f"chip_first must be false for packaging {pc.name!r} (chip-first in this cost set:"
             f" {', '.join(repr(a) for a in allowed) or 'none'}), got True"
         )
-    die = _die(cp, ys, node, area, die_yield, test_coverage, dc)
+    die = _die(cp, ys, node, area, die_yield, test_coverage, dc, width)
 
     total_die_area = n * area
     kgd = n * die.total_usd
@@ -1004,7 +1007,8 @@ def _system(kind: str, costs: object, node: object, die_area_mm2: object, n_dies
             )
         carrier_area = py.carrier_area_factor * total_die_area
         what = f"the carrier area (carrier_area_factor {py.carrier_area_factor:g} x n_dies x die_area_mm2)"
-        per_wafer = _count(math.sqrt(carrier_area), _wafer(ys), dc, what, carrier_area)
+        side = math.sqrt(carrier_area)
+        per_wafer = _count(side, side, _wafer(ys), dc, what, carrier_area)
         carrier = pc.carrier_wafer_usd / per_wafer + carrier_area * pc.carrier_bump_usd_per_mm2
         y1 = carrier_yield(carrier_area, py.carrier_d0, py.carrier_alpha)
         y3 = py.carrier_bond_yield
@@ -1062,6 +1066,7 @@ def chiplet_system_cost(
     test_coverage: float = 1.0,
     die_count: str = "exact",
     yields: ParameterSet | str | os.PathLike[str] | None = None,
+    die_width_mm: float | None = None,
 ) -> SystemCost:
     """Cost of one working system of ``n_dies`` known-good dies on a package, NRE included.
 
@@ -1093,6 +1098,10 @@ def chiplet_system_cost(
         allows it; shipped: ``"info-rdl"``).
     die_yield, test_coverage, die_count, yields
         As in :func:`die_cost`; ``die_count`` also counts carriers per wafer.
+    die_width_mm : float or None, default None
+        Width of a die in mm (its height is ``die_area_mm2 / die_width_mm``),
+        for the dies per wafer of a die that is not square (a reticle field);
+        None: a square die, as Chiplet Actuary counts.
 
     Returns
     -------
@@ -1170,7 +1179,7 @@ def chiplet_system_cost(
     (433.75, 867.51, 1359.53)
     """
     return _system("chiplets", costs, node, die_area_mm2, n_dies, packaging, volume, n_designs,
-                   d2d_area_mm2, chip_first, die_yield, test_coverage, die_count, yields)
+                   d2d_area_mm2, chip_first, die_yield, test_coverage, die_count, yields, die_width_mm)
 
 
 def monolithic_cost(
