@@ -101,6 +101,11 @@ CASES = [
         1: ["x", None, SPEC, ChipletSpec(dies_x=2, dies_y=2, edge_exclusion_mm=150.0)]}),
     Case(chiplet_comparison, args=(SPEC, ChipletSpec(dies_x=2, dies_y=2, repair="none"), 0.1, 10.0),
          kwargs=dict(die_yield=None), kinds={"die_yield": [0.5]}),               # no spares: the yield is a closed form
+    Case(wafer.CostSpec, kinds={"node": ["6nm", "", 5, None], "volume": "count", "cost_set": "name"}),
+    Case(wafer.CostSpec, kinds={"cost_set": ["/no/such/costs.toml", "/dev/zero", "chiplet-actuar"],
+                                "volume": [10**13]}),
+    Case(wafer.study_costs, args=(wafer.CostSpec(), SPEC, CHIP, (1.0, 0.9, 1.0), (0.9, 0.8, 1.0)), kinds={
+        0: ["x", None, CHIP], 1: NOT_A_SPEC, 2: ["x", None, SPEC]}),
     Case(wafer.die_repair_closed_form, args=(SPEC, CHIP, SCHEME, 0.1, 10.0), kinds={
         0: NOT_A_SPEC, 1: ["x", None, ChipletSpec(dies_x=2, dies_y=2, repair="none")],
         2: ["x", None, ShiftToSpare(segment_width=8, spares=1)], 3: "nonnegative", 4: "positive"}),
@@ -181,6 +186,7 @@ EXEMPT = {
     "ParameterError": "the error type itself",
     "SCHEMES": "a registry (a dict)",
     "ChipletResult": "a result record the library fills",
+    "StudyCosts": "a result record the library fills",
     "RemapBatch": "a result record the library fills",
     "StudyResult": "a result record the library fills",
     "Faults": "a result record the library fills",

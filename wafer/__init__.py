@@ -20,7 +20,7 @@ import importlib
 
 #: Each public name and the module that holds it.
 _WHERE = {
-    "ChipletResult": "chiplet", "ChipletSpec": "chiplet", "chiplet_comparison": "chiplet", "die_repair_closed_form": "chiplet", "CHIPLET_REPAIRS": "chiplet",
+    "ChipletResult": "chiplet", "CostSpec": "costing", "StudyCosts": "costing", "study_costs": "costing", "ChipletSpec": "chiplet", "chiplet_comparison": "chiplet", "die_repair_closed_form": "chiplet", "CHIPLET_REPAIRS": "chiplet",
     "Faults": "faults", "dead_cores": "faults", "faults_from": "faults",
     "WaferSpec": "geometry",
     "LogicalMapping": "remap", "RemapBatch": "remap", "RemapScheme": "remap",

@@ -34,6 +34,7 @@ from paramcheck import ParameterError
 
 from ._exit import EXIT_BAD_INPUT, EXIT_INTERRUPTED, INTERRUPTED
 from .chiplet import ChipletSpec
+from .costing import CostSpec
 from .dieyield import die_yield_report, format_die_yield
 from .geometry import WaferSpec
 from .presets import check_preset, get_preset, preset_names
@@ -145,7 +146,7 @@ class Option:
         return self.field if isinstance(self.field, tuple) else (self.field,)
 
 
-_TARGETS = {"wafer": WaferSpec, "chiplet": ChipletSpec, "study": StudyConfig}
+_TARGETS = {"wafer": WaferSpec, "chiplet": ChipletSpec, "cost": CostSpec, "study": StudyConfig}
 
 #: The options of ``wafer study``.
 STUDY_OPTIONS = (
@@ -224,6 +225,12 @@ STUDY_OPTIONS = (
            "shipped parameter set or TOML file the packaging comes from", str, group="chiplets"),
     Option("--test-coverage", "chiplet", "test_coverage", "fault coverage of known-good-die test, 0..1",
            _real, group="chiplets"),
+    Option("--node", "cost", "node", "process node both sides are priced at (a node of the cost set)", str,
+           group="cost", preset=True),
+    Option("--volume", "cost", "volume", "systems the design's NRE is spread over", _int, group="cost",
+           preset=True),
+    Option("--cost-set", "cost", "cost_set", "shipped cost set or TOML file (yieldmodels.cost)", str,
+           group="cost", preset=True),
     Option("--chiplet-repair", "chiplet", "repair",
            "scheme: each chiplet die carries the wafer's remap scheme on its own cores; none: no spares", str,
            group="chiplets"),
@@ -382,11 +389,13 @@ def _scheme(args: argparse.Namespace, preset):
 def _config(args: argparse.Namespace) -> StudyConfig:
     preset = get_preset(args.preset)
     # Options that change the preset's system (not the process or the question asked).
-    changed = {o.dest for o in STUDY_OPTIONS if o.from_preset and hasattr(args, o.dest)} - {"d0", "needed_shape"}
+    changed = ({o.dest for o in STUDY_OPTIONS if o.from_preset and hasattr(args, o.dest)}
+               - {"d0", "needed_shape", "volume", "cost_set"})
     return StudyConfig(
         wafer=replace(preset.wafer, **_values(args, STUDY_OPTIONS, "wafer")),
         scheme=_scheme(args, preset),
         chiplet=replace(preset.chiplet, **_values(args, STUDY_OPTIONS, "chiplet")),
+        cost=replace(preset.cost, **_values(args, STUDY_OPTIONS, "cost")),
         **({"d0": preset.d0, "needed_shape": preset.published.get("logical_fabric")}
            | _values(args, STUDY_OPTIONS, "study")),
         preset=preset.name if not changed else f"{preset.name}, changed by the options",

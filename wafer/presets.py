@@ -24,6 +24,7 @@ The file format::
     name = "shift-to-spare"
     spares = 8
     [chiplet]      # ChipletSpec fields (optional)
+    [cost]         # CostSpec fields: node, volume, cost_set (optional)
     [published]    # logical_fabric = [rows, cols], physical_cores, enabled_cores, claim
     [sources]      # figure = "where it comes from"
     [assumptions]  # modelling choice = "what and why"
@@ -44,6 +45,7 @@ from paramcheck import ParameterError, check_instance, check_int, check_nonnegat
 from paramcheck.names import did_you_mean
 
 from .chiplet import ChipletSpec
+from .costing import CostSpec
 from .faults import dead_cores
 from .geometry import WaferSpec
 from .remap import RemapScheme
@@ -58,7 +60,8 @@ PRESET_FILE_MAX_BYTES = 1 << 20
 #: Most wafers :func:`check_preset` samples.
 MAX_CHECK_TRIALS = 10_000_000
 
-_TOP = ("name", "description", "d0_per_cm2", "wafer", "scheme", "chiplet", "published", "sources", "assumptions")
+_TOP = ("name", "description", "d0_per_cm2", "wafer", "scheme", "chiplet", "cost", "published", "sources",
+        "assumptions")
 _PUBLISHED = ("logical_fabric", "physical_cores", "enabled_cores", "claim")
 
 #: Largest relative gap between a preset's core counts and the published ones.
@@ -77,6 +80,8 @@ class Preset:
     wafer : WaferSpec
     scheme : RemapScheme
     chiplet : ChipletSpec
+    cost : CostSpec
+        Process node, volume and cost set the study prices both sides with.
     published : dict
         What the maker publishes: ``logical_fabric`` (rows, cols),
         ``physical_cores``, ``enabled_cores``, ``claim`` (each optional).
@@ -95,6 +100,7 @@ class Preset:
     wafer: WaferSpec
     scheme: RemapScheme
     chiplet: ChipletSpec
+    cost: CostSpec = field(default_factory=CostSpec)
     published: dict = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
     assumptions: dict = field(default_factory=dict)
@@ -110,6 +116,7 @@ class Preset:
             "wafer": asdict(self.wafer),
             "scheme": {"name": self.scheme.name, **self.scheme.params(), "description": self.scheme.describe()},
             "chiplet": asdict(self.chiplet),
+            "cost": asdict(self.cost),
             "derived": {
                 "physical_cores": self.wafer.n_cores, "logical_shape": [rows, cols], "logical_cores": rows * cols,
                 "spare_fraction": self.scheme.spare_fraction(self.wafer),
@@ -183,6 +190,7 @@ def _preset_from(data: dict, where: str) -> Preset:
         chiplet.die_cores(wafer)
     except ParameterError as exc:
         raise ParameterError(f"chiplet.{exc} (in {where})") from None
+    cost = _build(CostSpec, _table(data, "cost", where), "cost", where)
     published = _table(data, "published", where)
     _known_keys(published, _PUBLISHED, "published.", where)
     published = dict(published)
@@ -202,7 +210,7 @@ def _preset_from(data: dict, where: str) -> Preset:
         raise ParameterError(f"published.{exc} (in {where})") from None
     return Preset(
         name=data["name"], description=data["description"], d0=d0, wafer=wafer, scheme=scheme,
-        chiplet=chiplet, published=published,
+        chiplet=chiplet, cost=cost, published=published,
         sources=_strings(_table(data, "sources", where), "sources", where),
         assumptions=_strings(_table(data, "assumptions", where), "assumptions", where),
         path=where.strip("'"),

@@ -83,6 +83,16 @@ def summarize(result: StudyResult) -> dict:
                         closed_form_leaves_out=list(chip.die_repair_leaves_out),
                         closed_form_missing=None if chip.die_repair_closed_form is not None
                         else f"{cfg.scheme.name} has none")
+    gbps = cfg.chiplet.link_bits / 8 * cfg.chiplet.clock_ghz  # GB/s of one flit per cycle
+    costs = result.costs
+    cost = {
+        **asdict(costs.spec),
+        "wafer": _cost(costs.wafer, costs.wafer_total_ci, n_logical, network["aggregate_bandwidth"]["mean"] * gbps),
+        "chiplet": _cost(costs.chiplet, costs.chiplet_total_ci, chip.cores_per_system,
+                         chip_net["aggregate_bandwidth"] * gbps),
+        "missing": {"wafer": costs.wafer_missing, "chiplet": costs.chiplet_missing},
+        "estimates": [k for k in ("test", "wafer_scale") if getattr(getattr(costs.spec.costs, k), "estimate", False)],
+    }
     return json_ready({
         "parameters": {
             "d0_per_cm2": cfg.d0,
@@ -141,11 +151,24 @@ def summarize(result: StudyResult) -> dict:
             "d2d_extra_hops": chip.spec.d2d_extra_hops,
             "network": chip_net,
         },
+        "cost": cost,
     })
 
 
 #: The preset assumptions the network figures rest on, printed with the table.
 _BANDWIDTH_ASSUMPTIONS = ("kills", "links")
+
+
+def _cost(system, total_ci: tuple, cores: int, bandwidth_gbps: float) -> dict | None:
+    """One side's cost per working system (USD), its interval, and per logical core and per GB/s delivered."""
+    if system is None:
+        return None
+    total = system.total_usd
+    return {
+        "per_system": _est(total, *total_ci), "recurring": system.re_usd, "nre_share": system.nre_usd,
+        "per_core": total / cores, "per_gbps_uniform": total / bandwidth_gbps if bandwidth_gbps > 0 else math.inf,
+        "breakdown": system.to_dict(),
+    }
 
 
 def _count_estimate(cores: np.ndarray, full: int) -> tuple[float, float, float]:
@@ -239,6 +262,24 @@ def _carrier_lines(c: dict) -> list[str]:
             " (yieldmodels.limits; the chiplet figures assume it anyway)"]
 
 
+def _cost_rows(cost: dict) -> list[tuple]:
+    """Each side's cost per working system, per logical core and per GB/s delivered."""
+    w, c = cost["wafer"], cost["chiplet"]
+
+    def both(f):
+        return tuple(f(side) if side is not None else "n/a" for side in (w, c))
+
+    head = (f"Cost, USD ({cost['cost_set']} model, {cost['node']}, NRE over {cost['volume']:,} systems"
+            + (f"; estimates: {', '.join(cost['estimates'])}" if cost["estimates"] else "") + ")")
+    return [
+        (head, None, None),
+        ("per working system", *both(lambda s: _ci_or_value(s["per_system"]))),
+        ("  recurring / NRE share", *both(lambda s: f"{_fmt(s['recurring'])} / {_fmt(s['nre_share'])}")),
+        ("per logical core", *both(lambda s: _fmt(s["per_core"]))),
+        ("per GB/s delivered, uniform traffic", *both(lambda s: _fmt(s["per_gbps_uniform"]))),
+    ]
+
+
 def _ci_or_value(est: dict) -> str:
     """An estimate with its interval, or the value alone where the two ends are it (a closed form)."""
     lo, hi = est["ci95"]
@@ -277,7 +318,7 @@ def format_table(summary: dict) -> str:
     >>> print(format_table(summarize(run_study(cfg))).splitlines()[0])
     Wafer vs chiplets: d0 = 50 defects/cm^2, 20 trials, seed 1
     """
-    if not isinstance(summary, dict) or set(summary) != {"parameters", "wafer", "traffic", "chiplet"}:
+    if not isinstance(summary, dict) or set(summary) != {"parameters", "wafer", "traffic", "chiplet", "cost"}:
         raise ParameterError(f"summary must be a dict made by summarize(), got {shown(summary)}")
     p = summary["parameters"]
     w = summary["wafer"]
@@ -327,6 +368,7 @@ def format_table(summary: dict) -> str:
         ("defects per wafer-scale die", _ci(w["defects_per_wafer"]), ""),
         ("  closed form", _fmt(w["defects_per_wafer"]["closed_form"]), ""),
         ("harvest (logical / live cores)", _ci(w["harvest"]), ""),
+        *_cost_rows(summary["cost"]),
         ("Network, uniform traffic, XY routing" + {
             "batched": "", "dense": " (each wafer's logical mesh embedded densely)",
             None: f" (per wafer: n/a, {p['scheme']['name']} has no study network model at this size;"
@@ -361,6 +403,8 @@ def format_table(summary: dict) -> str:
         f"{_fmt(c['d2d_extra_hops'])} hops (latency at the fabric clock). "
         + ("Chiplet dies carry the wafer's spares and remap rules, each die on its own (no path rule"
            " around a die's dead links)." if repair else "Chiplet dies have no spares."),
+        "Cost: module and chip NRE on one reticle field's design on both sides (yieldmodels.cost).",
+        *[f"No {side} price: {text}." for side, text in summary["cost"]["missing"].items() if text],
     ]
     if summary["traffic"]:
         lc = p["link_classes"]

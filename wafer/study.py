@@ -33,6 +33,7 @@ from paramcheck import (
 from tqdm import tqdm
 
 from .chiplet import ChipletResult, ChipletSpec, _with_die_yield, chiplet_comparison
+from .costing import CostSpec, StudyCosts, study_costs
 from .faults import faults_from
 from .geometry import WaferSpec
 from .remap import RemapScheme
@@ -84,6 +85,8 @@ class StudyConfig:
     ----------
     wafer : WaferSpec
     chiplet : ChipletSpec
+    cost : CostSpec
+        Node, volume and cost set both sides are priced with (:mod:`wafer.costing`).
     d0 : float
         Defect density, defects per cm^2.
     alpha : float
@@ -139,6 +142,7 @@ class StudyConfig:
 
     wafer: WaferSpec = field(default_factory=WaferSpec)
     chiplet: ChipletSpec = field(default_factory=ChipletSpec)
+    cost: CostSpec = field(default_factory=CostSpec)
     d0: float = 0.1
     alpha: float = 10.0
     clustering: str = "reticle"
@@ -160,6 +164,7 @@ class StudyConfig:
     def __post_init__(self) -> None:
         check_instance("wafer", self.wafer, WaferSpec)
         check_instance("chiplet", self.chiplet, ChipletSpec)
+        check_instance("cost", self.cost, CostSpec)
         check_instance("scheme", self.scheme, RemapScheme, "a remap scheme (wafer.make_scheme)")
         self.scheme.validate(self.wafer)
         if self.needed_shape is not None:
@@ -369,6 +374,8 @@ class StudyResult:
     chiplet_systems_ci : (float, float)
         95% interval of the chiplet side's good systems per wafer, from the
         die repair rate's (equal ends without repair: a closed form).
+    costs : wafer.costing.StudyCosts
+        Each side's cost per working system, at the measured yields.
     traffic : dict of str -> TrafficResult
         Each pattern of ``config.traffic``.
     """
@@ -386,6 +393,7 @@ class StudyResult:
     chiplet_good_dies: np.ndarray
     chiplet_die_rate: tuple | None
     chiplet_systems_ci: tuple
+    costs: StudyCosts
     traffic: dict
 
     @property
@@ -521,6 +529,8 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
             bar.update(size)
     die_rate = _die_rate(config, good_dies) if die_scheme is not None else None
     chiplet, systems_ci = _chiplet_measured(config, chiplet, die_rate)
+    costs = study_costs(config.cost, spec, config.chiplet, proportion_ci(int((status == 0).sum()), n),
+                        die_rate or (chiplet.system.die_yield,) * 3)
     return StudyResult(
         config=config,
         defects=defects,
@@ -535,6 +545,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
         chiplet_good_dies=good_dies,
         chiplet_die_rate=die_rate,
         chiplet_systems_ci=systems_ci,
+        costs=costs,
         traffic={e: TrafficResult(p, per_trial[e], {k: float(v[0]) for k, v in pattern_fault_free[e].items()})
                  for e, p in patterns.items()},
     )
