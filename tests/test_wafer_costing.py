@@ -82,3 +82,4 @@ def test_presets_name_their_node():
     assert {n: wafer.get_preset(n).cost.node for n in ("wse-1", "wse-2", "wse-3", "wormhole-like")} == {
         "wse-1": "14nm", "wse-2": "7nm", "wse-3": "5nm", "wormhole-like": "14nm"}
     assert "cost_node" in wafer.get_preset("wse-3").assumptions and "volume" in wafer.get_preset("wse-3").assumptions
+

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import routing
+import wafer
 import yieldmodels
 from test_wafer_networks import reference_pattern_sums
 from test_wafer_study import small_config
@@ -134,3 +135,20 @@ def test_link_classes_of_two_clocks_are_refused(tmp_path):
     base = run_study(small_config(trials=1, d0=0.0))
     assert r.traffic["uniform"].trials["step_ns"][0] == pytest.approx(
         base.traffic["uniform"].trials["step_ns"][0] * 1.1 / 2.0)
+
+
+def test_workload_view_puts_each_pattern_against_a_perfect_wafer():
+    s = wafer.summarize(run_study(small_config(trials=20, traffic=("uniform", "stencil"))))
+    for entry, t in s["traffic"].items():
+        perfect = t["ideal_mesh"]["step_ns"] + t["ideal_mesh"]["latency_ns"]
+        assert t["perfect_wafer_step_ns"] == pytest.approx(perfect)
+        c = t["chiplet"]
+        assert c["workload_step_ns"] == pytest.approx(c["step_ns"] + c["latency_ns"])
+        assert c["slowdown_vs_perfect"] == pytest.approx(c["workload_step_ns"] / perfect)
+        # Spares and defects never make a step faster than on the perfect wafer.
+        assert t["wafer"]["slowdown_vs_perfect"]["mean"] >= 1 - 1e-12
+    table = wafer.format_table(s)
+    view = table[table.index("Workload view"):].splitlines()
+    assert view[1].split() == ["pattern", "perfect", "(ns)", "wafer", "(ns)", "slowdown", "energy", "(uJ)",
+                               "chiplets", "(ns)", "slowdown", "energy", "(uJ)"]
+    assert [line.split()[0] for line in view[2:4]] == ["uniform", "stencil"]

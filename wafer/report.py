@@ -196,11 +196,20 @@ def _traffic(t, ok: np.ndarray) -> dict:
     wafer["bandwidth_vs_ideal"] = _est(*mean_ci(_ratio(s.ideal["step_cycles"], trials["step_cycles"])))
     wafer["extra_hops_vs_ideal"] = _est(*mean_ci(trials["mean_hops"] - s.ideal["mean_hops"]))
     wafer["latency_penalty_ns"] = _est(*mean_ci(trials["latency_ns"] - s.ideal["latency_ns"]))
+    # The workload view: one step = its bottleneck channel's time plus the mean zero-load latency,
+    # against a perfect wafer (an ideal mesh of the same logical shape).
+    perfect = s.ideal["step_ns"] + s.ideal["latency_ns"]
+    step = trials["step_ns"] + trials["latency_ns"]
+    wafer["workload_step_ns"] = _est(*mean_ci(step))
+    wafer["slowdown_vs_perfect"] = _est(*mean_ci(step / perfect))
     chiplet = dict(s.chiplet)
+    chiplet["workload_step_ns"] = s.chiplet["step_ns"] + s.chiplet["latency_ns"]
+    chiplet["slowdown_vs_perfect"] = chiplet["workload_step_ns"] / perfect
     chiplet["bandwidth_vs_ideal"] = float(_ratio(s.chiplet_ideal["step_cycles"], s.chiplet["step_cycles"]))
     chiplet["extra_hops_vs_ideal"] = s.chiplet["mean_hops"] - s.chiplet_ideal["mean_hops"]
     chiplet["latency_penalty_ns"] = s.chiplet["latency_ns"] - s.chiplet_ideal["latency_ns"]
-    return {"bytes_per_step": s.bytes_per_step, "wafer": wafer, "fault_free": ff, "ideal_mesh": s.ideal,
+    return {"bytes_per_step": s.bytes_per_step, "perfect_wafer_step_ns": perfect, "wafer": wafer,
+            "fault_free": ff, "ideal_mesh": s.ideal,
             "chiplet": chiplet, "chiplet_mesh_without_d2d": s.chiplet_ideal, "hops": s.hops,
             "chiplet_bottlenecks": [dict(zip(("x", "y", "port", "link_class", "load"), b)) for b in s.bottlenecks],
             "ideal_mesh_bottlenecks": [dict(zip(("x", "y", "port", "link_class", "load"), b))
@@ -402,11 +411,13 @@ def format_table(summary: dict) -> str:
         "Extra hops: physical hops beyond the logical XY hop count; a die-to-die crossing counts "
         f"{_fmt(c['d2d_extra_hops'])} hops (latency at the fabric clock). "
         + ("Chiplet dies carry the wafer's spares and remap rules, each die on its own (no path rule"
-           " around a die's dead links)." if repair else "Chiplet dies have no spares."),
+           " around a die's dead links); their network is the dies' logical meshes, without the spare"
+           " cores a die-edge link passes (optimistic for chiplets)." if repair else "Chiplet dies have no spares."),
         "Cost: module and chip NRE on one reticle field's design on both sides (yieldmodels.cost).",
         *[f"No {side} price: {text}." for side, text in summary["cost"]["missing"].items() if text],
     ]
     if summary["traffic"]:
+        lines += ["", *_workload_view(summary["traffic"])]
         lc = p["link_classes"]
         m, d2d = lc["mesh"], lc[_d2d_name(lc, p)]
         lines.append(
@@ -419,6 +430,24 @@ def format_table(summary: dict) -> str:
             "logical shape (what spares and defects cost; chiplets: their mesh without die-to-die links)."
         )
     return "\n".join(lines)
+
+
+def _workload_view(traffic: dict) -> list[str]:
+    """One line per pattern: a step's time, its slowdown against a perfect wafer, and its energy, on each side."""
+    head = ("pattern", "perfect (ns)", "wafer (ns)", "slowdown", "energy (uJ)", "chiplets (ns)", "slowdown",
+            "energy (uJ)")
+    rows = [head]
+    for entry, t in traffic.items():
+        w, c = t["wafer"], t["chiplet"]
+        rows.append((entry, _fmt(t["perfect_wafer_step_ns"]), _fmt(w["workload_step_ns"]["mean"]),
+                     _fmt(w["slowdown_vs_perfect"]["mean"]), _fmt(w["step_energy_uj"]["mean"]),
+                     _fmt(c["workload_step_ns"]), _fmt(c["slowdown_vs_perfect"]), _fmt(c["step_energy_uj"])))
+    widths = [max(len(r[i]) for r in rows) + 2 for i in range(len(head))]
+    return ["Workload view: one communication step (bottleneck channel time + mean zero-load latency), its"
+            " slowdown against a perfect wafer (an ideal mesh of the same logical shape) and its energy;"
+            " wafer-scale: mean over the repaired wafers; chiplets: their dies' meshes with die-to-die"
+            " links, not counting the spare cores a link at a die's edge passes (optimistic for chiplets)",
+            *("  " + "".join(f"{v:<{w}}" for v, w in zip(r, widths)).rstrip() for r in rows)]
 
 
 def _d2d_name(classes: dict, p: dict) -> str:
