@@ -40,3 +40,23 @@ def test_wse_square_is_accepted_and_a_larger_one_is_not():
 ])
 def test_off_wafer_fraction_at_the_ends_of_float(w, h, d, off):
     assert off_wafer_fraction(w, h, d) == off
+
+
+@pytest.mark.parametrize("side, edge", [(215.0, 0.0), (215.0, 3.0), (215.0, 5.0), (200.0, 5.0), (100.0, 60.0)])
+def test_off_wafer_area_agrees_with_the_square_closed_form_of_the_packaging_limits(side, edge):
+    # Two derivations of the same area: a quadrant integral here, corner triangles less circle segments there.
+    from yieldmodels.limits import square_area_outside_circle_mm2
+
+    ours = off_wafer_fraction(side, side, 300.0 - 2 * edge) * side * side
+    assert ours == pytest.approx(square_area_outside_circle_mm2(side, 150.0 - edge), rel=1e-9, abs=1e-9)
+
+
+def test_a_study_says_how_much_of_the_die_lies_beyond_the_usable_wafer():
+    import wafer
+
+    s = wafer.summarize(wafer.run_study(wafer.StudyConfig(trials=2)))
+    out = s["wafer"]["outside_usable_wafer"]
+    # The 215 mm square's half-diagonal is 152 mm; with the chiplets' 5 mm exclusion 145 mm is usable.
+    assert out["edge_exclusion_mm"] == 5.0 and out["area_mm2"] == pytest.approx(200.884, abs=1e-3)
+    assert out["cores"] == pytest.approx(out["area_mm2"] / wafer.WaferSpec().core_area_mm2)
+    assert "beyond the usable wafer (5 mm edge exclusion, as the chiplets'): 200.9 mm^2" in wafer.format_table(s)

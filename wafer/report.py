@@ -8,6 +8,7 @@ from dataclasses import asdict
 import numpy as np
 from paramcheck import ParameterError, check_instance, shown
 
+from .geometry import off_wafer_fraction
 from .stats import mean_ci, proportion_ci
 from .study import TRIAL_METRICS, StudyResult
 
@@ -128,6 +129,7 @@ def summarize(result: StudyResult) -> dict:
             "usable_area_mm2_per_wafer": _est(*(v * spec.core_area_mm2 for v in usable)),
             "usable_area_fraction": _est(*(v * spec.core_area_mm2 / spec.wafer_area_mm2 for v in usable)),
             "harvest": _est(*mean_ci(cores[some] / alive if alive.size else np.array([]))),
+            "outside_usable_wafer": _outside_usable(spec, cfg.chiplet.edge_exclusion_mm),
             "network_per_wafer": cfg.network_per_wafer,
             "network": network,
             "fault_free_network": asdict(result.fault_free),
@@ -157,6 +159,14 @@ def summarize(result: StudyResult) -> dict:
 
 #: The preset assumptions the network figures rest on, printed with the table.
 _BANDWIDTH_ASSUMPTIONS = ("kills", "links")
+
+
+def _outside_usable(spec, edge_exclusion_mm: float) -> dict:
+    """The wafer-scale die's area (and cores) beyond the usable wafer: the
+    chiplets' edge exclusion from the wafer's rim, like for like."""
+    usable = max(0.0, spec.wafer_diameter_mm - 2 * edge_exclusion_mm)
+    area = spec.die_area_mm2 * (off_wafer_fraction(spec.die_width_mm, spec.die_height_mm, usable) if usable else 1.0)
+    return {"edge_exclusion_mm": edge_exclusion_mm, "area_mm2": area, "cores": area / spec.core_area_mm2}
 
 
 def _cost(system, total_ci: tuple, cores: int, bandwidth_gbps: float) -> dict | None:
@@ -259,6 +269,15 @@ def _closed_form_label(rate: dict) -> str:
     return f"  upper bound, closed form without {' and '.join(left_out)}"
 
 
+def _outside_lines(out: dict) -> list[str]:
+    """Said where the wafer-scale die reaches beyond the usable wafer: those cores are counted anyway."""
+    if not out["area_mm2"] > 0:
+        return []
+    return [f"  beyond the usable wafer ({_fmt(out['edge_exclusion_mm'])} mm edge exclusion, as the chiplets'):"
+            f" {_fmt(out['area_mm2'])} mm^2 of the die's corners, ~{_fmt(out['cores'])} cores, counted as working"
+            " (optimistic for wafer-scale)"]
+
+
 def _carrier_lines(c: dict) -> list[str]:
     """The chiplet carrier against its technology's limit: flagged where none can be built."""
     carrier = c["carrier"]
@@ -345,6 +364,7 @@ def format_table(summary: dict) -> str:
         *([f"  preset: {p['preset']}"] if p["preset"] else []),
         *[f"  assumed, {key}: {text}" for key, text in p["assumptions"].items() if key in _BANDWIDTH_ASSUMPTIONS],
         f"  wafer defects: {_defect_law(p)}",
+        *_outside_lines(w["outside_usable_wafer"]),
         f"  chiplets: {c['dies'][0]} x {c['dies'][1]} dies of {cs['die_width_mm']:.2f} x "
         f"{cs['die_height_mm']:.2f} mm, "
         + ("each repaired on its own by the wafer's scheme (the same spares and rules), "
