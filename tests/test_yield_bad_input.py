@@ -124,6 +124,13 @@ CASES = [
     Case(ym.k_of_n_yield, (144, 132, 5.0, 0.1), {"alpha": 2.0, "shared_area_mm2": 81.4},
          kinds={0: COUNT, 1: COUNT + [145], 2: NONNEG, 3: NONNEG, "alpha": POS,
                 "shared_area_mm2": NONNEG}),
+    Case(ym.k_of_n_groups_yield, ([(144, 132, 3.67), (12, 10, 9.5)], 0.1),
+         {"alpha": 2.0, "shared_area_mm2": 171.5},
+         kinds={0: [[], "abc", None, 3, [(144, 132)], [(144, 132, 3.67, 1.0)], [3],
+                    *[[(144, 132, 3.67), (v, 10, 9.5)] for v in COUNT],
+                    *[[(144, 132, 3.67), (12, v, 9.5)] for v in COUNT + [13]],
+                    *[[(144, 132, 3.67), (12, 10, v)] for v in NONNEG]],
+                1: NONNEG, "alpha": POS, "shared_area_mm2": NONNEG}),
     # ---------------------------------------------------------------- dies per wafer
     *[
         Case(f, (26.0, 33.0, 300.0), {"scribe_mm": 0.2, "edge_exclusion_mm": 5.0},

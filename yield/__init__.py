@@ -9,7 +9,8 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
   :func:`seeds_hyperbolic_yield`, :func:`bose_einstein_yield`,
   :func:`negative_binomial_yield`, :func:`expected_defects`; by name in
   :data:`YIELD_MODELS` (:func:`get_model`, :func:`all_yields`).
-- Redundancy: :func:`k_of_n_yield` (N units, K needed; Poisson or clustered).
+- Redundancy: :func:`k_of_n_yield` (N units, K needed; Poisson or clustered),
+  :func:`k_of_n_groups_yield` (several such groups on one die).
 - Dies per wafer: :func:`gross_dies_per_wafer`, :func:`exact_dies_per_wafer`
   (refused beyond :data:`EXACT_COUNT_MAX_STEPS` of search, which
   :func:`exact_count_feasible` tells in advance).
@@ -90,7 +91,7 @@ from .parameters import (
     load_parameter_set,
     parameter_sets,
 )
-from .redundancy import k_of_n_yield
+from .redundancy import k_of_n_groups_yield, k_of_n_yield
 from .sampling import MAX_DEFECTS, MAX_TRIALS, DefectBatch, Mixing, sample_defects
 from .spatial import (
     MAX_BLOCK_DRAWS,
@@ -130,6 +131,7 @@ __all__ = [
     "all_yields",
     "bose_einstein_yield",
     "get_model",
+    "k_of_n_groups_yield",
     "k_of_n_yield",
     "murphy_yield",
     "rectangular_yield",

@@ -20,15 +20,23 @@ Two defect models:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import integrate, optimize, special
 
 from .closed_form import _MM2_PER_CM2, _broadcast, _result
-from paramcheck import ParameterError, check_real_array, check_int
+from paramcheck import (
+    ParameterError,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_real_array,
+    shown,
+)
 
-__all__ = ["k_of_n_yield"]
+__all__ = ["k_of_n_groups_yield", "k_of_n_yield"]
 
 # Relative size below which a piece of the integrand is dropped (e^-80 ~ 2e-35).
 _DROP = 80.0
@@ -66,35 +74,77 @@ def _log_gamma_norm(alpha: float) -> float:
 def _clustered_tail(n: int, r: int, m_unit: float, m_shared: float, alpha: float) -> float:
     """E_G[P(Bin(n, 1 - exp(-m_unit G)) <= r) * exp(-m_shared G)], G ~ Gamma(alpha, 1/alpha).
 
-    The shared-area factor is folded into the mixing density exactly:
-    ``Gamma(alpha, rate alpha) * exp(-m_shared g) = c * Gamma(alpha, rate beta)``
-    with ``beta = alpha + m_shared`` and ``c = (alpha / beta) ** alpha`` (the
-    negative binomial yield of the shared area). What is left,
-    ``E[S(G')]`` with ``S`` the binomial tail and ``G' ~ Gamma(alpha, rate
-    beta)``, is integrated by adaptive Gauss-Kronrod quadrature (QUADPACK)
-    in ``x = log g`` over the range where the integrand is within e^-80 of
-    its peak, found on a grid that follows the gamma quantiles and the step
-    of ``S``; the mass of ``G'`` below a point where ``S = 1`` to 1e-17 is
-    added in closed form.
+    One group of :func:`_clustered_groups`, with the closed forms it does
+    not need: no unit ever hit (the shared area's negative binomial yield),
+    and no spares (``r = 0``: the negative binomial yield of the whole die).
     """
     if math.isinf(m_unit) or math.isinf(m_shared):
         # area x d0 overflowed: the shared area, or every unit (G > 0 surely), is surely hit
         return 0.0
-    beta = alpha + m_shared
     log_c = -alpha * math.log1p(m_shared / alpha)
     if m_unit == 0.0:
         return math.exp(log_c)
     if r == 0:  # all units needed: exactly the negative binomial die yield
-        return math.exp(log_c - alpha * math.log1p(n * m_unit / beta))
+        return math.exp(log_c - alpha * math.log1p(n * m_unit / (alpha + m_shared)))
+    return _clustered_groups([(n, r, m_unit)], m_shared, alpha)
+
+
+def _clustered_groups(units: list[tuple[int, int, float]], m_shared: float, alpha: float) -> float:
+    """E_G[prod_j P(Bin(n_j, 1 - e^(-m_j G)) <= r_j) * e^(-m_shared G)], G ~ Gamma(alpha, 1/alpha).
+
+    ``units`` holds one ``(n_j, r_j, m_j)`` per redundancy group, ``r_j >= 1``
+    spares and ``m_j > 0`` expected defects per unit.
+
+    The shared-area factor is folded into the mixing density exactly:
+    ``Gamma(alpha, rate alpha) * exp(-m_shared g) = c * Gamma(alpha, rate beta)``
+    with ``beta = alpha + m_shared`` and ``c = (alpha / beta) ** alpha`` (the
+    negative binomial yield of the shared area). What is left, ``E[prod_j
+    S_j(G')]`` with ``S_j`` the groups' binomial tails and ``G' ~ Gamma(alpha,
+    rate beta)``, is integrated by adaptive Gauss-Kronrod quadrature
+    (QUADPACK) in ``x = log g`` over the range where the integrand is within
+    e^-80 of its peak, found on a grid that follows the gamma quantiles and
+    the step of every ``S_j``; the mass of ``G'`` below a point where every
+    ``S_j = 1`` to 1e-17 is added in closed form.
+    """
+    if math.isinf(m_shared) or any(math.isinf(m) for _, _, m in units):
+        return 0.0  # area x d0 overflowed: surely hit
+    beta = alpha + m_shared
+    log_c = -alpha * math.log1p(m_shared / alpha)
+    if not units:
+        return math.exp(log_c)
 
     log_norm = _log_gamma_norm(alpha)
+    log_combs = [
+        float(special.gammaln(n + 1.0) - special.gammaln(r + 1.0) - special.gammaln(n - r + 1.0))
+        for n, r, _ in units
+    ]
+
+    def log_tail(g: np.ndarray) -> np.ndarray:
+        # sum over groups of log S_j(g). Where S_j underflows (below 1e-280, far past the
+        # step), log pmf(r) - log(1 - rho) instead, rho = r (1-q) / ((n-r+1) q) the largest
+        # ratio pmf(j-1)/pmf(j): an upper bound within a factor 1/(1 - rho) of S_j, which
+        # keeps log S finite and continuous so the quadrature never sees a cliff. Such
+        # points add < 1e-300 to the yield.
+        total = np.zeros(np.shape(g))
+        for (n, r, m), log_comb_r in zip(units, log_combs):
+            with np.errstate(over="ignore"):  # m g beyond a float: inf, the group surely dead
+                q = -np.expm1(-m * g)
+            s = _binomial_tail(r, n, q)
+            ok = s > 1e-280
+            if np.all(ok):
+                total = total + np.log(s)
+                continue
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rho = np.minimum(r * (1.0 - q) / ((n - r + 1.0) * q), 0.5)
+                far = log_comb_r + r * np.log(q) + (n - r) * np.log1p(-q) - np.log1p(-rho)
+                total = total + np.where(ok, np.log(np.where(ok, s, 1.0)), far)
+        return total
 
     def log_h(x: np.ndarray) -> np.ndarray:
-        # log of (density of G' at g) * g * S(g), g = e^x. The gamma part is
-        # written alpha * (log v - v + 1) + const with v = beta g / alpha and
-        # log v = log1p(v - 1) near v = 1: accurate for alpha up to ~1e12,
-        # where the naive alpha log(beta g) - beta g - lgamma(alpha) loses
-        # ~alpha * eps to cancellation (1e-8 relative at alpha = 1e7).
+        # log of (density of G' at g) * g * prod_j S_j(g), g = e^x. The gamma part is
+        # written alpha * (log v - v + 1) + const with v = beta g / alpha and log v =
+        # log1p(v - 1) near v = 1: accurate for alpha up to ~1e12, where the naive
+        # alpha log(beta g) - beta g - lgamma(alpha) loses ~alpha * eps to cancellation.
         g = np.exp(x)
         v = beta * g / alpha
         u = v - 1.0
@@ -102,48 +152,30 @@ def _clustered_tail(n: int, r: int, m_unit: float, m_shared: float, alpha: float
         log_v = np.where(near, np.log1p(np.where(near, u, 0.0)), x + math.log(beta / alpha))
         return log_norm + alpha * (log_v - u) + log_tail(g)
 
-    log_comb_r = special.gammaln(n + 1.0) - special.gammaln(r + 1.0) - special.gammaln(n - r + 1.0)
-
-    def log_tail(g: np.ndarray) -> np.ndarray:
-        # log S(g). Where S underflows (below 1e-280, far past the step), use
-        # log pmf(r) - log(1 - rho) instead, rho = r (1-q) / ((n-r+1) q) the
-        # largest ratio pmf(j-1)/pmf(j): an upper bound within a factor
-        # 1/(1 - rho) of S, which keeps log S finite and continuous so the
-        # quadrature never sees a cliff. Such points add < 1e-300 to the yield.
-        q = -np.expm1(-m_unit * g)
-        s = _binomial_tail(r, n, q)
-        ok = s > 1e-280  # below, the incomplete beta underflows or loses digits (subnormals)
-        if np.all(ok):
-            return np.log(s)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rho = np.minimum(r * (1.0 - q) / ((n - r + 1.0) * q), 0.5)
-            far = log_comb_r + r * np.log(q) + (n - r) * np.log1p(-q) - np.log1p(-rho)
-            return np.where(ok, np.log(np.where(ok, s, 1.0)), far)
-
-    # Below g_lo, S(g) = 1 to within n * m_unit * g_lo <= 1e-17: closed form.
-    g_lo = max(min(1e-17 / (n * m_unit), special.gammaincinv(alpha, 1e-300) / beta), 1e-300)
+    # Below g_lo, every S_j(g) = 1 to within n_j m_j g_lo, their product to 1e-17.
+    hits = math.fsum(float(n) * m for n, _, m in units)
+    g_lo = max(min(1e-17 / hits, special.gammaincinv(alpha, 1e-300) / beta), 1e-300)
     left = special.gammainc(alpha, beta * g_lo)
-    # Above g_hi the gamma mass is below 1e-300: dropped.
     g_hi = max(special.gammainccinv(alpha, 1e-300) / beta, 2.0 * g_lo)
     x_lo, x_hi = math.log(g_lo), math.log(g_hi)
 
-    # Where the binomial tail falls from 1 to 0: q(g) = (r + 1/2) / n, width ~ 1/sqrt(r).
-    q_step = (r + 0.5) / n
-    if q_step < 1.0:
-        x_step = math.log(-math.log1p(-q_step) / m_unit)
-    else:  # n beyond 2**53 and few units needed: 1 - q_step = (k - 1/2) / n rounds to 0
-        x_step = math.log((math.log(n) - math.log(n - r - 0.5)) / m_unit)
-    width = 1.0 / math.sqrt(r + 1.0)
     p = np.logspace(-300, math.log10(0.5), 600)
     with np.errstate(divide="ignore"):
-        grid = np.concatenate(
-            [
-                np.linspace(x_lo, x_hi, 800),
-                np.log(special.gammaincinv(alpha, p) / beta),
-                np.log(special.gammainccinv(alpha, p) / beta),
-                x_step + width * np.linspace(-12.0, 12.0, 97),
-            ]
-        )
+        pieces = [
+            np.linspace(x_lo, x_hi, 800),
+            np.log(special.gammaincinv(alpha, p) / beta),
+            np.log(special.gammainccinv(alpha, p) / beta),
+        ]
+    steps = []
+    for n, r, m in units:  # where S_j falls from 1 to 0: q(g) = (r + 1/2) / n, width ~ 1/sqrt(r)
+        q_step = (r + 0.5) / n
+        if q_step < 1.0:
+            x_step = math.log(-math.log1p(-q_step) / m)
+        else:
+            x_step = math.log((math.log(n) - math.log(n - r - 0.5)) / m)
+        steps.append(x_step)
+        pieces.append(x_step + np.linspace(-12.0, 12.0, 97) / math.sqrt(r + 1.0))
+    grid = np.concatenate(pieces)
     grid = np.unique(grid[np.isfinite(grid) & (grid >= x_lo) & (grid <= x_hi)])
     values = log_h(grid)
     i_max = int(np.argmax(values))
@@ -153,7 +185,7 @@ def _clustered_tail(n: int, r: int, m_unit: float, m_shared: float, alpha: float
     keep = np.flatnonzero(values >= l_max - _DROP)
     a = float(grid[max(keep[0] - 1, 0)])
     b = float(grid[min(keep[-1] + 1, grid.size - 1)])
-    points = sorted({x for x in (float(grid[i_max]), x_step) if a < x < b})
+    points = sorted({x for x in (float(grid[i_max]), *steps) if a < x < b})
 
     def integrand(x: float) -> float:
         return math.exp(float(log_h(np.array(x))) - l_max)
@@ -162,9 +194,7 @@ def _clustered_tail(n: int, r: int, m_unit: float, m_shared: float, alpha: float
         body, _ = integrate.quad(
             integrand, a, b, points=points or None, epsabs=0.0, epsrel=1e-11, limit=500
         )
-    except OverflowError:
-        # The grid missed the integrand's peak by more than e^709: a peak far narrower than
-        # the grid (alpha of 1e6 and more). Locate it, and integrate relative to it.
+    except OverflowError:  # the grid missed a peak far narrower than it (alpha of 1e6 and more): locate it
         peak = optimize.minimize_scalar(
             lambda x: -float(log_h(np.array(x))), bounds=(a, b), method="bounded",
             options={"xatol": 1e-12 * max(1.0, abs(a), abs(b))},
@@ -296,3 +326,162 @@ def k_of_n_yield(
         else:
             out[idx] = _clustered_tail(n, r, mu, ms, al_i)
     return _result(np.clip(out, 0.0, 1.0), a, d, s, al)
+
+
+_TRIPLE = "(n_units, k_needed, unit_area_mm2)"
+
+
+def _check_groups(groups: object) -> list[tuple[int, int, float]]:
+    """``groups`` as a list of validated ``(n, k, area)``, or ParameterError naming the entry."""
+    if isinstance(groups, (str, bytes)) or not isinstance(groups, Sequence) or not groups:
+        raise ParameterError(
+            f"groups must be a non-empty sequence of {_TRIPLE} triples, got {shown(groups)}"
+        )
+    out = []
+    for i, group in enumerate(groups):
+        name = f"groups[{i}]"
+        if isinstance(group, (str, bytes)) or not isinstance(group, Sequence) or len(group) != 3:
+            raise ParameterError(f"{name} must be a triple {_TRIPLE}, got {shown(group)}")
+        n = check_int(f"{name}.n_units", group[0], minimum=1)
+        k = check_int(f"{name}.k_needed", group[1], minimum=1)
+        if k > n:
+            raise ParameterError(
+                f"{name}.k_needed must be an integer in [1, n_units = {n}], got {k}"
+            )
+        a = check_nonnegative(f"{name}.unit_area_mm2", group[2], "mm^2")
+        out.append((n, k, a))
+    return out
+
+
+def k_of_n_groups_yield(
+    groups: Sequence[tuple[int, int, float]],
+    d0: float,
+    *,
+    alpha: float | None = None,
+    shared_area_mm2: float = 0.0,
+) -> float:
+    """Yield of a die with several independent redundancy groups, each needing K of its N units.
+
+    Parameters
+    ----------
+    groups : sequence of (int, int, float)
+        One ``(n_units, k_needed, unit_area_mm2)`` triple per group of
+        identical units (SMs, memory partitions, cores), non-empty: ``n_units``
+        an integer in [1, 2**63 - 1], ``k_needed`` an integer in [1,
+        n_units], ``unit_area_mm2`` the critical area of one unit in mm^2,
+        finite and >= 0. The die works when every group has at least
+        ``k_needed`` working units.
+    d0 : float
+        Mean defect density in defects per cm^2, finite and >= 0.
+    alpha : float or None, default None, keyword-only
+        None for Poisson (unclustered) defects; otherwise the negative
+        binomial clustering parameter, finite and > 0, with one density
+        factor shared by the whole die. Above 1e12 the result is the Poisson
+        limit, as in :func:`k_of_n_yield`.
+    shared_area_mm2 : float, default 0.0, keyword-only
+        Non-redundant area in mm^2 that must be defect-free, finite and >= 0.
+
+    Returns
+    -------
+    float
+        Probability in [0, 1]. Scalars only: no broadcasting.
+
+    Raises
+    ------
+    ParameterError
+        If groups is not a non-empty sequence of triples, a group's n_units
+        or k_needed is not an integer, its k_needed is outside [1, n_units],
+        an area or d0 is negative, NaN or infinite, or alpha is not None and
+        not > 0; the message names the entry, e.g. ``groups[1].k_needed``.
+
+    Notes
+    -----
+    With group ``j`` of ``N_j`` units of area ``a_j``, ``r_j = N_j - K_j``
+    spares, ``q_j(g) = 1 - exp(-a_j D0 g)`` and ``A_s`` the shared area (in
+    cm^2):
+
+    - Poisson: ``Y = prod_j P(Bin(N_j, q_j(1)) <= r_j) * exp(-A_s D0)``.
+    - Clustered: ``Y = E_G[prod_j P(Bin(N_j, q_j(G)) <= r_j) * exp(-A_s D0
+      G)]``, ``G ~ Gamma(alpha, 1/alpha)``. The groups are independent
+      given ``G`` only: one die-wide ``G`` correlates them, so the yield is
+      not the product of the groups' :func:`k_of_n_yield` and the shared
+      area's negative binomial yield, but larger (every factor falls with
+      ``G``).
+
+    A group with ``K_j = N_j`` has no spares, so its ``N_j a_j`` is added to
+    the shared area (no approximation); a group of area 0 always works and is
+    dropped. With one group, or one group with spares left after that, the
+    result is :func:`k_of_n_yield`'s, computed by it. Otherwise, when
+    clustered, the shared area is folded into the mixing density
+    (``Gamma(alpha, rate alpha) * exp(-A_s D0 g) = (alpha / beta) ** alpha *
+    Gamma(alpha, rate beta)``, ``beta = alpha + A_s D0``) and the product of
+    tails is integrated against it by adaptive QUADPACK quadrature in ``log
+    G`` over the range holding all but e^-80 of the integrand, on
+    breakpoints at its peak and at every group's step, as
+    :func:`k_of_n_yield` does for one group; every piece is positive, so
+    there is no cancellation. Cost: O(number of groups) for Poisson,
+    independent of N; when clustered, a few thousand evaluations of every
+    group's tail (about 10 ms for two groups).
+
+    References
+    ----------
+    .. [1] C. H. Stapper, "Yield model for fault clusters within integrated
+       circuits", IBM J. Res. Dev. 28(5), 636-640, 1984.
+    .. [2] I. Koren, Z. Koren, "Defect tolerance in VLSI circuits: techniques
+       and yield analysis", Proc. IEEE 86(9), 1819-1838, 1998.
+
+    Examples
+    --------
+    An H100-like die of 814 mm^2: 144 SMs of 3.67 mm^2 of which 132 are
+    needed, 12 memory partitions of 9.5 mm^2 of which 10 are needed, and
+    171.5 mm^2 of shared I/O and wiring; without spares only ``exp(-0.814) =
+    0.443`` of dies would work:
+
+    >>> h100 = [(144, 132, 3.67), (12, 10, 9.5)]
+    >>> shared = 814.0 - 144 * 3.67 - 12 * 9.5
+    >>> round(k_of_n_groups_yield(h100, 0.1, shared_area_mm2=shared), 6)
+    0.842236
+    >>> round(math.exp(-shared / 100 * 0.1), 6)  # the shared area alone: spares cover the rest
+    0.842383
+    >>> round(k_of_n_groups_yield(h100, 0.1, alpha=2.0, shared_area_mm2=shared), 6)
+    0.847952
+
+    With every unit needed it is the plain die yield; with one group it is
+    :func:`k_of_n_yield`:
+
+    >>> round(k_of_n_groups_yield([(144, 144, 3.67), (12, 12, 9.5)], 0.1,
+    ...                           shared_area_mm2=shared), 6)  # exp(-0.814)
+    0.443082
+    >>> k_of_n_groups_yield([(144, 132, 3.67)], 0.1, alpha=2.0) == k_of_n_yield(
+    ...     144, 132, 3.67, 0.1, alpha=2.0)
+    True
+    """
+    checked = _check_groups(groups)
+    d = check_nonnegative("d0", d0, "defects per cm^2")
+    al = None if alpha is None else check_positive("alpha", alpha)
+    shared = check_nonnegative("shared_area_mm2", shared_area_mm2, "mm^2")
+    if len(checked) == 1:
+        n, k, a = checked[0]
+        return k_of_n_yield(n, k, a, d, alpha=al, shared_area_mm2=shared)
+    if d == 0.0:
+        return 1.0
+    spared = []
+    for n, k, a in checked:
+        if k == n:  # no spares: the units are shared area
+            shared += n * a
+        elif a / _MM2_PER_CM2 * d > 0.0:  # else never hit: always works
+            spared.append((n, k, a))
+    if math.isinf(shared):  # the shared area overflowed a float: surely hit (d0 > 0)
+        return 0.0
+    if len(spared) == 1:
+        n, k, a = spared[0]
+        return k_of_n_yield(n, k, a, d, alpha=al, shared_area_mm2=shared)
+    m_shared = shared / _MM2_PER_CM2 * d  # may overflow to inf: a yield of 0
+    units = [(n, n - k, a / _MM2_PER_CM2 * d) for n, k, a in spared]
+    if al is None or al > _POISSON_ALPHA:
+        y = math.exp(-m_shared)
+        for n, r, m in units:
+            y *= float(_binomial_tail(r, n, -math.expm1(-m)))
+    else:
+        y = _clustered_groups(units, m_shared, al)
+    return min(max(y, 0.0), 1.0)
