@@ -1,70 +1,56 @@
-"""The same silicon as a multi-GPU system: reticle-limited GPUs with spare SMs.
+"""The same silicon as a multi-GPU system: reticle-limited GPUs with spare units.
 
 The other side of the wafer-scale comparison from :mod:`wafer.chiplet`: the
 wafer-scale die's silicon built as ``G`` monolithic GPUs (H100-like), each a
-die of ``units`` identical SMs of which ``needed`` must work plus a
-non-redundant "uncore" (memory controllers, NVLink, L2, I/O) that must be
+die with two redundancy groups (``units`` SMs of which ``needed`` must work,
+``memory_sites`` HBM sites of which ``memory_sites_needed`` must work) and a
+non-redundant rest (NVLink, PCIe, front end, global wiring) that must be
 defect-free, each tested and packaged on its own, and joined by NVLink into a
-non-blocking NVSwitch fabric (all-to-all). The figures and their sources are
-in ``wafer/data/systems/h100-like.toml`` (:func:`load_gpu_system`).
+non-blocking NVSwitch fabric (all-to-all). The H100-like figures and their
+sources are in ``wafer/data/systems/h100-like.toml`` (:func:`wafer.systems.load_system`).
 
-- die yield with spares: :func:`yieldmodels.k_of_n_yield`, clustered
-  (negative binomial, the study's ``d0`` and ``alpha``); without spares the
-  same die with every unit needed (the negative binomial yield of its
-  critical area);
+- die yield: :func:`yieldmodels.k_of_n_groups_yield` over both groups with
+  the critical rest as shared area, clustered (negative binomial, the
+  study's ``d0`` and ``alpha``: one gamma multiplier per die) or Poisson;
+  without spares the same die with every unit and site needed;
 - dies per wafer: :func:`yieldmodels.exact_dies_per_wafer` on the wafer's
-  diameter, 0.2 mm scribe and 5 mm edge exclusion (ChipletSpec's defaults);
+  diameter, 0.2 mm scribe and 5 mm edge exclusion (ChipletSpec's defaults),
+  for the die's sides (the squarest that fit the 26 x 33 mm reticle field
+  when none are given);
 - GPUs per system: ``round(wafer die area / GPU die area)``, the system whose
   silicon is nearest the wafer-scale die's (within half a die either way);
-  ``ceil`` would hand the GPUs up to one die more silicon. For WSE-3 both
-  give 57 (46,225 / 814 = 56.79);
+  for WSE-3, 57 (46,225 / 814 = 56.79);
 - packaging: each GPU separately, so no assembly yield multiplies across
   GPUs; a per-GPU ``package_yield`` (default 1) scales good GPUs;
-- cost: :func:`yieldmodels.cost.monolithic_cost` with ``die_yield`` the K-of-N
-  yield; it counts square dies on the cost set's wafer (300 mm) and applies
-  the cost set's packaging yields, which ``package_yield`` does not;
+- cost: :func:`yieldmodels.cost.monolithic_cost` at the die yield, for the
+  die's sides on the cost set's wafer; it applies the cost set's packaging
+  yields, which ``package_yield`` does not;
 - HBM is out of scope: its stacks, bandwidth and yield are not modelled.
 
-Units and what compares with the wafer's mesh: the wafer side reports
-saturation throughput in flits/node/cycle of 32-bit links at 1.1 GHz
-(:class:`wafer.chiplet.ChipletSpec` ``link_bits``, ``clock_ghz``). Both sides
-are brought to **GB/s per mm^2 of die silicon** (spares and uncore included)
-for uniform traffic: here ``450 GB/s * G / (G - 1) / die_area_mm2`` (a
-GPU's injection per direction is the limit, a fraction ``(G - 1) / G`` of
-its traffic leaves it, its on-die network is taken not to limit), on the
-wafer :func:`mesh_gbytes_per_s_per_mm2`. Latency and energy of a crossing
-(GPU -> NVSwitch -> GPU: two SerDes links and one switch) compare with a
-die-to-die crossing or a mesh hop (``routing.LINK_CLASSES``: 0.9 ns and
-0.07 pJ/bit per hop). Per-SM figures are given but do not compare with per
-core: an SM is ~77 times a WSE core's area.
+Network, under uniform traffic: a GPU's injection into the switch fabric per
+direction (half of ``nvlink_gbytes_per_s``) is the limit, a fraction ``(G -
+1) / G`` of its traffic leaves it, its on-die network is taken not to limit
+(optimistic for GPUs). Latency and energy of a crossing (GPU -> NVSwitch ->
+GPU: two SerDes links and one switch) compare with a die-to-die crossing or
+a mesh hop (``routing.LINK_CLASSES``: 0.9 ns and 0.07 pJ/bit per hop); on-die
+movement is not counted (optimistic for GPUs). An SM is ~77 times a WSE
+core's area: per-SM figures do not compare with per-core ones.
 """
 
 from __future__ import annotations
 
 import math
-import os
-from dataclasses import dataclass, field, fields
-from importlib import resources
-from pathlib import Path
+from dataclasses import dataclass
 
 import yieldmodels
-from paramcheck import (
-    ParameterError, check_instance, check_int, check_nonnegative, check_positive, check_real, check_str,
-    parse_toml, read_text_file, shown, unknown_name,
-)
-from paramcheck.names import did_you_mean
+from paramcheck import ParameterError, check_instance, check_int, check_nonnegative, check_positive, check_real, check_str
 from yieldmodels import cost as ymcost
 from yieldmodels.limits import load_packaging_limits
 
 from .geometry import WaferSpec
 
-__all__ = [
-    "GPU_FILE_MAX_BYTES", "GPU_SYSTEMS", "MIN_COST_YIELD", "GpuNetwork", "GpuResult", "GpuSpec", "GpuSystem", "gpu_comparison", "load_gpu_system",
-    "mesh_gbytes_per_s_per_mm2",
-]
+__all__ = ["MIN_COST_YIELD", "GpuNetwork", "GpuResult", "GpuSpec", "gpu_comparison"]
 
-#: Largest GPU system file read, bytes.
-GPU_FILE_MAX_BYTES = 1 << 20
 #: Below this die yield no cost is computed (``GpuResult.gpu_cost`` is None).
 MIN_COST_YIELD = 1e-200
 #: Relative tolerance of ``die_width_mm * die_height_mm`` against ``die_area_mm2``.
@@ -85,14 +71,20 @@ class GpuSpec:
         GPU die area, mm^2; at most the monolithic-reticle limit (858 mm^2).
     die_width_mm, die_height_mm : float or None
         Die sides, mm, if published (both or neither; their product within 1%
-        of the area, and within the 26 x 33 mm field). None: a square die.
+        of the area, and within the 26 x 33 mm field). None: the squarest
+        die that fits the field (a square, or 26 mm wide when a square is wider).
     units, needed : int
         Identical units (SMs) on the die, and how many must work.
     unit_area_fraction : float
         Share of the die in the units, in (0, 1].
+    memory_sites, memory_sites_needed : int
+        Memory sites (an HBM stack's controllers, PHY and L2 share), and how
+        many must work: a second redundancy group (0 sites: none).
+    memory_area_fraction : float
+        Share of the die in the memory sites, in [0, 1 - unit_area_fraction].
     shared_area_mm2 : float or None
-        Non-redundant area that must be defect-free, mm^2, at most the area
-        not in units; None: all of it. Area in neither tolerates any defect.
+        Non-redundant area that must be defect-free, mm^2, at most the area in
+        neither group; None: all of it. Area in none tolerates any defect.
     node : str
         Process node of the cost set (TSMC 4N is a 5nm-class node: "5nm").
     gpus_per_system : int or None
@@ -115,8 +107,10 @@ class GpuSpec:
     Examples
     --------
     >>> s = GpuSpec()
-    >>> round(s.unit_area_mm2, 4), round(s.critical_shared_mm2, 1), round(s.crossing_latency_ns, 9)
-    (3.6743, 284.9, 140.0)
+    >>> round(s.unit_area_mm2, 4), round(s.site_area_mm2, 3), round(s.critical_shared_mm2, 1)
+    (3.6743, 19.943, 165.2)
+    >>> [round(x, 2) for x in s.die_sides_mm], round(s.crossing_latency_ns, 9)  # a square would be 28.53 mm wide
+    ([26.0, 31.31], 140.0)
     >>> GpuSpec(die_area_mm2=900.0)
     Traceback (most recent call last):
     ...
@@ -129,6 +123,9 @@ class GpuSpec:
     units: int = 144
     needed: int = 132
     unit_area_fraction: float = 0.65
+    memory_sites: int = 6
+    memory_sites_needed: int = 5
+    memory_area_fraction: float = 0.147
     shared_area_mm2: float | None = None
     node: str = "5nm"
     gpus_per_system: int | None = None
@@ -172,13 +169,23 @@ class GpuSpec:
         if k > n:
             raise ParameterError(f"needed must be an integer in [1, units = {n}], got {k}")
         f = check_real("unit_area_fraction", self.unit_area_fraction, lower=0.0, upper=1.0, lower_open=True)
+        sites = check_int("memory_sites", self.memory_sites, minimum=0, maximum=2**31)
+        m = check_real("memory_area_fraction", self.memory_area_fraction, lower=0.0, upper=1.0)
+        if f + m > 1.0 + 1e-12:
+            raise ParameterError(f"unit_area_fraction + memory_area_fraction must be at most 1, got {f!r} + {m!r}")
+        if sites == 0:
+            check_int("memory_sites_needed", self.memory_sites_needed, minimum=0, maximum=0)
+            if m != 0.0:
+                raise ParameterError(f"memory_area_fraction must be 0 without memory sites, got {m!r}")
+        else:
+            check_int("memory_sites_needed", self.memory_sites_needed, maximum=sites)
         if self.shared_area_mm2 is not None:
-            rest = area * (1.0 - f)
+            rest = area * max(0.0, 1.0 - f - m)
             s = check_nonnegative("shared_area_mm2", self.shared_area_mm2, "mm^2")
             if s > rest * (1.0 + 1e-12):
                 raise ParameterError(
-                    f"shared_area_mm2 must be at most die_area_mm2 x (1 - unit_area_fraction) = {rest:g} mm^2,"
-                    f" got {s!r}"
+                    f"shared_area_mm2 must be at most die_area_mm2 x (1 - unit_area_fraction - memory_area_fraction)"
+                    f" = {rest:g} mm^2, got {s!r}"
                 )
         if self.gpus_per_system is not None:
             check_int("gpus_per_system", self.gpus_per_system, maximum=2**31)
@@ -203,10 +210,10 @@ class GpuSpec:
 
     @property
     def die_sides_mm(self) -> tuple[float, float]:
-        """(width, height) for the die count: the published sides, else a square."""
+        """(width, height) for the die count: the published sides, else the squarest that fits the field."""
         if self.die_width_mm is None:
-            side = math.sqrt(self.die_area_mm2)
-            return side, side
+            width = min(math.sqrt(self.die_area_mm2), _reticle().max_width_mm)
+            return width, self.die_area_mm2 / width
         return float(self.die_width_mm), float(self.die_height_mm)
 
     @property
@@ -215,11 +222,22 @@ class GpuSpec:
         return self.die_area_mm2 * self.unit_area_fraction / self.units
 
     @property
+    def site_area_mm2(self) -> float:
+        """Area of one memory site, mm^2 (0 without sites)."""
+        return self.die_area_mm2 * self.memory_area_fraction / self.memory_sites if self.memory_sites else 0.0
+
+    @property
     def critical_shared_mm2(self) -> float:
-        """Area outside the units that must be defect-free, mm^2."""
+        """Area in neither group that must be defect-free, mm^2."""
         if self.shared_area_mm2 is None:
-            return self.die_area_mm2 * (1.0 - self.unit_area_fraction)
+            return self.die_area_mm2 * max(0.0, 1.0 - self.unit_area_fraction - self.memory_area_fraction)
         return float(self.shared_area_mm2)
+
+    @property
+    def groups(self) -> tuple[tuple[int, int, float], ...]:
+        """The die's redundancy groups, ``(units, needed, unit area mm^2)``: the SMs, then the memory sites."""
+        sms = ((self.units, self.needed, self.unit_area_mm2),)
+        return sms + (((self.memory_sites, self.memory_sites_needed, self.site_area_mm2),) if self.memory_sites else ())
 
     @property
     def crossing_latency_ns(self) -> float:
@@ -263,8 +281,7 @@ class GpuNetwork:
     uniform_gbytes_per_s_per_unit : float
         The same per enabled unit (``needed``), GB/s.
     uniform_gbytes_per_s_per_mm2 : float
-        The same per mm^2 of GPU die, GB/s/mm^2: compare with
-        :func:`mesh_gbytes_per_s_per_mm2` of the wafer.
+        The same per mm^2 of GPU die, GB/s/mm^2.
     crossing_latency_ns, crossing_energy_pj_per_bit : float
         What one GPU -> NVSwitch -> GPU crossing adds.
     mean_latency_ns, mean_energy_pj_per_bit : float
@@ -290,9 +307,11 @@ class GpuResult:
     Attributes
     ----------
     spec : GpuSpec
-    d0, alpha : float
+    d0 : float
+    alpha : float or None
+        None: Poisson defects.
     die_yield, die_yield_no_spares : float
-        K-of-N die yield with spares (clustered), and of the same die with every unit needed.
+        Die yield with the spare units and sites, and of the same die with every one needed.
     dies_per_wafer : int
         Whole dies on the wafer grid.
     good_gpus_per_wafer : float
@@ -307,7 +326,7 @@ class GpuResult:
     enabled_units_per_system : int
         ``gpus_per_system * needed`` (the product enables exactly ``needed`` units).
     enabled_area_fraction : float
-        Area of the enabled units over the die area.
+        Area of the enabled SMs over the die area.
     silicon_per_good_system_mm2, die_silicon_per_good_system_mm2 : float
         Whole wafer per good system, ``wafer_area / good_systems_per_wafer``, and
         dies fabricated per good system, ``system_silicon_mm2 / (die_yield * package_yield)``.
@@ -320,7 +339,7 @@ class GpuResult:
 
     spec: GpuSpec
     d0: float
-    alpha: float
+    alpha: float | None
     die_yield: float
     die_yield_no_spares: float
     dies_per_wafer: int
@@ -354,7 +373,7 @@ def _network(spec: GpuSpec, gpus: int) -> GpuNetwork:
     )
 
 
-def gpu_comparison(wafer: WaferSpec, spec: GpuSpec, d0: float, alpha: float) -> GpuResult:
+def gpu_comparison(wafer: WaferSpec, spec: GpuSpec, d0: float, alpha: float | None) -> GpuResult:
     """Yield, cost and network of ``wafer``'s silicon built as ``spec``'s GPUs.
 
     Parameters
@@ -365,8 +384,9 @@ def gpu_comparison(wafer: WaferSpec, spec: GpuSpec, d0: float, alpha: float) -> 
     spec : GpuSpec
     d0 : float
         Defect density, defects per cm^2, >= 0.
-    alpha : float
-        Negative-binomial clustering parameter, > 0.
+    alpha : float or None
+        Negative-binomial clustering parameter, > 0 (one gamma multiplier per
+        die); None for Poisson defects.
 
     Returns
     -------
@@ -374,24 +394,25 @@ def gpu_comparison(wafer: WaferSpec, spec: GpuSpec, d0: float, alpha: float) -> 
 
     Notes
     -----
-    With ``a`` the unit area, ``A_s`` the critical shared area and ``G ~
-    Gamma(alpha, 1/alpha)``: ``Y = E[P(Bin(N, 1 - exp(-a D0 G)) <= N - K)
-    exp(-A_s D0 G)]`` (:func:`yieldmodels.k_of_n_yield`); without spares
-    ``(1 + (N a + A_s) D0 / alpha) ** -alpha``. O(1) but for the exact die
-    count (a few ms) and the yield integral (milliseconds).
+    With groups ``(N_g, K_g, a_g)`` (:attr:`GpuSpec.groups`), ``A_s`` the
+    critical rest and ``G ~ Gamma(alpha, 1/alpha)``: ``Y = E[prod_g
+    P(Bin(N_g, 1 - exp(-a_g D0 G)) <= N_g - K_g) exp(-A_s D0 G)]``
+    (:func:`yieldmodels.k_of_n_groups_yield`, areas in cm^2: mm^2 / 100);
+    without spares ``(1 + (sum_g N_g a_g + A_s) D0 / alpha) ** -alpha``. O(1) but for the exact die count
+    (a few ms) and the yield integral (milliseconds).
 
     Examples
     --------
     >>> r = gpu_comparison(WaferSpec(), GpuSpec(), d0=0.1, alpha=10.0)
     >>> round(r.die_yield, 4), round(r.die_yield_no_spares, 4), r.dies_per_wafer, r.gpus_per_system
-    (0.7551, 0.4572, 63, 57)
-    >>> round(r.good_systems_per_wafer, 3), round(r.network.uniform_gbytes_per_s_per_mm2, 4)
-    (0.835, 0.5627)
+    (0.8439, 0.4572, 64, 57)
+    >>> round(r.good_systems_per_wafer, 4), round(r.network.uniform_gbytes_per_s_per_mm2, 4)
+    (0.9475, 0.5627)
     """
     check_instance("wafer", wafer, WaferSpec)
     check_instance("spec", spec, GpuSpec)
     d = check_nonnegative("d0", d0, "defects per cm^2")
-    al = check_positive("alpha", alpha)
+    al = None if alpha is None else check_positive("alpha", alpha)
     w, h = spec.die_sides_mm
     geometry = dict(scribe_mm=spec.scribe_mm, edge_exclusion_mm=spec.edge_exclusion_mm)
     if not yieldmodels.exact_count_feasible(w, h, wafer.wafer_diameter_mm, **geometry):
@@ -400,9 +421,10 @@ def gpu_comparison(wafer: WaferSpec, spec: GpuSpec, d0: float, alpha: float) -> 
             f" {wafer.wafer_diameter_mm:g} mm wafer, got {spec.die_area_mm2!r}"
         )
     dpw = yieldmodels.exact_dies_per_wafer(w, h, wafer.wafer_diameter_mm, **geometry)
-    a, s = spec.unit_area_mm2, spec.critical_shared_mm2
-    y = float(yieldmodels.k_of_n_yield(spec.units, spec.needed, a, d, alpha=al, shared_area_mm2=s))
-    y0 = float(yieldmodels.k_of_n_yield(spec.units, spec.units, a, d, alpha=al, shared_area_mm2=s))
+    s = spec.critical_shared_mm2
+    y = float(yieldmodels.k_of_n_groups_yield(spec.groups, d, alpha=al, shared_area_mm2=s))
+    every = [(n, n, a) for n, _, a in spec.groups]
+    y0 = float(yieldmodels.k_of_n_groups_yield(every, d, alpha=al, shared_area_mm2=s))
     gpus = spec.system_gpus(wafer)
     good = dpw * y * spec.package_yield
     systems = good / gpus
@@ -411,168 +433,16 @@ def gpu_comparison(wafer: WaferSpec, spec: GpuSpec, d0: float, alpha: float) -> 
     kept = y * spec.package_yield
     cost = None
     if y >= MIN_COST_YIELD:
-        cost = ymcost.monolithic_cost(
-            spec.costs, spec.node, spec.die_area_mm2, volume=spec.volume, packaging=spec.packaging, die_yield=y
-        )
+        cost = ymcost.monolithic_cost(spec.costs, spec.node, spec.die_area_mm2, volume=spec.volume,
+                                      packaging=spec.packaging, die_yield=y, die_width_mm=w)
     return GpuResult(
         spec=spec, d0=d, alpha=al, die_yield=y, die_yield_no_spares=y0, dies_per_wafer=dpw,
         good_gpus_per_wafer=good, gpus_per_system=gpus, good_systems_per_wafer=systems,
         system_silicon_mm2=system_mm2, usable_area_mm2_per_wafer=usable,
         usable_area_fraction=usable / wafer.wafer_area_mm2, enabled_units_per_system=gpus * spec.needed,
-        enabled_area_fraction=spec.needed * a / spec.die_area_mm2,
+        enabled_area_fraction=spec.needed * spec.unit_area_mm2 / spec.die_area_mm2,
         silicon_per_good_system_mm2=wafer.wafer_area_mm2 / systems if systems > 0 else math.inf,
         die_silicon_per_good_system_mm2=system_mm2 / kept if kept > 0 else math.inf,
         gpu_cost=cost, system_re_usd=gpus * cost.re_usd if cost else math.nan,
         system_total_usd=gpus * cost.total_usd if cost else math.nan, network=_network(spec, gpus),
     )
-
-
-def mesh_gbytes_per_s_per_mm2(
-    saturation: float, nodes: int, wafer: WaferSpec, *, link_bits: int = 32, clock_ghz: float = 1.1
-) -> float:
-    """The wafer's uniform saturation throughput in GB/s per mm^2 of its die.
-
-    ``saturation * nodes * link_bits / 8 * clock_ghz / wafer.die_area_mm2``:
-    ``saturation`` in flits/node/cycle of ``link_bits``-bit flits (one per
-    on-die link per cycle, :class:`wafer.chiplet.ChipletSpec`'s defaults) over
-    ``nodes`` (logical) nodes. The unit of :attr:`GpuNetwork.uniform_gbytes_per_s_per_mm2`.
-
-    Examples
-    --------
-    >>> import routing
-    >>> s = routing.uniform_saturation(763, 1176)  # the WSE-3 logical mesh, fault-free
-    >>> round(mesh_gbytes_per_s_per_mm2(s, 763 * 1176, WaferSpec()), 4)
-    0.2905
-    """
-    sat = check_positive("saturation", saturation, "flits/node/cycle")
-    n = check_int("nodes", nodes)
-    check_instance("wafer", wafer, WaferSpec)
-    bits = check_int("link_bits", link_bits)
-    ghz = check_positive("clock_ghz", clock_ghz, "GHz")
-    return sat * n * bits / 8.0 * ghz / wafer.die_area_mm2
-
-
-# --------------------------------------------------------------------------- the TOML
-
-
-#: Shipped GPU systems (files in ``wafer/data/systems``).
-GPU_SYSTEMS = ("h100-like",)
-_TOP = ("name", "description", "gpu", "published", "sources", "estimates")
-_SOURCE_KEYS = ("title", "publisher", "year", "url", "quote", "supports")
-
-
-@dataclass(frozen=True)
-class GpuSystem:
-    """A GPU system file: its spec, published figures, sources and estimates.
-
-    Attributes
-    ----------
-    name, description : str
-    spec : GpuSpec
-    published : dict
-        Published figures the spec does not take (SM hierarchy, L2, ...).
-    sources : dict of str -> dict
-        Each source: title, publisher, year (int or "undated"), url, quote,
-        and the figures it supports (``gpu`` keys, ``published.<key>``).
-    estimates : dict of str -> str
-        Each estimate or modelling choice and its reasoning.
-    path : str
-    """
-
-    name: str
-    description: str
-    spec: GpuSpec
-    published: dict = field(default_factory=dict)
-    sources: dict = field(default_factory=dict)
-    estimates: dict = field(default_factory=dict)
-    path: str = ""
-
-
-def _table(data: dict, key: str, where: str, allowed=None) -> dict:
-    """``data[key]`` (``data`` itself for ``key=""``): a table whose keys are in ``allowed``, if given."""
-    table = data.get(key, {}) if key else data
-    if not isinstance(table, dict):
-        raise ParameterError(f"{key} must be a table ([{key}]), got {shown(table)} (in {where})")
-    for k in table:
-        if allowed is not None and k not in allowed:
-            hint = did_you_mean(k, allowed)
-            more = f" (did you mean {hint[0]!r}?)" if hint else ""
-            label = f"{key}." if key else ""
-            raise ParameterError(f"{label}{k} is not a known key; allowed: {', '.join(allowed)}{more} (in {where})")
-    return table
-
-
-def _source(sid: str, src: object, where: str) -> dict:
-    label = f"sources.{sid}"
-    src = _table({label: src}, label, where, _SOURCE_KEYS)
-    for key in ("title", "publisher", "url"):
-        if not (isinstance(src.get(key), str) and src[key]):
-            raise ParameterError(f"{label}.{key} must be a non-empty string, got {shown(src.get(key))} (in {where})")
-    year = src.get("year")
-    if not (year == "undated" or isinstance(year, int) and not isinstance(year, bool) and 1950 <= year <= 2100):
-        raise ParameterError(f"{label}.year must be a year in [1950, 2100] or 'undated', got {shown(year)} (in {where})")
-    refs = src.get("supports")
-    if not (isinstance(refs, list) and all(isinstance(r, str) for r in refs)):
-        raise ParameterError(f"{label}.supports must be a list of figure names, got {shown(refs)} (in {where})")
-    return dict(src)
-
-
-def _system_from(data: dict, where: str) -> GpuSystem:
-    _table(data, "", where, _TOP)
-    for key in ("name", "description"):
-        if not (isinstance(data.get(key), str) and data[key]):
-            raise ParameterError(f"{key} must be a non-empty string, got {shown(data.get(key))} (in {where})")
-    gpu = _table(data, "gpu", where, [f.name for f in fields(GpuSpec)])
-    try:
-        spec = GpuSpec(**gpu)
-    except ParameterError as exc:
-        raise ParameterError(f"gpu.{exc} (in {where})") from None
-    published = dict(_table(data, "published", where))
-    sources = {sid: _source(sid, src, where) for sid, src in _table(data, "sources", where).items()}
-    estimates = dict(_table(data, "estimates", where))
-    for key, text in estimates.items():
-        if not isinstance(text, str):
-            raise ParameterError(f"estimates.{key} must be a string, got {shown(text)} (in {where})")
-    figures = [*gpu, *(f"published.{k}" for k in published)]
-    supported = {r for src in sources.values() for r in src["supports"]}
-    stray = sorted(supported - set(figures))
-    if stray:
-        raise ParameterError(f"supports must name figures of [gpu] or [published], got {stray[0]!r} (in {where})")
-    for fig in figures:
-        if fig not in supported and fig not in estimates:
-            raise ParameterError(
-                f"{fig} must have a source (sources.*.supports) or an estimate, got neither (in {where})")
-    return GpuSystem(name=data["name"], description=data["description"], spec=spec, published=published,
-                     sources=sources, estimates=estimates, path=where.strip("'"))
-
-
-def load_gpu_system(name_or_path: str | os.PathLike[str] = "h100-like") -> GpuSystem:
-    """A shipped GPU system by name (:data:`GPU_SYSTEMS`), or a user's TOML file by path.
-
-    The file has ``name``, ``description``, ``[gpu]`` (:class:`GpuSpec`
-    fields), ``[published]``, ``[sources.<id>]`` (title, publisher, year, url,
-    quote, supports) and ``[estimates]``; every figure of ``[gpu]`` and
-    ``[published]`` needs a source or an estimate, and unknown keys are refused.
-
-    Examples
-    --------
-    >>> g = load_gpu_system()
-    >>> g.name, g.spec.units, g.spec.needed, g.published["pcie_sms"]
-    ('H100-like', 144, 132, 114)
-    >>> load_gpu_system("h100")
-    Traceback (most recent call last):
-    ...
-    paramcheck.errors.ParameterError: GPU system must be one of 'h100-like', got 'h100' (did you mean 'h100-like'?)
-    """
-    if not isinstance(name_or_path, (str, os.PathLike)):
-        raise ParameterError(f"GPU system must be a name or the path of a TOML file, got {shown(name_or_path)}")
-    text = os.fspath(name_or_path)
-    if text.lower() in GPU_SYSTEMS:
-        entry = resources.files("wafer") / "data" / "systems" / f"{text.lower()}.toml"
-        where = repr(str(entry))
-        return _system_from(parse_toml(entry.read_text(encoding="utf-8"), "GPU system file", where), where)
-    if text.endswith(".toml") or os.sep in text or "/" in text:
-        where = repr(str(Path(text)))
-        body = read_text_file(text, "GPU system file", GPU_FILE_MAX_BYTES, "GPU_FILE_MAX_BYTES")
-        return _system_from(parse_toml(body, "GPU system file", where), where)
-    raise unknown_name("GPU system", text, GPU_SYSTEMS)

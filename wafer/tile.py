@@ -1,12 +1,13 @@
 """The same silicon as known-good-die tiles: a Tesla Dojo-like training tile.
 
-A *tile* is ``dies_x x dies_y`` known-good dies (KGDs) placed side by side on
-a wafer-scale fan-out carrier (TSMC InFO_SoW), their on-die meshes joined by
-die-to-die links at every die edge; a *system* is ``tiles_per_system`` tiles
-joined by off-tile links. The defaults are the Dojo training tile's, shipped
-with the source of every figure in ``wafer/data/systems/dojo-like.toml``
-(:func:`load_tile_preset`): 25 D1 dies of 645 mm^2 (TSMC 7 nm, 354 training
-nodes each) in a 5 x 5 array, 4 TB/s per die edge, 36 TB/s off the tile, 2 GHz.
+A *tile* is ``dies_x x dies_y`` known-good dies (KGDs) on a wafer-scale
+fan-out carrier (TSMC InFO_SoW), their on-die meshes joined by die-to-die
+links at every die edge; a *system* is ``tiles_per_system`` tiles joined by
+off-tile links. The defaults are the Dojo training tile's, shipped with the
+source of every figure in ``wafer/data/systems/dojo-like.toml``
+(:func:`wafer.systems.load_system`): 25 D1 dies of 645 mm^2 (TSMC 7 nm, 354
+training nodes each) in a 5 x 5 array, 4 TB/s per die edge, 36 TB/s off the
+tile, 2 GHz.
 
 The model (:func:`tile_comparison`):
 
@@ -15,46 +16,43 @@ The model (:func:`tile_comparison`):
   nodes needed by default (Tesla names harvesting, publishes no spare scheme);
 - known-good-die test of ``test_coverage`` (:func:`yieldmodels.kgd_pass_rate`,
   escapes by :func:`yieldmodels.defect_level`);
-- a placed die works when it bonds and is no escape; a tile of ``n = dies_x *
+- assembly chip-first, as InFO builds its RDL over the placed dies: no die
+  bonds, and a bad carrier scraps its dies. A tile of ``n = dies_x *
   dies_y`` needed dies and ``spare_dies`` spare sites works when at least
-  ``n`` placed dies work (a K-of-N over dies) and its carrier (``carrier_area_factor``
-  times the placed die area, :func:`yieldmodels.carrier_yield`) is good and
-  bonds. Without spares and escapes: ``bond_yield ** n * carrier_yield *
-  carrier_bond_yield``. Good tiles per wafer of dies as in
-  :func:`yieldmodels.chiplet_system` (a bad carrier costs its dies);
-- cost: :func:`yieldmodels.cost.chiplet_system_cost`, packaging ``"info-rdl"``
-  (chip-last: the carrier is tested before dies go on);
-- network: the tile's node mesh (:func:`routing.die_grid_uniform_metrics`),
-  and the off-tile bandwidth per mm^2 against the wafer's mesh across the
-  edge of a patch of the same area.
+  ``n`` placed dies are good (a K-of-N over the test escapes), its carrier
+  (``carrier_area_factor`` times the placed die area,
+  :func:`yieldmodels.carrier_yield`) is good, and the tile's final assembly
+  (``carrier_bond_yield``) succeeds;
+- cost: :func:`yieldmodels.cost.chiplet_system_cost`, packaging
+  ``"info-rdl"``, chip-first: the same flow as the yield;
+- network: a tile's node mesh with its die-to-die links
+  (:func:`routing.die_grid_uniform_metrics`), and a system's tiles joined
+  all-to-all by their off-tile bandwidth (:class:`TileNetwork`).
 
-Packaging figures default to the yield set's ``"info-rdl"`` entry (an
-assumption for InFO_SoW; Chiplet Actuary: bond 0.98, RDL 0.05 per cm^2 with
-alpha 3, area factor 1.2, carrier bond 0.99). At wafer scale that RDL yields
-1.3% (19,350 mm^2), capping the tile yield near 0.8%; TSMC makes the tile in
-volume, so the real density must be far lower: set ``carrier_d0``.
+The carrier's defect density is an estimate (``carrier_d0``, 0.0005 per
+cm^2, a 91% carrier): the yield set's ``"info-rdl"`` figure (Chiplet
+Actuary: 0.05 per cm^2, alpha 3, for die-sized fan-outs) would give the
+19,350 mm^2 carrier 1.3% and the tile at most that, which TSMC's volume
+production of the tile (2024) contradicts. :attr:`TileResult.tile_yield_at_set_carrier_d0`
+keeps that figure beside the estimate.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, replace
-from importlib import resources
-from pathlib import Path
 
 import routing
 import yieldmodels
+from scipy import special
 from paramcheck import (ParameterError, check_instance, check_int, check_nonnegative, check_positive,
-                        check_probability, check_real, check_str, parse_toml, read_text_file, shown, unknown_name)
+                        check_probability, check_str)
 from yieldmodels.cost import SystemCost, chiplet_system_cost, load_cost_parameters
 from yieldmodels.limits import check_carrier, load_packaging_limits
 
 from .geometry import WaferSpec
-from .presets import PRESET_FILE_MAX_BYTES, _build, _known_keys, _strings, _table
 
-__all__ = ["PACKAGING", "TILE_SYSTEMS", "TilePreset", "TileResult", "TileSpec", "load_tile_preset",
-           "tile_comparison"]
+__all__ = ["CARRIER_LIMIT", "PACKAGING", "TileNetwork", "TileResult", "TileSpec", "tile_comparison"]
 
 #: The packaging entry (yield set and cost set) that stands in for InFO_SoW.
 PACKAGING = "info-rdl"
@@ -92,17 +90,24 @@ class TileSpec:
         Spare die sites per tile, >= 0 (Dojo: none).
     parameter_set, cost_set : str
         Yield and cost sets (names or TOML paths) whose ``"info-rdl"`` entry is used.
-    bond_yield, carrier_d0, carrier_alpha, carrier_area_factor, carrier_bond_yield : float or None
-        Packaging overrides; None takes the yield set's ``"info-rdl"`` figure.
+    carrier_d0 : float or None
+        The carrier's defect density, per cm^2: an estimate (0.0005, see the
+        module docstring); None takes the yield set's ``"info-rdl"`` figure.
+    carrier_alpha, carrier_area_factor, carrier_bond_yield : float or None
+        Packaging overrides; None takes the yield set's ``"info-rdl"`` figure
+        (the carrier bond stands for the tile's final assembly).
     node_rows, node_cols : int
         The die's nodes as a grid, for the network only.
     node_link_gbps, clock_ghz : float
         One on-die mesh link, one direction, GB/s; node clock (a hop a cycle), GHz.
-    d2d_gbps_per_die_edge, d2d_latency_ns : float
-        Die-to-die bandwidth across one die edge, both directions, GB/s, and
-        the latency a crossing adds over an on-die hop, ns.
-    off_tile_gbps : float
-        A tile's aggregate off-tile bandwidth, both directions, GB/s.
+    hop_energy_pj_per_bit : float
+        Energy of one on-die hop (link and router), pJ/bit.
+    d2d_gbps_per_die_edge, d2d_latency_ns, d2d_energy_pj_per_bit : float
+        Die-to-die bandwidth across one die edge, both directions, GB/s; the
+        latency a crossing adds over an on-die hop, ns; its energy, pJ/bit.
+    off_tile_gbps, off_tile_latency_ns, off_tile_energy_pj_per_bit : float
+        A tile's aggregate off-tile bandwidth, both directions, GB/s; the
+        latency and energy of a tile-to-tile crossing, ns and pJ/bit.
     tiles_per_system, volume : int
         Tiles per system (None: the silicon matching rule, :meth:`matching_tiles`),
         and tiles the design NRE is spread over.
@@ -119,8 +124,8 @@ class TileSpec:
     Examples
     --------
     >>> s = TileSpec()
-    >>> s.dies_per_tile, round(s.die_width_mm, 3), s.package.bond_yield, s.d2d_bandwidth
-    (25, 25.397, 0.98, 0.1953125)
+    >>> s.dies_per_tile, round(s.die_width_mm, 3), s.package.carrier_d0, s.d2d_bandwidth
+    (25, 25.397, 0.0005, 0.1953125)
     >>> TileSpec(dies_x=10, dies_y=9)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -139,8 +144,7 @@ class TileSpec:
     spare_dies: int = 0
     parameter_set: str = "chiplet-actuary"
     cost_set: str = "chiplet-actuary"
-    bond_yield: float | None = None
-    carrier_d0: float | None = None
+    carrier_d0: float | None = 0.0005
     carrier_alpha: float | None = None
     carrier_area_factor: float | None = None
     carrier_bond_yield: float | None = None
@@ -148,9 +152,13 @@ class TileSpec:
     node_cols: int = 20
     node_link_gbps: float = 512.0
     clock_ghz: float = 2.0
+    hop_energy_pj_per_bit: float = 0.185
     d2d_gbps_per_die_edge: float = 4000.0
     d2d_latency_ns: float = 5.0
+    d2d_energy_pj_per_bit: float = 2.0
     off_tile_gbps: float = 36000.0
+    off_tile_latency_ns: float = 20.0
+    off_tile_energy_pj_per_bit: float = 5.5
     tiles_per_system: int | None = None
     volume: int = 600
     scribe_mm: float = 0.2
@@ -161,6 +169,9 @@ class TileSpec:
         check_positive("die_aspect", self.die_aspect)
         for name in ("dies_x", "dies_y", "node_rows", "node_cols"):
             check_int(name, getattr(self, name), maximum=MAX_SIDE)
+        if self.dies_x * self.dies_y * self.node_rows * self.node_cols < 2:
+            raise ParameterError("dies_x x dies_y x node_rows x node_cols must be at least 2 nodes (a mesh),"
+                                 f" got {self.dies_x} x {self.dies_y} x {self.node_rows} x {self.node_cols}")
         check_str("node", self.node)
         check_int("units_per_die", self.units_per_die)
         if self.needed_units is not None:
@@ -170,14 +181,15 @@ class TileSpec:
         check_int("spare_dies", self.spare_dies, minimum=0, maximum=MAX_SIDE)
         check_str("parameter_set", self.parameter_set)
         check_str("cost_set", self.cost_set)
-        _opt(check_probability, "bond_yield", self.bond_yield)
         _opt(check_nonnegative, "carrier_d0", self.carrier_d0, "defects per cm^2")
         _opt(check_positive, "carrier_alpha", self.carrier_alpha)
         _opt(check_positive, "carrier_area_factor", self.carrier_area_factor)
         _opt(check_probability, "carrier_bond_yield", self.carrier_bond_yield)
         for name in ("node_link_gbps", "clock_ghz", "d2d_gbps_per_die_edge", "off_tile_gbps"):
             check_positive(name, getattr(self, name))
-        check_nonnegative("d2d_latency_ns", self.d2d_latency_ns, "ns")
+        for name, unit in (("d2d_latency_ns", "ns"), ("off_tile_latency_ns", "ns"), ("hop_energy_pj_per_bit", "pJ/bit"),
+                           ("d2d_energy_pj_per_bit", "pJ/bit"), ("off_tile_energy_pj_per_bit", "pJ/bit")):
+            check_nonnegative(name, getattr(self, name), unit)
         _opt(check_int, "tiles_per_system", self.tiles_per_system)
         check_int("volume", self.volume)
         check_nonnegative("scribe_mm", self.scribe_mm, "mm")
@@ -232,15 +244,15 @@ class TileSpec:
         """Units a good die needs."""
         return self.units_per_die if self.needed_units is None else self.needed_units
 
-    def yields(self, **override: float) -> yieldmodels.ParameterSet:
-        """The yield set with this spec's overrides (and ``override``) in its ``"info-rdl"`` entry."""
+    def yields(self) -> yieldmodels.ParameterSet:
+        """The yield set with this spec's overrides in its ``"info-rdl"`` entry."""
         try:
             ps = yieldmodels.load_parameter_set(self.parameter_set)
         except ParameterError as exc:
             raise ParameterError(f"parameter_set: {exc}") from None
-        mine = {k: getattr(self, k) for k in ("bond_yield", "carrier_d0", "carrier_alpha",
-                                              "carrier_area_factor", "carrier_bond_yield")}
-        changes = {k: v for k, v in {**mine, **override}.items() if v is not None}
+        mine = {k: getattr(self, k) for k in ("carrier_d0", "carrier_alpha", "carrier_area_factor",
+                                              "carrier_bond_yield")}
+        changes = {k: v for k, v in mine.items() if v is not None}
         base = ps.packaging(PACKAGING)
         if base.carrier_d0 is None or base.carrier_area_factor is None:
             raise ParameterError(f"parameter_set must give {PACKAGING!r} a carrier with an area factor,"
@@ -280,8 +292,72 @@ class TileSpec:
 
 
 def _at_least(k: int, n: int, p: float) -> float:
-    """P(Binomial(n, p) >= k), summed exactly (n is small)."""
-    return min(1.0, math.fsum(math.comb(n, j) * p**j * (1.0 - p) ** (n - j) for j in range(k, n + 1)))
+    """P(Binomial(n, p) >= k): at most ``n - k`` of ``n`` fail, each with ``1 - p``
+    (the regularised incomplete beta, as :func:`yieldmodels.k_of_n_yield` sums it)."""
+    return float(special.betaincc(n - k + 1, k, 1.0 - p))
+
+
+def _mean_gap(n: int) -> float:
+    """E|i - j| for i, j independent and uniform on {0, ..., n - 1}: ``(n^2 - 1) / (3 n)``."""
+    return (n * n - 1) / (3 * n)
+
+
+@dataclass(frozen=True)
+class TileNetwork:
+    """A tile system's network under uniform traffic over all its nodes.
+
+    Attributes
+    ----------
+    mesh : routing.UniformMetrics
+        One tile's node mesh with its die-to-die links (hop latencies).
+    tile_gbps : float
+        Uniform traffic one tile's mesh carries at saturation, GB/s
+        (``mesh.saturation`` x nodes x ``node_link_gbps``).
+    leaving_fraction : float
+        Share of a tile's uniform traffic that leaves it, ``(T - 1) / T``.
+    off_tile_limit_gbps : float
+        Traffic a tile can offer before its off-tile links saturate, GB/s:
+        half of ``off_tile_gbps`` over the leaving fraction (inf for one tile).
+    system_gbps : float
+        ``T x min(tile_gbps, off_tile_limit_gbps)``: the system's uniform throughput, GB/s.
+    d2d_crossings : float
+        Mean die-to-die crossings of a route on a tile, ``E|dx| + E|dy|`` in dies.
+    mean_latency_ns, mean_energy_pj_per_bit : float
+        Zero-load latency and energy per bit of a uniform route: the tile's
+        hops and crossings, plus the leaving fraction's tile-to-tile crossing.
+        Every hop pays ``hop_energy_pj_per_bit`` and a die-to-die hop its
+        crossing's energy too; traffic that leaves the tile is given the
+        mean on-tile route of traffic that stays (to the tile's edge I/O).
+    """
+
+    mesh: routing.UniformMetrics
+    tile_gbps: float
+    leaving_fraction: float
+    off_tile_limit_gbps: float
+    system_gbps: float
+    d2d_crossings: float
+    mean_latency_ns: float
+    mean_energy_pj_per_bit: float
+
+
+def _network(spec: TileSpec, tiles: int) -> TileNetwork:
+    b = spec.d2d_bandwidth
+    mesh = routing.die_grid_uniform_metrics(spec.dies_y * spec.node_rows, spec.dies_x * spec.node_cols,
+                                            spec.node_rows, spec.node_cols, b, spec.d2d_extra_hops)
+    nodes = spec.dies_per_tile * spec.node_rows * spec.node_cols
+    tile = mesh.saturation * nodes * spec.node_link_gbps
+    leaving = (tiles - 1) / tiles
+    off = spec.off_tile_gbps / 2 / leaving if leaving > 0 else math.inf
+    crossings = _mean_gap(spec.dies_x) + _mean_gap(spec.dies_y)
+    hops = mesh.mean_route_hops + mesh.mean_route_extra_hops  # hop latencies, crossings' extra included
+    return TileNetwork(
+        mesh=mesh, tile_gbps=tile, leaving_fraction=leaving, off_tile_limit_gbps=off,
+        system_gbps=tiles * min(tile, off), d2d_crossings=crossings,
+        mean_latency_ns=hops / spec.clock_ghz + leaving * spec.off_tile_latency_ns,
+        mean_energy_pj_per_bit=(mesh.mean_route_hops * spec.hop_energy_pj_per_bit
+                                + crossings * spec.d2d_energy_pj_per_bit
+                                + leaving * spec.off_tile_energy_pj_per_bit),
+    )
 
 
 @dataclass(frozen=True)
@@ -291,20 +367,25 @@ class TileResult:
     Attributes
     ----------
     spec : TileSpec
-    d0, alpha : float
-        Die defect density (per cm^2) and clustering.
+    d0 : float
+        Die defect density, per cm^2.
+    alpha : float or None
+        Die defect clustering (None: Poisson).
     die_yield_no_spares, die_yield : float
-        Negative binomial die yield, and with the unit spares (``k_of_n_yield``).
+        Die yield with every node needed, and with the unit spares (``k_of_n_yield``).
     dies_per_wafer : int
         Whole dies on the wafer grid (:func:`yieldmodels.exact_dies_per_wafer`).
     kgd_pass_rate, kgd_per_wafer, kgd_escape : float
         Fraction of dies passing test, dies passing per wafer, and the chance a passing die is bad.
-    bond_yield, carrier_area_mm2, carrier_yield, carrier_bond_yield : float
-        The packaging figures used and the carrier's area and yield.
+    carrier_area_mm2, carrier_yield, carrier_bond_yield : float
+        The carrier's area and yield, and the tile's final assembly yield.
     die_assembly_yield : float
-        Probability that at least ``dies_per_tile`` placed dies bond and are good.
+        Probability that at least ``dies_per_tile`` placed dies are good.
     tile_yield : float
         ``die_assembly_yield * carrier_yield * carrier_bond_yield``.
+    tile_yield_at_set_carrier_d0 : float
+        The same with the yield set's own carrier defect density (the
+        sensitivity to the ``carrier_d0`` estimate).
     good_tiles_per_wafer : float
         ``kgd_per_wafer / dies_placed * tile_yield`` (an expectation, fractions kept).
     tiles_per_system : int
@@ -318,35 +399,30 @@ class TileResult:
     tile_cost : SystemCost or None
         Cost of one good tile (None when a yield is too small for a finite cost).
     cost_exact : bool
-        False when spare dies more than make up for test escapes and the cost
-        is an upper bound (see :func:`tile_comparison`).
+        False with spare dies and test escapes together: the cost divides by
+        ``(1 - e) ** N`` where the tile needs only ``n`` of ``N``, an upper bound.
     system_re_usd, system_total_usd : float
         Recurring, and recurring plus NRE, cost of a system (nan without a cost).
     d2d_bandwidth, d2d_extra_hops : float
         A die-to-die link in on-die links, and the hops a crossing adds.
-    network : routing.UniformMetrics
-        The tile's node mesh under uniform traffic.
-    off_tile_gbps_per_mm2, wafer_patch_gbps_per_mm2 : float
-        A tile's off-tile bandwidth per mm^2 of its die silicon, and the
-        wafer's mesh bandwidth across the edge of a square patch of the same
-        area (both directions), per mm^2 of the patch.
+    network : TileNetwork
     """
 
     spec: TileSpec
     d0: float
-    alpha: float
+    alpha: float | None
     die_yield_no_spares: float
     die_yield: float
     dies_per_wafer: int
     kgd_pass_rate: float
     kgd_per_wafer: float
     kgd_escape: float
-    bond_yield: float
     carrier_area_mm2: float
     carrier_yield: float
     carrier_bond_yield: float
     die_assembly_yield: float
     tile_yield: float
+    tile_yield_at_set_carrier_d0: float
     good_tiles_per_wafer: float
     tiles_per_system: int
     system_silicon_mm2: float
@@ -362,24 +438,22 @@ class TileResult:
     system_total_usd: float
     d2d_bandwidth: float
     d2d_extra_hops: float
-    network: routing.UniformMetrics
-    off_tile_gbps_per_mm2: float
-    wafer_patch_gbps_per_mm2: float
+    network: TileNetwork
 
 
-def tile_comparison(wafer: WaferSpec, spec: TileSpec, d0: float, alpha: float) -> TileResult:
+def tile_comparison(wafer: WaferSpec, spec: TileSpec, d0: float, alpha: float | None) -> TileResult:
     """Yield, cost and network of ``wafer``'s silicon built as known-good-die tiles.
 
     Parameters
     ----------
     wafer : WaferSpec
         The wafer-scale die compared with (its area sets the system's size,
-        its diameter the die count, its core grid the mesh compared with).
+        its diameter the die count).
     spec : TileSpec
     d0 : float
         Die defect density, defects per cm^2.
-    alpha : float
-        Negative-binomial clustering of die defects, > 0.
+    alpha : float or None
+        Negative-binomial clustering of die defects, > 0; None for Poisson.
 
     Returns
     -------
@@ -387,36 +461,34 @@ def tile_comparison(wafer: WaferSpec, spec: TileSpec, d0: float, alpha: float) -
 
     Notes
     -----
-    With ``Y`` the die yield, ``e`` the escape probability, ``b`` the bond
-    yield, ``n = dies_x * dies_y`` and ``N = n + spare_dies``: each placed
-    die works with ``p = b (1 - e)``, ``die_assembly_yield = P(Bin(N, p) >=
-    n)``, and the tile needs its carrier too. The cost is
-    :func:`yieldmodels.cost.chiplet_system_cost` for ``N`` dies whose bond
-    yield is ``b_eff = P(Bin(N, p) >= n) ** (1/N) / (1 - e)``, so that its
-    assembly yield ``(b_eff (1 - e)) ** N`` is the tile's; exact when
-    ``b_eff <= 1`` (always without spare dies or escapes), else ``b_eff = 1``
-    and the cost an upper bound. The cost counts dies on the cost set's wafer
-    (Chiplet Actuary: 300 mm) and spreads NRE over ``volume`` tiles; a system
-    costs ``tiles_per_system`` tiles. O(N) plus the exact die counts (ms) and
-    one clustered K-of-N integral.
+    With ``e`` the escape probability, ``n = dies_x * dies_y`` and ``N = n +
+    spare_dies``: ``die_assembly_yield = P(Bin(N, 1 - e) >= n)``, and the
+    tile needs its carrier and final assembly too (chip-first: no die
+    bonds). The cost is :func:`yieldmodels.cost.chiplet_system_cost` for
+    ``N`` dies, chip-first, whose assembly yield ``(1 - e) ** N`` is the
+    tile's when ``spare_dies = 0`` or ``e = 0`` (else an upper bound, see
+    :attr:`TileResult.cost_exact`). It counts dies on the cost set's wafer
+    (Chiplet Actuary: 300 mm) and spreads NRE over ``volume`` tiles; a
+    system costs ``tiles_per_system`` tiles. O(N) plus the exact die counts
+    (ms), one clustered K-of-N integral and the tile mesh's uniform metrics.
 
     Examples
     --------
     >>> r = tile_comparison(WaferSpec(), TileSpec(), d0=0.1, alpha=10.0)
     >>> round(r.die_yield, 4), r.dies_per_wafer, r.tiles_per_system, round(r.silicon_ratio, 4)
     (0.5352, 82, 3, 1.0465)
-    >>> round(r.tile_yield, 6) == round(0.98**25 * r.carrier_yield * 0.99, 6), round(r.carrier_yield, 4)
-    (True, 0.0133)
-    >>> round(r.d2d_bandwidth, 4), r.d2d_extra_hops, round(r.off_tile_gbps_per_mm2, 3)
-    (0.1953, 10.0, 2.233)
+    >>> round(r.carrier_yield, 4), round(r.tile_yield, 4), round(r.tile_yield_at_set_carrier_d0, 4)
+    (0.9092, 0.9001, 0.0131)
+    >>> round(r.d2d_bandwidth, 4), r.d2d_extra_hops, round(r.network.system_gbps)
+    (0.1953, 10.0, 81000)
     """
     check_instance("wafer", wafer, WaferSpec)
     check_instance("spec", spec, TileSpec)
     dens = check_nonnegative("d0", d0, "defects per cm^2")
-    al = check_positive("alpha", alpha)
+    al = None if alpha is None else check_positive("alpha", alpha)
     area, c, pk = spec.die_area_mm2, spec.test_coverage, spec.package
     shared = spec.shared_area_fraction * area
-    y0 = float(yieldmodels.negative_binomial_yield(area, dens, al))
+    y0 = float(yieldmodels.k_of_n_yield(1, 1, area, dens, alpha=al))
     y = float(yieldmodels.k_of_n_yield(spec.units_per_die, spec.units_needed, (area - shared) / spec.units_per_die,
                                        dens, alpha=al, shared_area_mm2=shared))
     dpw = yieldmodels.exact_dies_per_wafer(spec.die_width_mm, spec.die_height_mm, wafer.wafer_diameter_mm,
@@ -424,9 +496,11 @@ def tile_comparison(wafer: WaferSpec, spec: TileSpec, d0: float, alpha: float) -
     passed = yieldmodels.kgd_pass_rate(y, c)
     escape = yieldmodels.defect_level(y, c)
     n, placed = spec.dies_per_tile, spec.dies_placed
-    assembly = _at_least(n, placed, pk.bond_yield * (1.0 - escape))
+    assembly = _at_least(n, placed, 1.0 - escape)
     carrier_area = pk.carrier_area_factor * placed * area
     cy = yieldmodels.carrier_yield(carrier_area, pk.carrier_d0, pk.carrier_alpha)
+    set_pk = yieldmodels.load_parameter_set(spec.parameter_set).packaging(PACKAGING)
+    set_cy = yieldmodels.carrier_yield(carrier_area, set_pk.carrier_d0, pk.carrier_alpha)
     tile_yield = assembly * cy * pk.carrier_bond_yield
     kgd = dpw * passed
     good_tiles = kgd / placed * tile_yield
@@ -436,131 +510,24 @@ def tile_comparison(wafer: WaferSpec, spec: TileSpec, d0: float, alpha: float) -
     fabricated = passed * tile_yield
     wafer_area = wafer.wafer_area_mm2
 
-    cost, exact = None, True
+    cost = None
     if y > _TINY and tile_yield > _TINY:
-        b_eff = assembly ** (1.0 / placed) / (1.0 - escape)
-        exact = b_eff <= 1.0
         cost = chiplet_system_cost(spec.cost_set, spec.node, area, placed, PACKAGING, volume=spec.volume,
-                                   die_yield=y, test_coverage=c, yields=spec.yields(bond_yield=min(1.0, b_eff)))
-
-    b = spec.d2d_bandwidth
-    network = routing.die_grid_uniform_metrics(spec.dies_y * spec.node_rows, spec.dies_x * spec.node_cols,
-                                               spec.node_rows, spec.node_cols, b, spec.d2d_extra_hops)
-    side = math.sqrt(n * area)  # a square patch of the wafer with a tile's die silicon
-    crossing = 2 * side * (wafer.core_rows / wafer.die_height_mm + wafer.core_cols / wafer.die_width_mm)
-    mesh = routing.LINK_CLASSES["mesh"].bandwidth_gbytes_per_s
+                                   chip_first=True, die_yield=y, test_coverage=c, yields=spec.yields(),
+                                   die_width_mm=spec.die_width_mm)
     return TileResult(
         spec=spec, d0=dens, alpha=al, die_yield_no_spares=y0, die_yield=y, dies_per_wafer=dpw,
-        kgd_pass_rate=passed, kgd_per_wafer=kgd, kgd_escape=escape, bond_yield=pk.bond_yield,
+        kgd_pass_rate=passed, kgd_per_wafer=kgd, kgd_escape=escape,
         carrier_area_mm2=carrier_area, carrier_yield=cy, carrier_bond_yield=pk.carrier_bond_yield,
-        die_assembly_yield=assembly, tile_yield=tile_yield, good_tiles_per_wafer=good_tiles,
+        die_assembly_yield=assembly, tile_yield=tile_yield,
+        tile_yield_at_set_carrier_d0=assembly * set_cy * pk.carrier_bond_yield, good_tiles_per_wafer=good_tiles,
         tiles_per_system=tiles, system_silicon_mm2=silicon, silicon_ratio=silicon / wafer.die_area_mm2,
         good_systems_per_wafer=systems, usable_area_mm2_per_wafer=good_tiles * n * area,
         usable_area_fraction=good_tiles * n * area / wafer_area,
         silicon_per_good_system_mm2=wafer_area / systems if systems > 0 else math.inf,
         die_silicon_per_good_system_mm2=tiles * placed * area / fabricated if fabricated > 0 else math.inf,
-        tile_cost=cost, cost_exact=exact,
+        tile_cost=cost, cost_exact=spec.spare_dies == 0 or escape == 0.0,
         system_re_usd=tiles * cost.re_usd if cost else math.nan,
         system_total_usd=tiles * cost.total_usd if cost else math.nan,
-        d2d_bandwidth=b, d2d_extra_hops=spec.d2d_extra_hops, network=network,
-        off_tile_gbps_per_mm2=spec.off_tile_gbps / (n * area),
-        wafer_patch_gbps_per_mm2=2 * mesh * crossing / side**2,
+        d2d_bandwidth=spec.d2d_bandwidth, d2d_extra_hops=spec.d2d_extra_hops, network=_network(spec, tiles),
     )
-
-
-# --------------------------------------------------------------------------- the shipped systems
-
-_TOP = ("name", "description", "tile", "published", "sources", "assumptions")
-
-
-@dataclass(frozen=True)
-class TilePreset:
-    """A tile system read from TOML: its :class:`TileSpec` and where each figure comes from.
-
-    Attributes
-    ----------
-    name, description : str
-    spec : TileSpec
-    published : dict of str -> float
-        Figures as their sources state them (checks and context).
-    sources, assumptions : dict of str -> str
-        Each figure's source; each estimate or modelling choice and its reasoning.
-    path : str
-    """
-
-    name: str
-    description: str
-    spec: TileSpec
-    published: dict
-    sources: dict
-    assumptions: dict
-    path: str
-
-
-def _shipped() -> dict[str, Path]:
-    """The files of ``data/systems`` with a ``[tile]`` table (other systems share the folder)."""
-    folder = resources.files(__package__) / "data" / "systems"
-    return {e.name[:-5]: Path(str(e)) for e in sorted(folder.iterdir(), key=lambda e: e.name)
-            if e.name.endswith(".toml") and "\n[tile]\n" in e.read_text(encoding="utf-8")}
-
-
-#: Shipped tile systems: name -> file.
-TILE_SYSTEMS: dict[str, Path] = _shipped()
-
-
-def load_tile_preset(name_or_path: str | os.PathLike[str] = "dojo-like") -> TilePreset:
-    """A shipped tile system by name (case-insensitive), or one of a TOML file.
-
-    The file has ``name``, ``description``, ``[tile]`` (:class:`TileSpec`
-    fields), ``[published]`` (numbers), ``[sources]`` and ``[assumptions]``
-    (strings); every key of ``[tile]`` and ``[published]`` must have a source
-    or an assumption. Unknown keys are refused with a suggestion.
-
-    Raises
-    ------
-    ParameterError
-        On an unknown name, an unreadable file, bad TOML, an unknown key, a
-        bad value, or a figure with neither source nor assumption; file
-        errors end with ``(in '<file>')``.
-
-    Examples
-    --------
-    >>> p = load_tile_preset()
-    >>> p.name, p.spec.dies_per_tile, p.published["off_tile_tb_s"]
-    ('Dojo-like', 25, 36.0)
-    >>> load_tile_preset("dojo")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    paramcheck.errors.ParameterError: tile system must be one of 'dojo-like', got 'dojo' (did you mean 'dojo-like'?)
-    """
-    if not isinstance(name_or_path, (str, os.PathLike)):
-        raise ParameterError(f"tile system must be a name or the path of a TOML file, got {shown(name_or_path)}")
-    text = os.fspath(name_or_path)
-    if text.lower() in TILE_SYSTEMS:
-        path = TILE_SYSTEMS[text.lower()]
-    elif text.endswith(".toml") or os.sep in text:
-        path = Path(text)
-    else:
-        raise unknown_name("tile system", text, TILE_SYSTEMS)
-    where = repr(str(path))
-    data = parse_toml(read_text_file(path, "tile system file", PRESET_FILE_MAX_BYTES, "PRESET_FILE_MAX_BYTES"),
-                      "tile system file", where)
-    _known_keys(data, _TOP, "", where)
-    for key in ("name", "description"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise ParameterError(f"{key} must be a non-empty string, got {shown(data.get(key))} (in {where})")
-    tile = _table(data, "tile", where)
-    spec = _build(TileSpec, tile, "tile", where)
-    published = {}
-    for key, value in _table(data, "published", where).items():
-        try:
-            published[key] = check_real(f"published.{key}", value)
-        except ParameterError as exc:
-            raise ParameterError(f"{exc} (in {where})") from None
-    sources = _strings(_table(data, "sources", where), "sources", where)
-    assumptions = _strings(_table(data, "assumptions", where), "assumptions", where)
-    for key in [*tile, *published]:
-        if key not in sources and key not in assumptions:
-            raise ParameterError(f"{key} must have an entry in [sources] or [assumptions] (in {where})")
-    return TilePreset(name=data["name"], description=data["description"], spec=spec, published=published,
-                      sources=sources, assumptions=assumptions, path=str(path))

@@ -1193,6 +1193,7 @@ def monolithic_cost(
     test_coverage: float = 1.0,
     die_count: str = "exact",
     yields: ParameterSet | str | os.PathLike[str] | None = None,
+    die_width_mm: float | None = None,
 ) -> SystemCost:
     """Cost of one working system of a single die in a package (Chiplet Actuary's ``SoC``).
 
@@ -1202,7 +1203,7 @@ def monolithic_cost(
 
     Parameters
     ----------
-    costs, node, die_area_mm2, volume, die_yield, test_coverage, die_count, yields
+    costs, node, die_area_mm2, volume, die_yield, test_coverage, die_count, yields, die_width_mm
         As in :func:`chiplet_system_cost`.
     packaging : str, default "organic-substrate"
 
@@ -1225,7 +1226,7 @@ def monolithic_cost(
     1274.57
     """
     return _system("monolithic", costs, node, die_area_mm2, 1, packaging, volume, 1, 0.0, False,
-                   die_yield, test_coverage, die_count, yields)
+                   die_yield, test_coverage, die_count, yields, die_width_mm)
 
 
 def wafer_scale_cost(
