@@ -78,7 +78,7 @@ def test_study_table_in_process(capsys):
 
 
 def _check_summary(data: dict, d0: float, trials: int, seed: int) -> None:
-    assert set(data) == {"parameters", "wafer", "traffic", "chiplet", "cost"}
+    assert set(data) == {"parameters", "wafer", "traffic", "chiplet", "cost", "systems"}
     assert set(data["traffic"]) == {"uniform"}
     assert set(data["traffic"]["uniform"]["wafer"]) >= {
         "step_ns", "latency_ns", "energy_pj_per_bit", "mean_hops", "bandwidth_vs_fault_free", "bandwidth_vs_ideal",

@@ -88,6 +88,8 @@ CASES = [
         "seed": "index", "scheme": NOT_A_SCHEME, "chunk_size": "count", "routing": "name",
         "traffic": [None, "uniform", ["uniform"], ("uniform", "uniform"), ("nope",), ("stencil:x",), (3,)],
         "link_classes": [3, "", "/no/such/links.toml", "/dev/zero", "/", b"links.toml"],
+        "gpu": [3, "", "no-such-gpu", "dojo-like", "/no/such/gpu.toml", "/dev/zero", b"h100-like"],
+        "tile": [3, "", "no-such-tile", "h100-like", "/no/such/tile.toml", "/dev/zero", ["dojo-like"]],
     }),
     Case(StudyConfig, kwargs=dict(wafer=SPEC, scheme=SCHEME, chiplet=CHIP), kinds={
         "wafer": UNFIT_SPECS, "trials": [MAX_TRIALS + 1, 2**63], "chunk_size": [10**6], "radial_edge_excess": [-1.5],
@@ -172,6 +174,12 @@ CASES = [
     Case(wafer.summarize, args=(run_study(CONFIG),), kinds={0: ["x", None, CONFIG, {}]}),
     Case(wafer.format_table, args=(wafer.summarize(run_study(CONFIG)),),
          kinds={0: ["x", None, {}, {"parameters": {}}, CONFIG]}),
+    Case(wafer.format_comparison, args=(wafer.summarize(run_study(CONFIG)),),
+         kinds={0: ["x", None, {}, {"parameters": {}}, CONFIG]}),
+    Case(wafer.other_systems, args=(CONFIG,), kinds={0: ["x", None, SPEC]}),
+    Case(wafer.load_system, args=("h100-like",), kwargs=dict(kind="gpu"), kinds={
+        0: ["", "no-such-system", 3, None, b"x", ["a"], "/no/such/system.toml", "/dev/zero", "/", "dojo-like"],
+        "kind": ["", "GPU", "chiplet", 3, ["gpu"], b"gpu"]}),
     Case(die_yield_report, args=(100.0,), kinds={
         0: "positive", "d0": "nonnegative", "alpha": "positive", "critical_layers": "count",
         "critical_area_ratio": [0.0, 1.5, np.nan, "x"], "wafer_diameter_mm": "positive",
@@ -195,6 +203,7 @@ EXEMPT = {
     "LineRemap": "a result record the line schemes fill (their mapping cases cover it)",
     "ReroutedMapping": "a result record ColumnRerouting.mapping fills (its cases cover it)",
     "PRESETS": "a registry (a dict)",
+    "SYSTEMS": "a registry (a dict)",
     "preset_names": "takes no argument",
     "Preset": "a record load_preset fills from a checked file (its cases cover it)",
 }

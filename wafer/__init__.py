@@ -30,7 +30,8 @@ _WHERE = {
     "ShiftLayoutMapping": "shift", "ShiftMapping": "shift", "ShiftToSpare": "shift", "ShiftedNetworks": "networks",
     "PRESETS": "presets", "Preset": "presets", "check_preset": "presets", "get_preset": "presets",
     "load_preset": "presets", "preset_names": "presets",
-    "format_table": "report", "summarize": "report",
+    "format_table": "report", "summarize": "report", "format_comparison": "comparison_table",
+    "SYSTEMS": "systems", "load_system": "systems", "other_systems": "comparison",
     "StudyConfig": "study", "StudyResult": "study", "run_study": "study",
 }
 

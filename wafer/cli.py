@@ -1,7 +1,9 @@
 """The ``wafer`` command line.
 
 ``wafer study`` runs the Monte Carlo wafer-vs-chiplet study and prints its
-table (by default on the WSE-3 preset); ``wafer yield`` is a die-yield
+table (by default on the WSE-3 preset), then the same silicon as GPUs and
+known-good-die tiles beside them; ``wafer compare`` prints only that
+side-by-side table; ``wafer yield`` is a die-yield
 calculator; ``wafer traffic`` lists the traffic patterns and routing
 functions a study takes; ``wafer schemes`` the remap schemes and their
 options; ``wafer presets`` lists the shipped presets and
@@ -34,6 +36,7 @@ from paramcheck import ParameterError
 
 from ._exit import EXIT_BAD_INPUT, EXIT_INTERRUPTED, INTERRUPTED
 from .chiplet import ChipletSpec
+from .comparison_table import format_comparison
 from .costing import CostSpec
 from .dieyield import die_yield_report, format_die_yield
 from .geometry import WaferSpec
@@ -77,6 +80,11 @@ def _shape(text: str) -> tuple[int, int]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be ROWSxCOLS such as 762x1172, got {text!r}") from None
     return rows, cols
+
+
+def _system(text: str) -> str | None:
+    """A system's name or TOML file, or ``none`` (left out)."""
+    return None if text.lower() == "none" else text
 
 
 def _dies(text: str) -> tuple[int, int]:
@@ -231,6 +239,12 @@ STUDY_OPTIONS = (
            preset=True),
     Option("--cost-set", "cost", "cost_set", "shipped cost set or TOML file (yieldmodels.cost)", str,
            group="cost", preset=True),
+    Option("--gpu", "study", "gpu",
+           "GPU system the silicon is also built as: a shipped one (h100-like), a TOML file, or none", _system,
+           group="other systems"),
+    Option("--tile", "study", "tile",
+           "known-good-die tile system the silicon is also built as: a shipped one (dojo-like), a TOML file,"
+           " or none", _system, group="other systems"),
     Option("--chiplet-repair", "chiplet", "repair",
            "scheme: each chiplet die carries the wafer's remap scheme on its own cores; none: no spares", str,
            group="chiplets"),
@@ -323,6 +337,15 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     _add(study, STUDY_OPTIONS)
+    compare = sub.add_parser(
+        "compare",
+        help="the same silicon four ways, side by side: wafer-scale, chiplets, GPUs and known-good-die tiles",
+        description="Runs the study (default: the WSE-3 preset) and prints one column a system: yield, usable"
+        " area, working units and cost per wafer of silicon, and uniform-traffic throughput, latency and energy"
+        " per bit. Takes the options of `wafer study`.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    _add(compare, STUDY_OPTIONS)
     dy = sub.add_parser(
         "yield",
         help="die-yield calculator: every yield model, dies per wafer, good dies, redundancy",
@@ -403,11 +426,20 @@ def _config(args: argparse.Namespace) -> StudyConfig:
     )
 
 
-def _study(args: argparse.Namespace) -> str:
+def _summary(args: argparse.Namespace) -> dict:
     config = _config(args)
     progress = not (args.json or args.quiet) and sys.stderr.isatty()
-    summary = summarize(run_study(config, progress=progress))
-    return _dump(summary) if args.json else format_table(summary)
+    return summarize(run_study(config, progress=progress))
+
+
+def _study(args: argparse.Namespace) -> str:
+    summary = _summary(args)
+    return _dump(summary) if args.json else f"{format_table(summary)}\n\n{format_comparison(summary)}"
+
+
+def _compare(args: argparse.Namespace) -> str:
+    summary = _summary(args)
+    return _dump(summary) if args.json else format_comparison(summary)
 
 
 def _die_yield(args: argparse.Namespace) -> str:
@@ -528,6 +560,8 @@ def flag_names(message: str, command: str) -> str:
     >>> flag_names("link_classes: mesh.clock_gz is not a known key; allowed: clock_ghz (in 'a.toml')", "study")
     "--link-classes: mesh.clock_gz is not a known key; allowed: clock_ghz (in 'a.toml')"
     """
+    if command == "compare":  # the study's options
+        command = "study"
     options = STUDY_OPTIONS if command == "study" else YIELD_OPTIONS
     names = {f: o.flag for o in options for f in o.fields} | _ALSO.get(command, {})
 
@@ -568,7 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
-        commands = {"study": _study, "yield": _die_yield, "traffic": _traffic, "schemes": _schemes,
+        commands = {"study": _study, "compare": _compare, "yield": _die_yield, "traffic": _traffic, "schemes": _schemes,
                     "presets": _presets, "show": _show}
         text = commands[args.command](args)
     except ParameterError as exc:

@@ -8,11 +8,15 @@ from dataclasses import asdict
 import numpy as np
 from paramcheck import ParameterError, check_instance, shown
 
+from .comparison import system_figures
 from .geometry import off_wafer_fraction
 from .stats import mean_ci, proportion_ci
 from .study import TRIAL_METRICS, StudyResult
 
-__all__ = ["format_table", "json_ready", "summarize"]
+__all__ = ["SUMMARY_KEYS", "format_table", "json_ready", "summarize"]
+
+#: The top-level keys of a summary (:func:`summarize`).
+SUMMARY_KEYS = ("parameters", "wafer", "traffic", "chiplet", "cost", "systems")
 
 
 def _est(mean: float, lo: float, hi: float, **extra) -> dict:
@@ -113,6 +117,8 @@ def summarize(result: StudyResult) -> dict:
             "link_classes": {c.name: asdict(c) for c in cfg.link_class_table().classes},
             "wafer": asdict(spec),
             "chiplet": asdict(cfg.chiplet),
+            "gpu": cfg.gpu,
+            "tile": cfg.tile,
         },
         "wafer": {
             "defects_per_wafer": _est(*mean_ci(result.defects), closed_form=cfg.mean_defects),
@@ -154,6 +160,7 @@ def summarize(result: StudyResult) -> dict:
             "network": chip_net,
         },
         "cost": cost,
+        "systems": {kind: system_figures(o) for kind, o in result.others.items()},
     })
 
 
@@ -346,7 +353,7 @@ def format_table(summary: dict) -> str:
     >>> print(format_table(summarize(run_study(cfg))).splitlines()[0])
     Wafer vs chiplets: d0 = 50 defects/cm^2, 20 trials, seed 1
     """
-    if not isinstance(summary, dict) or set(summary) != {"parameters", "wafer", "traffic", "chiplet", "cost"}:
+    if not isinstance(summary, dict) or set(summary) != set(SUMMARY_KEYS):
         raise ParameterError(f"summary must be a dict made by summarize(), got {shown(summary)}")
     p = summary["parameters"]
     w = summary["wafer"]

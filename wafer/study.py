@@ -34,6 +34,7 @@ from tqdm import tqdm
 
 from .chiplet import ChipletResult, ChipletSpec, _with_die_yield, chiplet_comparison
 from .costing import CostSpec, StudyCosts, study_costs
+from .comparison import OTHER_KINDS, _load, other_systems
 from .faults import faults_from
 from .geometry import WaferSpec
 from .remap import RemapScheme
@@ -128,6 +129,10 @@ class StudyConfig:
     link_classes : str, optional
         A TOML file of link class figures (:func:`routing.load_link_classes`)
         that override those of :meth:`ChipletSpec.link_classes`.
+    gpu, tile : str or None
+        The GPU and known-good-die tile systems the same silicon is also
+        built as (:mod:`wafer.comparison`): a shipped system's name
+        (:data:`wafer.systems.SYSTEMS`) or a TOML file; None leaves it out.
     preset : str
         Name of the preset the wafer, scheme and chiplets come from, for the
         report ("" when they were given directly).
@@ -157,6 +162,8 @@ class StudyConfig:
     traffic: tuple = ("uniform",)
     routing: str = "xy"
     link_classes: str | None = None
+    gpu: str | None = "h100-like"
+    tile: str | None = "dojo-like"
     preset: str = ""
     assumptions: tuple = ()
     chunk_size: int = 64
@@ -224,6 +231,10 @@ class StudyConfig:
         if self.link_classes is not None:
             check_str("link_classes", self.link_classes)
             self.link_class_table()  # reads (and so checks) the file
+        for kind in OTHER_KINDS:
+            if getattr(self, kind) is not None:
+                check_str(kind, getattr(self, kind))
+                _load(self, kind)  # reads (and so checks) the file
 
     def link_class_table(self) -> routing.LinkClassTable:
         """The link classes both systems are priced with: the chiplet spec's,
@@ -378,6 +389,8 @@ class StudyResult:
         Each side's cost per working system, at the measured yields.
     traffic : dict of str -> TrafficResult
         Each pattern of ``config.traffic``.
+    others : dict of str -> wafer.comparison.OtherSystem
+        The same silicon as GPUs and as tiles (``config.gpu``, ``config.tile``).
     """
 
     config: StudyConfig
@@ -395,6 +408,7 @@ class StudyResult:
     chiplet_systems_ci: tuple
     costs: StudyCosts
     traffic: dict
+    others: dict
 
     @property
     def repaired(self) -> np.ndarray:
@@ -451,6 +465,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
     chiplet = chiplet_comparison(spec, config.chiplet, config.d0, config.alpha, scheme,
                                  die_yield=None if die_scheme is None else 1.0)
     die_spec = config.chiplet.die_spec(spec)
+    others = other_systems(config)
     classes = config.link_class_table()
     if config.has_network_model:
         networks = scheme.networks(spec)
@@ -548,6 +563,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
         costs=costs,
         traffic={e: TrafficResult(p, per_trial[e], {k: float(v[0]) for k, v in pattern_fault_free[e].items()})
                  for e, p in patterns.items()},
+        others=others,
     )
 
 

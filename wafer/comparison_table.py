@@ -1,0 +1,135 @@
+"""The side-by-side table of a study: wafer-scale, chiplets, GPUs and tiles on the same silicon.
+
+What ``wafer compare`` prints (and ``wafer study`` after its own table):
+one column a system, one row a figure, every figure per wafer of silicon or
+per working system, so that the columns compare like for like. Wafer-scale
+figures are Monte Carlo means with 95% intervals; the chiplets' are built on
+their dies' measured repair rate; GPUs and tiles are closed forms
+(:mod:`wafer.comparison`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from paramcheck import ParameterError, shown
+
+from .report import SUMMARY_KEYS, _ci, _ci_or_value, _fmt
+
+__all__ = ["format_comparison"]
+
+_HEADS = {"gpu": "GPUs", "tile": "tiles"}
+
+
+def _uniform(summary: dict, side: str) -> dict | None:
+    """The wafer's or the chiplets' uniform-traffic figures, or None when the study did not price uniform traffic."""
+    t = summary["traffic"].get("uniform")
+    return None if t is None else t[side]
+
+
+def _value(x) -> str:
+    return _ci(x) if isinstance(x, dict) else _fmt(x)
+
+
+def format_comparison(summary: dict) -> str:
+    """The four systems of a study side by side, as a text table.
+
+    Parameters
+    ----------
+    summary : dict
+        Made by :func:`wafer.report.summarize`.
+
+    Examples
+    --------
+    >>> from wafer.study import StudyConfig, run_study
+    >>> from wafer.report import summarize
+    >>> text = format_comparison(summarize(run_study(StudyConfig(trials=20, seed=1))))
+    >>> print(text.splitlines()[0])
+    The same silicon four ways: d0 = 0.1 defects/cm^2, negative binomial (alpha = 10) per reticle-sized block
+    """
+    if not isinstance(summary, dict) or set(summary) != set(SUMMARY_KEYS):
+        raise ParameterError(f"summary must be a dict made by summarize(), got {shown(summary)}")
+    p, w, c, cost = summary["parameters"], summary["wafer"], summary["chiplet"], summary["cost"]
+    cs = c["system"]
+    others = summary["systems"]
+    spec = p["wafer"]
+    law = {"none": "Poisson", "wafer": f"negative binomial (alpha = {_fmt(p['alpha'])}) per wafer",
+           "reticle": f"negative binomial (alpha = {_fmt(p['alpha'])}) per reticle-sized block"}[p["clustering"]]
+    wafer_cost, chip_cost = cost["wafer"], cost["chiplet"]
+    wu, cu = _uniform(summary, "wafer"), _uniform(summary, "chiplet")
+    rate = w["repair_rate"]
+    columns = ["wafer-scale", "chiplets", *(f"{_HEADS[k]} ({o['name']})" for k, o in others.items())]
+
+    def row(label, wafer, chiplet, pick):
+        return (label, [wafer, chiplet, *(pick(o) for o in others.values())])
+
+    def per(o, key):
+        return _fmt(o[key])
+
+    def cost_of(o, key):
+        return "n/a" if o["cost"] is None else _fmt(o["cost"][key])
+
+    def net(o, key):
+        return _fmt(o["uniform"][key])
+
+    wafer_area = math.pi * (spec["wafer_diameter_mm"] / 2) ** 2
+    rows = [
+        row("a system", f"1 die, {spec['die_width_mm']:g} x {spec['die_height_mm']:g} mm",
+            f"{cs['n_dies']} dies, {c['packaging']}", lambda o: o["system"]),
+        row("die silicon per system (mm^2)", _fmt(spec["die_width_mm"] * spec["die_height_mm"]),
+            _fmt(cs["n_dies"] * cs["die_area_mm2"]), lambda o: per(o, "silicon_mm2")),
+        row("die yield, with the system's spares", "", _ci_or_value(c["die_repair_rate"])
+            if c["die_repair_rate"] is not None else _fmt(cs["die_yield"]), lambda o: per(o, "die_yield")),
+        row("  without spares", "", _fmt(c["die_yield_without_repair"]), lambda o: per(o, "die_yield_without_spares")),
+        row("working systems per wafer", _ci(rate), _ci_or_value(c["good_systems_per_wafer"]),
+            lambda o: per(o, "good_systems_per_wafer")),
+        row("wafer area per working system (mm^2)",
+            _fmt(wafer_area / rate["mean"]) if rate["mean"] else "inf",
+            _fmt(wafer_area / c["good_systems_per_wafer"]["mean"]) if c["good_systems_per_wafer"]["mean"] else "inf",
+            lambda o: per(o, "silicon_per_good_system_mm2")),
+        row("usable area fraction of the wafer", _ci(w["usable_area_fraction"]), _fmt(c["usable_area_fraction"]),
+            lambda o: per(o, "usable_area_fraction")),
+        row("working units per wafer", f"{_value(w['usable_cores_per_wafer'])} cores",
+            f"{_fmt(cs['good_systems_per_wafer'] * c['cores_per_system'])} cores",
+            lambda o: f"{_fmt(o['working_units_per_wafer'])} {o['units']}"),
+        row(f"cost per working system (USD, {cost['node']}, NRE over {cost['volume']:,} systems)",
+            _value(wafer_cost["per_system"]) if wafer_cost else "n/a",
+            _value(chip_cost["per_system"]) if chip_cost else "n/a", lambda o: cost_of(o, "per_system")),
+        row("  recurring", _fmt(wafer_cost["recurring"]) if wafer_cost else "n/a",
+            _fmt(chip_cost["recurring"]) if chip_cost else "n/a", lambda o: cost_of(o, "recurring")),
+    ]
+    if wu is not None:
+        rows += [
+            ("Uniform traffic over the whole system", None),
+            row("  throughput at saturation (GB/s)", _value(wu["throughput_gbytes_per_s"]),
+                _fmt(cu["throughput_gbytes_per_s"]), lambda o: net(o, "throughput_gbytes_per_s")),
+            row("  zero-load latency, mean (ns)", _value(wu["latency_ns"]), _fmt(cu["latency_ns"]),
+                lambda o: net(o, "latency_ns")),
+            row("  energy per bit moved (pJ)", _value(wu["energy_pj_per_bit"]), _fmt(cu["energy_pj_per_bit"]),
+                lambda o: net(o, "energy_pj_per_bit")),
+        ]
+    width = max(len(r[0]) for r in rows) + 2
+    cells = [r[1] for r in rows if r[1] is not None]
+    widths = [max(len(columns[i]), *(len(v[i]) for v in cells)) + 2 for i in range(len(columns))]
+    lines = [
+        f"The same silicon four ways: d0 = {_fmt(p['d0_per_cm2'])} defects/cm^2, {law}",
+        "  wafer-scale: Monte Carlo [95% CI]" + (f", preset {p['preset']}" if p["preset"] else "")
+        + "; chiplets: on their dies' measured repair rate"
+        + (f"; {' and '.join(_HEADS[k] for k in others)}: closed forms" if others else ""),
+        "",
+        " " * width + "".join(f"{h:<{widths[i]}}" for i, h in enumerate(columns)).rstrip(),
+    ]
+    for label, values in rows:
+        if values is None:
+            lines.append(label)
+        else:
+            lines.append((f"{label:<{width}}" + "".join(f"{v:<{widths[i]}}" for i, v in enumerate(values))).rstrip())
+    lines.append("")
+    if not (c["carrier"] or {}).get("fits", True):
+        lines.append(f"chiplets: NOT BUILDABLE on {c['packaging']} ({c['carrier']['reason']})")
+    for kind, o in others.items():
+        lines.append(f"{_HEADS[kind]}: {o['description']}")
+        lines += [f"  {note}" for note in o["notes"]]
+    if wu is None:
+        lines.append("Network rows need uniform traffic among the study's patterns (--traffic uniform,...).")
+    return "\n".join(lines)
