@@ -74,7 +74,7 @@ CASES = [
         "dies_x": "count", "dies_y": "count", "parameter_set": "name", "packaging": "name",
         "test_coverage": "probability", "d2d_gbps_per_mm": "positive", "d2d_latency_ns": "nonnegative",
         "link_bits": "count", "clock_ghz": "positive", "scribe_mm": "nonnegative",
-        "edge_exclusion_mm": "nonnegative", "repair": "name",
+        "edge_exclusion_mm": "nonnegative", "repair": "name", "spare_dies_per_row": "index",
     }),
     Case(ChipletSpec, kinds={"parameter_set": ["/no/such/file.toml", "/dev/zero", "/", "chiplet-actuar"],
                              "link_bits": [5000]}),

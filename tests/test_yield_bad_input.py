@@ -153,6 +153,8 @@ CASES = [
     Case(ym.package_yield, (4,), {"bond_yield": 0.95, "kgd_escape": 0.01, "carrier_yield": 0.9},
          kinds={0: COUNT, "bond_yield": "probability", "kgd_escape": "probability",
                 "carrier_yield": "probability"}),
+    Case(ym.package_yield, (4,), {"bond_yield": 0.95, "spare_dies_per_row": 1, "rows": 2},
+         kinds={"spare_dies_per_row": BAD["index"], "rows": COUNT + [3, 8]}),
     Case(ym.chiplet_system, (None, 4, 0.1, 10.0), dict(
         die_width_mm=10.0, die_height_mm=10.0, wafer_diameter_mm=300.0, scribe_mm=0.2,
         edge_exclusion_mm=5.0, test_coverage=0.9, defect_level_model="conditional",
@@ -166,6 +168,8 @@ CASES = [
                "bond_yield": "probability", "carrier_area_mm2": "nonnegative",
                "carrier_d0": "nonnegative", "carrier_alpha": OPT_POS, "die_yield": "probability",
                "carrier_bond_yield": "probability"}),
+    Case(ym.chiplet_system, (100.0, 4, 0.1, 10.0), dict(spare_dies_per_row=1, die_rows=2),
+         kinds={"spare_dies_per_row": BAD["index"], "die_rows": COUNT + [3]}),
     Case(ChipletSystem.from_parameters, ("chiplet-actuary", "5nm", "si-interposer", 100.0, 4),
          dict(test_coverage=0.9, wafer_diameter_mm=300.0),
          kinds={0: ["no-such-set", 3, None, "/no/such/file.toml", "/dev/zero", b"x"],

@@ -498,6 +498,9 @@ CASES = [
                 "d2d_area_mm2": BAD["nonnegative"] + [200.0, 300.0], "chip_first": BAD["bool"] + [True],
                 "die_yield": BAD["probability"] + [0.0], "test_coverage": "probability",
                 "die_count": "name", "yields": YIELDS_ARG}),
+    Case(chiplet_system_cost, (COSTS, "5nm", 200.0, 4, "si-interposer"),
+         dict(volume=10, spare_dies_per_row=1, die_rows=2, **GROSS),
+         kinds={"spare_dies_per_row": BAD["index"], "die_rows": BAD["count"] + [3, 8]}),
     Case(chiplet_system_cost, (COSTS, "5nm", 40_000.0, 1, "organic-substrate"), dict(volume=1),
          kinds={"die_count": ["gross"]}),  # one whole die fits; the gross formula finds none
     Case(monolithic_cost, (COSTS, "5nm", 800.0), dict(volume=10, **GROSS),
@@ -538,7 +541,7 @@ EXEMPT = {
         (lambda: chiplet_system_cost(COSTS, "5nm", 100.0, 2, "info-rdl", volume=1, n_designs=3),
          ["n_designs", "[1, 2]", "got 3"]),
         (lambda: chiplet_system_cost(COSTS, "5nm", 10_000.0, 4, "si-interposer", volume=1),
-         ["the carrier area", "n_dies x die_area_mm2", "44000.0"]),
+         ["the carrier area", "dies placed x die_area_mm2", "44000.0"]),
         (lambda: wafer_scale_cost(COSTS, "5nm", 46_225.0, 0.0, volume=1, design_area_mm2=550.0),
          ["system_yield", "(0, 1]", "0.0"]),
         (lambda: wafer_scale_cost(COSTS, "5nm", 46_225.0, 0.9, volume=1, design_area_mm2=5e4),

@@ -29,6 +29,13 @@ Default parameters and their sources:
 - on-die link: 32 bits per cycle (Cerebras SDK: 32-bit wavelets, about one
   per cycle per link) at an assumed 1.1 GHz fabric clock, one cycle per hop.
 - scribe lane 0.2 mm, edge exclusion 5 mm (Chiplet Actuary's defaults).
+- package-level spares: none by default; ``spare_dies_per_row = s`` puts
+  ``s`` spare die sites at the end of each row of dies, and a row whose
+  dies fail assembly (a bond, a test escape) shifts toward them, as a
+  wafer's row segment shifts toward its spare cores
+  (:func:`yieldmodels.package_yield`). Every placed die is bought, bumped
+  and carried; the network is the logical die grid's (a shifted row's
+  die-edge links reach one die further, not counted).
 
 With these figures a die edge carries more than its on-die links need, so the
 die-to-die links cost latency, not bandwidth; lower ``d2d_gbps_per_mm``
@@ -97,6 +104,9 @@ class ChipletSpec:
         How a die survives its defects (:data:`CHIPLET_REPAIRS`): the wafer's
         remap scheme on the die's own core grid ("scheme"), none, or the
         scheme wherever it can be laid out on one die ("auto").
+    spare_dies_per_row : int
+        Spare die sites at the end of each of the ``dies_y`` rows of dies,
+        >= 0 (package-level shift-to-spare).
     """
 
     dies_x: int = 12
@@ -111,6 +121,7 @@ class ChipletSpec:
     scribe_mm: float = 0.2
     edge_exclusion_mm: float = 5.0
     repair: str = "auto"
+    spare_dies_per_row: int = 0
 
     def __post_init__(self) -> None:
         check_int("dies_x", self.dies_x, maximum=MAX_CORES)
@@ -126,6 +137,7 @@ class ChipletSpec:
         check_nonnegative("scribe_mm", self.scribe_mm)
         check_nonnegative("edge_exclusion_mm", self.edge_exclusion_mm)
         check_choice("repair", self.repair, CHIPLET_REPAIRS)
+        check_int("spare_dies_per_row", self.spare_dies_per_row, minimum=0, maximum=MAX_CORES)
 
     @property
     def package(self) -> yieldmodels.Packaging:
@@ -134,8 +146,13 @@ class ChipletSpec:
 
     @property
     def n_dies(self) -> int:
-        """Dies per system."""
+        """Dies per system (needed)."""
         return self.dies_x * self.dies_y
+
+    @property
+    def dies_placed(self) -> int:
+        """Dies on a package, spare die sites included."""
+        return (self.dies_x + self.spare_dies_per_row) * self.dies_y
 
     @property
     def on_die_gbps(self) -> float:
@@ -283,10 +300,11 @@ def _carrier_limits(spec: ChipletSpec, die_area_mm2: float) -> tuple:
     from yieldmodels import limits
 
     try:
-        carrier = limits.check_carrier(spec.packaging, die_area_mm2, spec.n_dies, parameters=spec.parameter_set)
+        carrier = limits.check_carrier(spec.packaging, die_area_mm2, spec.dies_placed, parameters=spec.parameter_set)
     except ParameterError:  # a packaging the shipped limits do not know
         carrier = None
-    return carrier, tuple(limits.buildable_technologies(die_area_mm2, spec.n_dies, parameters=spec.parameter_set))
+    return carrier, tuple(limits.buildable_technologies(die_area_mm2, spec.dies_placed,
+                                                        parameters=spec.parameter_set))
 
 
 def die_repair_closed_form(
@@ -464,7 +482,7 @@ def _with_die_yield(result: ChipletResult, wafer: WaferSpec, d0: float, alpha: f
     spec = result.spec
     die_w, die_h = wafer.die_width_mm / spec.dies_x, wafer.die_height_mm / spec.dies_y
     pk = spec.package
-    carrier_area = (pk.carrier_area_factor or 1.0) * spec.n_dies * die_w * die_h if pk.has_carrier else 0.0
+    carrier_area = (pk.carrier_area_factor or 1.0) * spec.dies_placed * die_w * die_h if pk.has_carrier else 0.0
     system = yieldmodels.chiplet_system(
         None, spec.n_dies, d0, alpha,
         die_width_mm=die_w, die_height_mm=die_h, wafer_diameter_mm=wafer.wafer_diameter_mm,
@@ -472,6 +490,7 @@ def _with_die_yield(result: ChipletResult, wafer: WaferSpec, d0: float, alpha: f
         test_coverage=spec.test_coverage, bond_yield=pk.bond_yield,
         carrier_area_mm2=carrier_area, carrier_d0=pk.carrier_d0 or 0.0,
         carrier_alpha=pk.carrier_alpha, carrier_bond_yield=pk.carrier_bond_yield, die_yield=y,
+        spare_dies_per_row=spec.spare_dies_per_row, die_rows=spec.dies_y,
     )
     usable = system.good_systems_per_wafer * result.cores_per_system * wafer.core_area_mm2
     return dataclasses.replace(result, system=system, usable_area_mm2_per_wafer=usable,

@@ -14,7 +14,7 @@ import math
 
 from paramcheck import ParameterError, shown
 
-from .report import SUMMARY_KEYS, _ci, _ci_or_value, _fmt
+from .report import SUMMARY_KEYS, _ci, _ci_or_value, _dies_text, _fmt
 
 __all__ = ["format_comparison"]
 
@@ -75,9 +75,10 @@ def format_comparison(summary: dict) -> str:
     wafer_area = math.pi * (spec["wafer_diameter_mm"] / 2) ** 2
     rows = [
         row("a system", f"1 die, {spec['die_width_mm']:g} x {spec['die_height_mm']:g} mm",
-            f"{cs['n_dies']} dies, {c['packaging']}", lambda o: o["system"]),
+            f"{_dies_text(cs)} dies, {c['packaging']}", lambda o: o["system"]),
         row("die silicon per system (mm^2)", _fmt(spec["die_width_mm"] * spec["die_height_mm"]),
-            _fmt(cs["n_dies"] * cs["die_area_mm2"]), lambda o: per(o, "silicon_mm2")),
+            _fmt((cs["n_dies"] + cs["spare_dies_per_row"] * cs["die_rows"]) * cs["die_area_mm2"]),
+            lambda o: per(o, "silicon_mm2")),
         row("die yield, with the system's spares", "", _ci_or_value(c["die_repair_rate"])
             if c["die_repair_rate"] is not None else _fmt(cs["die_yield"]), lambda o: per(o, "die_yield")),
         row("  without spares", "", _fmt(c["die_yield_without_repair"]), lambda o: per(o, "die_yield_without_spares")),

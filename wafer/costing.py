@@ -151,7 +151,8 @@ def study_costs(spec: CostSpec, wafer: WaferSpec, chiplet: ChipletSpec, repair_r
     def chiplet_side(y: float) -> SystemCost:
         return chiplet_system_cost(costs, spec.node, field, chiplet.n_dies, chiplet.packaging, volume=spec.volume,
                                    die_yield=y, test_coverage=chiplet.test_coverage, yields=chiplet.parameter_set,
-                                   die_width_mm=die_w)
+                                   die_width_mm=die_w, spare_dies_per_row=chiplet.spare_dies_per_row,
+                                   die_rows=chiplet.dies_y)
 
     w, w_ci, w_why = _at(wafer_side, repair_rate)
     c, c_ci, c_why = _at(chiplet_side, die_rate)

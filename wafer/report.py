@@ -297,6 +297,12 @@ def _carrier_lines(c: dict) -> list[str]:
             " (yieldmodels.limits; the chiplet figures assume it anyway)"]
 
 
+def _dies_text(system: dict) -> str:
+    """A chiplet system's dies: ``"84"``, or ``"84 + 7 spare"`` with spare die sites."""
+    spares = system["spare_dies_per_row"] * system["die_rows"]
+    return f"{system['n_dies']}" + (f" + {spares} spare" if spares else "")
+
+
 def _cost_rows(cost: dict) -> list[tuple]:
     """Each side's cost per working system, per logical core and per GB/s delivered."""
     w, c = cost["wafer"], cost["chiplet"]
@@ -377,7 +383,9 @@ def format_table(summary: dict) -> str:
         + ("each repaired on its own by the wafer's scheme (the same spares and rules), "
            if repair else f"no spares ({c['no_repair_reason']}): die yield negative binomial"
            f" (alpha = {_fmt(p['alpha'])}), ")
-        + f"test coverage {cs['test_coverage']:g}, {c['packaging']} (bond yield {cs['bond_yield']:g} per die)",
+        + f"test coverage {cs['test_coverage']:g}, {c['packaging']} (bond yield {cs['bond_yield']:g} per die)"
+        + (f", {cs['spare_dies_per_row']} spare die site(s) at the end of each row of dies" if cs["spare_dies_per_row"]
+           else ""),
         *_carrier_lines(c),
         "  values: wafer = Monte Carlo mean [95% CI], network over the wafers that run a logical mesh; chiplets = "
         + ("closed form on the dies' repair rate, measured on the same defects [95% CI]" if repair else "closed form"),
@@ -392,7 +400,7 @@ def format_table(summary: dict) -> str:
         *_die_yield_rows(c),
         ("dies per wafer (exact count) / passing test", "1 (wafer-scale)",
          f"{_fmt(cs['dies_per_wafer'])} / {_fmt(cs['dies_passing_test_per_wafer'])}"),
-        ("package yield (dies per system)", "", f"{_fmt(cs['package_yield'])} ({cs['n_dies']})"),
+        ("package yield (dies per system)", "", f"{_fmt(cs['package_yield'])} ({_dies_text(cs)})"),
         ("cores per system", _fmt(w["logical_cores"]), _fmt(c["cores_per_system"])),
         *([(f"wafers holding a {w['needed_shape']['shape'][0]} x {w['needed_shape']['shape'][1]} logical mesh",
             _ci(w["needed_shape"]["rate"]), "")] if w["needed_shape"] else []),

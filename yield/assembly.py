@@ -30,6 +30,8 @@ import os
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from scipy import special
+
 from .closed_form import negative_binomial_yield, poisson_yield
 from .dies import exact_dies_per_wafer
 from paramcheck import (
@@ -377,13 +379,15 @@ def package_yield(
     bond_yield: float = 1.0,
     kgd_escape: float = 0.0,
     carrier_yield: float = 1.0,
+    spare_dies_per_row: int = 0,
+    rows: int = 1,
 ) -> float:
     """Probability that one package of ``n_dies`` tested-good dies works.
 
     Parameters
     ----------
     n_dies : int
-        Dies in the package, >= 1.
+        Dies the package needs, >= 1.
     bond_yield : float, default 1.0
         Probability that one die bonds, in [0, 1].
     kgd_escape : float, default 0.0
@@ -392,24 +396,36 @@ def package_yield(
     carrier_yield : float, default 1.0
         Probability that the carrier (and its own bond to the substrate, if
         any) is good, in [0, 1]; see :func:`carrier_yield`.
+    spare_dies_per_row : int, default 0
+        Spare die sites at the end of each of ``rows`` rows of dies, >= 0:
+        package-level shift-to-spare, a row working when at least its
+        ``n_dies / rows`` dies of the ``n_dies / rows + spare_dies_per_row``
+        placed work.
+    rows : int, default 1
+        Rows the ``n_dies`` dies are laid out in, dividing ``n_dies``.
 
     Returns
     -------
     float
-        ``bond_yield ** n * (1 - kgd_escape) ** n * carrier_yield``: every
-        bond succeeds, no tested-good die is bad, and the carrier is good.
+        Without spares ``bond_yield ** n * (1 - kgd_escape) ** n *
+        carrier_yield``: every bond succeeds, no tested-good die is bad, and
+        the carrier is good. With ``s`` spares a row of ``m = n / rows``:
+        ``P(Bin(m + s, b (1 - e)) >= m) ** rows * carrier_yield``.
 
     Raises
     ------
     ParameterError
-        If ``n_dies`` is not an integer >= 1 or a probability is outside
-        [0, 1].
+        If ``n_dies`` is not an integer >= 1, a probability is outside
+        [0, 1], ``spare_dies_per_row`` is not an integer >= 0 or ``rows``
+        does not divide ``n_dies``.
 
     Notes
     -----
-    O(1). All events are independent; one failure scraps the package (no
-    rework). With ``kgd_escape = 0`` and ``carrier_yield = 1`` this is
-    :func:`system_yield`.
+    O(1). All events are independent; without spares one failure scraps the
+    package (no rework). With ``kgd_escape = 0`` and ``carrier_yield = 1``
+    and no spares this is :func:`system_yield`. The row's binomial tail is
+    the regularised incomplete beta (``scipy.special.betaincc``), as
+    :func:`yieldmodels.k_of_n_yield` computes its own.
 
     Examples
     --------
@@ -417,12 +433,29 @@ def package_yield(
     True
     >>> round(package_yield(4, bond_yield=0.95, kgd_escape=0.01, carrier_yield=0.9), 6)
     0.70417
+    >>> round(package_yield(4, bond_yield=0.95, rows=2, spare_dies_per_row=1), 6)  # (0.95^3 + 3 0.95^2 0.05)^2
+    0.985553
     """
     n = check_int("n_dies", n_dies, minimum=1)
     b = check_probability("bond_yield", bond_yield)
     e = check_probability("kgd_escape", kgd_escape)
     cy = check_probability("carrier_yield", carrier_yield)
-    return b**n * (1.0 - e) ** n * cy
+    s, r = _check_rows(n, spare_dies_per_row, rows)
+    if s == 0:
+        return b**n * (1.0 - e) ** n * cy
+    per_row = n // r
+    # at most s of the row's per_row + s placed dies fail, each with 1 - b (1 - e)
+    row = float(special.betaincc(s + 1, per_row, 1.0 - b * (1.0 - e)))
+    return row**r * cy
+
+
+def _check_rows(n_dies: int, spare_dies_per_row: object, rows: object) -> tuple[int, int]:
+    """``(spare_dies_per_row, rows)`` checked against ``n_dies``."""
+    s = check_int("spare_dies_per_row", spare_dies_per_row, minimum=0)
+    r = check_int("rows", rows, minimum=1)
+    if n_dies % r:
+        raise ParameterError(f"rows must divide n_dies = {n_dies}, got {r}")
+    return s, r
 
 
 # ----------------------------------------------------------------- whole system
@@ -441,7 +474,7 @@ class ChipletSystem:
     die_width_mm, die_height_mm, die_area_mm2 : float
         Die size.
     n_dies : int
-        Dies per system.
+        Dies per system (needed).
     d0, alpha : float
         Die defect density and clustering.
     wafer_diameter_mm, scribe_mm, edge_exclusion_mm : float
@@ -471,9 +504,10 @@ class ChipletSystem:
     carrier_bond_yield : float
         Yield of bonding the carrier to the package substrate.
     package_yield : float
-        ``bond_yield ** n (1 - kgd_escape) ** n carrier_yield carrier_bond_yield``.
+        ``bond_yield ** n (1 - kgd_escape) ** n carrier_yield carrier_bond_yield``
+        without spare dies (:func:`package_yield`).
     good_systems_per_wafer : float
-        ``dies_passing_test_per_wafer / n_dies * package_yield`` (an
+        ``dies_passing_test_per_wafer / dies_placed * package_yield`` (an
         expectation; fractions kept).
     wafer_area_mm2 : float
         ``pi (wafer_diameter / 2) ** 2``, the whole wafer including the
@@ -483,10 +517,13 @@ class ChipletSystem:
         good_systems_per_wafer`` (inf when no system is good). Includes
         scribe lanes, edge loss and partial dies; excludes the carrier.
     die_silicon_per_good_system_mm2 : float
-        Die silicon only: ``n_dies * die_area_mm2 / (kgd_pass_rate *
+        Die silicon only: ``dies_placed * die_area_mm2 / (kgd_pass_rate *
         package_yield)``, the area of the dies fabricated for each good
         system (inf when no system can be good). Excludes scribe, edge loss,
         partial dies and the carrier.
+    spare_dies_per_row, die_rows : int
+        Spare die sites at the end of each row of dies, and the rows
+        (:func:`package_yield`); 0 and 1 without spares.
     """
 
     die_width_mm: float
@@ -516,6 +553,13 @@ class ChipletSystem:
     wafer_area_mm2: float
     silicon_per_good_system_mm2: float
     die_silicon_per_good_system_mm2: float
+    spare_dies_per_row: int = 0
+    die_rows: int = 1
+
+    @property
+    def dies_placed(self) -> int:
+        """Dies on a package, spares included: ``n_dies + die_rows * spare_dies_per_row``."""
+        return self.n_dies + self.die_rows * self.spare_dies_per_row
 
     def __post_init__(self) -> None:
         """Check every field (each named in the error): sizes > 0, densities and counts >= 0,
@@ -538,6 +582,9 @@ class ChipletSystem:
             self, "dies_per_wafer", check_int("dies_per_wafer", self.dies_per_wafer, minimum=0)
         )
         _check_model(self.defect_level_model)
+        s, r = _check_rows(self.n_dies, self.spare_dies_per_row, self.die_rows)
+        object.__setattr__(self, "spare_dies_per_row", s)
+        object.__setattr__(self, "die_rows", r)
         if self.carrier_alpha is not None:
             alpha = check_positive("carrier_alpha", self.carrier_alpha)
             object.__setattr__(self, "carrier_alpha", alpha)
@@ -697,6 +744,8 @@ def chiplet_system(
     carrier_alpha: float | None = None,
     carrier_bond_yield: float = 1.0,
     die_yield: float | None = None,
+    spare_dies_per_row: int = 0,
+    die_rows: int = 1,
 ) -> ChipletSystem:
     """Good systems per wafer and silicon per good system for ``n_dies`` tested dies.
 
@@ -740,13 +789,17 @@ def chiplet_system(
         ``d0`` and ``alpha``: a die with spares, repaired in itself (its
         repair rate, e.g. a Monte Carlo estimate). None: the negative
         binomial.
+    spare_dies_per_row, die_rows : int, default 0 and 1
+        Spare die sites at the end of each of ``die_rows`` rows of dies
+        (package-level shift-to-spare, :func:`package_yield`); the carrier
+        area is the caller's, so it should hold the spares too.
 
     Returns
     -------
     ChipletSystem
         With ``good_systems_per_wafer = dies_per_wafer * kgd_pass_rate /
-        n_dies * package_yield`` and the two silicon-per-good-system figures
-        defined in :class:`ChipletSystem`.
+        dies_placed * package_yield`` and the two silicon-per-good-system
+        figures defined in :class:`ChipletSystem`.
 
     Raises
     ------
@@ -807,9 +860,11 @@ def chiplet_system(
     passed = kgd_pass_rate(y, c)
     escape = defect_level(y, c, model=model)
     cy = carrier_yield(ca, cd, cal)
-    pkg = package_yield(n, bond_yield=b, kgd_escape=escape, carrier_yield=cy * cb)
+    pkg = package_yield(n, bond_yield=b, kgd_escape=escape, carrier_yield=cy * cb,
+                        spare_dies_per_row=spare_dies_per_row, rows=die_rows)
+    placed = n + die_rows * spare_dies_per_row
     passing = dpw * passed
-    systems = passing / n * pkg
+    systems = passing / placed * pkg
     try:
         wafer_area = math.pi * (float(wafer_diameter_mm) / 2.0) ** 2
     except OverflowError:  # a die that fits nowhere on a wafer of more than ~1e154 mm
@@ -827,6 +882,7 @@ def chiplet_system(
         wafer_area_mm2=wafer_area,
         silicon_per_good_system_mm2=wafer_area / systems if systems > 0 else math.inf,
         die_silicon_per_good_system_mm2=(
-            n * area / (passed * pkg) if passed * pkg > 0 else math.inf
+            placed * area / (passed * pkg) if passed * pkg > 0 else math.inf
         ),
+        spare_dies_per_row=spare_dies_per_row, die_rows=die_rows,
     )  # fmt: skip

@@ -101,7 +101,7 @@ from paramcheck import (
     unknown_name,
 )
 
-from .assembly import carrier_yield, defect_level, kgd_pass_rate, package_yield
+from .assembly import _check_rows, carrier_yield, defect_level, kgd_pass_rate, package_yield
 from .closed_form import negative_binomial_yield
 from .dies import exact_count_feasible, exact_dies_per_wafer, gross_dies_per_wafer
 from .parameters import (
@@ -969,7 +969,8 @@ def _nre(cp: CostParameters, node: str, design_area: float, n_designs: int, d2d_
 def _system(kind: str, costs: object, node: object, die_area_mm2: object, n_dies: object,
             packaging: object, volume: object, n_designs: object, d2d_area_mm2: object,
             chip_first: object, die_yield: object, test_coverage: object, die_count: object,
-            yields: object, die_width_mm: object = None) -> SystemCost:
+            yields: object, die_width_mm: object = None, spare_dies_per_row: object = 0,
+            die_rows: object = 1) -> SystemCost:
     cp, ys = _resolve(costs, yields)
     area = check_positive("die_area_mm2", die_area_mm2, "mm^2")
     width = None if die_width_mm is None else check_positive("die_width_mm", die_width_mm, "mm")
@@ -996,9 +997,12 @@ def _system(kind: str, costs: object, node: object, die_area_mm2: object, n_dies
             f" {', '.join(repr(a) for a in allowed) or 'none'}), got True"
         )
     die = _die(cp, ys, node, area, die_yield, test_coverage, dc, width)
+    s, rows = _check_rows(n, spare_dies_per_row, die_rows)
+    spares = {"spare_dies_per_row": s, "rows": rows}
+    placed = n + rows * s
 
-    total_die_area = n * area
-    kgd = n * die.total_usd
+    total_die_area = placed * area
+    kgd = placed * die.total_usd
     bumps = total_die_area * pc.die_bump_usd_per_mm2
     if pc.has_carrier:
         if py.carrier_area_factor is None:
@@ -1006,7 +1010,7 @@ def _system(kind: str, costs: object, node: object, die_area_mm2: object, n_dies
                 f"carrier_area_factor must be given in the yield set for packaging {py.name!r}, got None"
             )
         carrier_area = py.carrier_area_factor * total_die_area
-        what = f"the carrier area (carrier_area_factor {py.carrier_area_factor:g} x n_dies x die_area_mm2)"
+        what = f"the carrier area (carrier_area_factor {py.carrier_area_factor:g} x dies placed x die_area_mm2)"
         side = math.sqrt(carrier_area)
         per_wafer = _count(side, side, _wafer(ys), dc, what, carrier_area)
         carrier = pc.carrier_wafer_usd / per_wafer + carrier_area * pc.carrier_bump_usd_per_mm2
@@ -1016,17 +1020,17 @@ def _system(kind: str, costs: object, node: object, die_area_mm2: object, n_dies
     else:
         carrier_area, carrier, y1, y3 = 0.0, 0.0, 1.0, 1.0
         substrate_area = pc.substrate_area_factor * total_die_area
-    layer = pc.layer_factor(substrate_area, n)
+    layer = pc.layer_factor(substrate_area, placed)
     substrate = substrate_area * pc.substrate_usd_per_mm2 * layer
 
     if not pc.has_carrier:  # dies bonded straight onto the substrate (OS.cost_RE)
-        ya = package_yield(n, bond_yield=py.bond_yield, kgd_escape=die.kgd_escape)
+        ya = package_yield(n, bond_yield=py.bond_yield, kgd_escape=die.kgd_escape, **spares)
         scrapped = [(kgd + bumps + substrate, ya)]
     elif not first:  # chip-last: dies onto a tested carrier, then onto the substrate (Advanced, chip_last=1)
-        ya = package_yield(n, bond_yield=py.bond_yield, kgd_escape=die.kgd_escape, carrier_yield=y3)
+        ya = package_yield(n, bond_yield=py.bond_yield, kgd_escape=die.kgd_escape, carrier_yield=y3, **spares)
         scrapped = [(kgd + bumps, ya), (carrier, y1 * ya), (substrate, y3)]
     else:  # chip-first: carrier built on the dies, no die bonds (Advanced, chip_last=0)
-        ya = package_yield(n, kgd_escape=die.kgd_escape, carrier_yield=y1 * y3)
+        ya = package_yield(n, kgd_escape=die.kgd_escape, carrier_yield=y1 * y3, **spares)
         scrapped = [(kgd + bumps + carrier, ya), (substrate, y3)]
     for cost, y in scrapped:
         if not (y > 0.0 and math.isfinite(cost / y)):
@@ -1044,8 +1048,8 @@ def _system(kind: str, costs: object, node: object, die_area_mm2: object, n_dies
     return SystemCost(
         kind=kind, node=node, packaging=pc.name, n_dies=n, die_area_mm2=area, volume=v,
         die_yield=die.die_yield, carrier_yield=y1, assembly_yield=ya,
-        silicon_usd=n * die.silicon_usd, test_usd=n * die.test_usd,
-        packaging_usd=bumps + carrier + substrate, die_yield_loss_usd=n * die.yield_loss_usd,
+        silicon_usd=placed * die.silicon_usd, test_usd=placed * die.test_usd,
+        packaging_usd=bumps + carrier + substrate, die_yield_loss_usd=placed * die.yield_loss_usd,
         assembly_loss_usd=assembly_loss, module_nre_usd=module_nre, chip_nre_usd=chip_nre,
         package_nre_usd=package_nre, die=die,
     )  # fmt: skip
@@ -1067,6 +1071,8 @@ def chiplet_system_cost(
     die_count: str = "exact",
     yields: ParameterSet | str | os.PathLike[str] | None = None,
     die_width_mm: float | None = None,
+    spare_dies_per_row: int = 0,
+    die_rows: int = 1,
 ) -> SystemCost:
     """Cost of one working system of ``n_dies`` known-good dies on a package, NRE included.
 
@@ -1102,6 +1108,10 @@ def chiplet_system_cost(
         Width of a die in mm (its height is ``die_area_mm2 / die_width_mm``),
         for the dies per wafer of a die that is not square (a reticle field);
         None: a square die, as Chiplet Actuary counts.
+    spare_dies_per_row, die_rows : int, default 0 and 1
+        Spare die sites at the end of each of ``die_rows`` rows
+        (:func:`yieldmodels.package_yield`): every placed die is bought,
+        bumped and carried, and the assembly yield is the rows' K-of-N.
 
     Returns
     -------
@@ -1179,7 +1189,8 @@ def chiplet_system_cost(
     (433.75, 867.51, 1359.53)
     """
     return _system("chiplets", costs, node, die_area_mm2, n_dies, packaging, volume, n_designs,
-                   d2d_area_mm2, chip_first, die_yield, test_coverage, die_count, yields, die_width_mm)
+                   d2d_area_mm2, chip_first, die_yield, test_coverage, die_count, yields, die_width_mm,
+                   spare_dies_per_row, die_rows)
 
 
 def monolithic_cost(
