@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -55,3 +56,41 @@ def test_the_command_takes_spare_dies_and_refuses_a_negative_count(capsys):
     assert main(["study", *small, "--spare-dies", "-1"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--spare-dies must be an integer" in err
+
+
+def test_chiplet_routes_cross_the_dies_spare_cores_as_a_route_by_route_sum_says():
+    """4 x 8 cores in 2 x 2 dies of 2 x 4, each row of a die 3 logical cores and an end spare: every
+    uniform route summed hop by hop on the physical grid (a die-edge hop of the d2d class)."""
+    cfg = StudyConfig(wafer=WaferSpec(core_rows=4, core_cols=8, die_width_mm=4.0, die_height_mm=4.0),
+                      scheme=ShiftToSpare(segment_width=4, spares=1, max_skew=1),
+                      chiplet=ChipletSpec(dies_x=2, dies_y=2), d0=1.0, trials=2, gpu=None, tile=None)
+    summary = summarize(run_study(cfg))
+    classes = cfg.link_class_table()
+    mesh, d2d = classes["mesh"], classes[cfg.chiplet.d2d_class]
+
+    def physical_col(c):
+        return 4 * (c // 3) + c % 3
+
+    rows, cols = 4, 6
+    hops = cycles = pj = 0.0
+    for (r1, c1), (r2, c2) in itertools.permutations(itertools.product(range(rows), range(cols)), 2):
+        steps = []
+        step = 1 if c2 > c1 else -1
+        for c in range(c1, c2, step):  # X first, along row r1
+            a, b = sorted((physical_col(c), physical_col(c + step)))
+            steps += ["d2d" if (x + 1) % 4 == 0 else "mesh" for x in range(a, b)]
+        step = 1 if r2 > r1 else -1
+        for r in range(r1, r2, step):  # then Y, along column c2
+            steps.append("d2d" if max(r, r + step) % 2 == 0 else "mesh")
+        for kind in steps:
+            k = d2d if kind == "d2d" else mesh
+            hops += 1
+            cycles += k.latency_cycles + k.router_delay_cycles
+            pj += k.energy_pj_per_bit + k.router_energy_pj_per_bit
+    pairs = rows * cols * (rows * cols - 1)
+    chip = summary["traffic"]["uniform"]["chiplet"]
+    assert chip["mean_hops"] == pytest.approx(hops / pairs, rel=1e-12)
+    assert chip["latency_cycles"] == pytest.approx(cycles / pairs + 1, rel=1e-12)  # + the packet's one flit
+    assert chip["energy_pj_per_bit"] == pytest.approx(pj / pairs, rel=1e-12)
+    # the dies' logical meshes alone would miss the spare columns: 1 extra hop a die-edge crossing in X
+    assert chip["mean_hops"] > summary["traffic"]["uniform"]["chiplet_mesh_without_d2d"]["mean_hops"]

@@ -168,3 +168,26 @@ def test_wafer_compare_prints_the_table_and_json(capsys):
     assert main(["compare", *small, "--tile", "dojo"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--tile" in err and "did you mean 'dojo-like'" in err
+
+
+def test_each_pattern_is_priced_on_the_gpus_too(tmp_path):
+    import routing
+    from wafer.gpu import gpu_pattern_figures
+
+    three = _variant(tmp_path, "h100-like", "\nunits = 144\n", "\nunits = 144\ngpus_per_system = 3\n")
+    result = run_study(replace(SMALL, traffic=("uniform", "stencil"), gpu=three))
+    summary = summarize(result)
+    rows, cols = SMALL.logical_shape
+    for entry in ("uniform", "stencil"):
+        want = gpu_pattern_figures(routing.make_traffic(entry, rows, cols), rows, cols, result.others["gpu"].result)
+        got = summary["traffic"][entry]["gpu"]
+        assert {k: got[k] for k in want} == pytest.approx(want)
+        assert got["slowdown_vs_perfect"] == pytest.approx(want["workload_step_ns"]
+                                                           / summary["traffic"][entry]["perfect_wafer_step_ns"])
+    assert want["crossing_fraction"] > 0  # three GPUs over a 4 x 6 mesh: the stencil's halos cross
+    table = wafer.format_table(summary)
+    assert "GPUs (ns)" in table and "one block a GPU" in table
+    side = format_comparison(summary)
+    assert any(line.startswith("  stencil ") for line in side.splitlines())
+    none = summarize(run_study(replace(SMALL, traffic=("stencil",), gpu=None)))
+    assert none["traffic"]["stencil"]["gpu"] is None and "GPUs (ns)" not in wafer.format_table(none)

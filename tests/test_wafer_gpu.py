@@ -12,11 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bad_input import Case, sweep
+from bad_input import BAD, Case, sweep
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
+import routing
 import wafer.gpu as gpu
 import yieldmodels
 from paramcheck import ParameterError
@@ -565,6 +566,11 @@ CASES = [
     Case(load_system, ("h100-like",), {"kind": "gpu"},
          kinds={0: "name", "kind": ["tile", "", "no-such-kind", 3, b"gpu", ["gpu"]]}),
     Case(GpuSpec().system_gpus, (WSE,), kinds={0: [None, 3, "x"]}),
+    Case(gpu.gpu_blocks, (4, 6, 4), kinds={0: "count", 1: "count", 2: BAD["count"] + [25]}),
+    Case(gpu.gpu_pattern_figures, (routing.make_traffic("neighbor", 4, 6), 4, 6,
+                                   gpu_comparison(WSE, GpuSpec(gpus_per_system=4), 0.1, 10.0)),
+         kinds={0: [None, "x", routing.make_traffic("neighbor", 4, 5)], 1: BAD["count"] + [5], 2: "count",
+                3: [None, "x", gpu_comparison(WSE, GpuSpec(gpus_per_system=25), 0.1, 10.0)]}),
 ]
 EXEMPT = {
     "GpuNetwork": "plain result data built by gpu_comparison",
@@ -613,3 +619,72 @@ def test_bad_input_names_the_parameter():
 def test_fractions_that_sum_to_one_are_accepted():
     spec = GpuSpec(unit_area_fraction=0.9, memory_area_fraction=0.1)
     assert spec.critical_shared_mm2 == pytest.approx(0.0, abs=1e-9)
+
+
+# --------------------------------------------------------------------------- traffic patterns on the GPUs
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.integers(1, 30), cols=st.integers(1, 30), data=st.data())
+def test_every_gpu_gets_one_rectangle_of_about_its_share(rows, cols, data):
+    gpus = data.draw(st.integers(1, min(rows * cols, 60)))
+    owner = gpu.gpu_blocks(rows, cols, gpus).reshape(rows, cols)
+    assert set(np.unique(owner).tolist()) == set(range(gpus))
+    for g in range(gpus):
+        r, c = np.nonzero(owner == g)
+        box = (r.max() - r.min() + 1) * (c.max() - c.min() + 1)
+        assert box == r.size  # a full rectangle
+    sizes = np.bincount(owner.ravel())
+    # bands of whole rows and columns: a block is at most one row and one column off its share
+    share = rows * cols / gpus
+    assert sizes.max() <= 2 * share + rows + cols
+
+
+def _by_hand(flows, owner, gpus):
+    """Bytes each GPU sends out and takes in, by one loop over the flows and the node pairs."""
+    out, into = np.zeros(gpus), np.zeros(gpus)
+    for s, d, w in zip(flows.src.tolist(), flows.dst.tolist(), flows.weight.tolist()):
+        if owner[s] != owner[d]:
+            out[owner[s]] += w
+            into[owner[d]] += w
+    n = flows.n_nodes
+    for s in range(n):
+        for d in range(n):
+            if s != d and owner[s] != owner[d] and flows.uniform:
+                out[owner[s]] += flows.uniform / (n - 1)
+                into[owner[d]] += flows.uniform / (n - 1)
+    return out, into
+
+
+@pytest.mark.parametrize("pattern, rows, cols, gpus", [
+    ("neighbor", 4, 6, 4), ("transpose", 8, 8, 3), ("uniform", 5, 7, 6), ("stencil", 9, 10, 5),
+    ("hotspot", 6, 6, 4), ("tornado", 5, 8, 7)])
+def test_a_patterns_step_on_the_gpus_by_hand(pattern, rows, cols, gpus):
+    flows = routing.make_traffic(pattern, rows, cols)
+    r = gpu_comparison(WSE, GpuSpec(gpus_per_system=gpus), 0.1, 10.0)
+    f = gpu.gpu_pattern_figures(flows, rows, cols, r)
+    out, into = _by_hand(flows, gpu.gpu_blocks(rows, cols, gpus), gpus)
+    fraction = out.sum() / flows.total
+    assert f["crossing_fraction"] == pytest.approx(fraction, rel=1e-12, abs=1e-15)
+    assert f["step_ns"] == pytest.approx(max(out.max(), into.max()) / 450.0, rel=1e-12, abs=1e-15)
+    assert f["latency_ns"] == pytest.approx(fraction * 140.0, rel=1e-12, abs=1e-15)
+    assert f["energy_pj_per_bit"] == pytest.approx(fraction * 12.0, rel=1e-12, abs=1e-15)
+    assert f["step_energy_uj"] == pytest.approx(out.sum() * 8 * 12.0 * 1e-6, rel=1e-12, abs=1e-18)
+    assert f["workload_step_ns"] == pytest.approx(f["step_ns"] + f["latency_ns"])
+
+
+def test_uniform_traffic_on_the_gpus_is_the_fabrics_closed_form():
+    r = gpu_comparison(WSE, GpuSpec(), 0.1, 10.0)  # 57 GPUs over the WSE-3 logical mesh
+    flows = routing.make_traffic("uniform", 763, 1176)
+    f = gpu.gpu_pattern_figures(flows, 763, 1176, r)
+    n = 763 * 1176
+    # the most loaded GPU holds the largest block; its bytes out over 450 GB/s
+    big = np.bincount(gpu.gpu_blocks(763, 1176, 57)).max()
+    assert f["step_ns"] == pytest.approx(big * (n - big) / (n - 1) / 450.0, rel=1e-12)
+    throughput = flows.total / f["step_ns"]  # GB/s: within the blocks' imbalance of G x 450 x G / (G - 1)
+    assert throughput == pytest.approx(57 * 450 * 57 / 56, rel=0.02)
+    assert f["latency_ns"] == pytest.approx(r.network.mean_latency_ns, rel=1e-3)
+    with pytest.raises(ParameterError, match=r"^flows must be on the 4 x 4 mesh \(16 nodes\), got 35 nodes"):
+        gpu.gpu_pattern_figures(routing.make_traffic("uniform", 5, 7), 4, 4, r)
+    with pytest.raises(ParameterError, match=r"^gpus_per_system must be at most the 35 nodes of the 5 x 7"):
+        gpu.gpu_pattern_figures(routing.make_traffic("uniform", 5, 7), 5, 7, r)

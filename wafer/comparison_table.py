@@ -109,7 +109,26 @@ def format_comparison(summary: dict) -> str:
             row("  energy per bit moved (pJ)", _value(wu["energy_pj_per_bit"]), _fmt(cu["energy_pj_per_bit"]),
                 lambda o: net(o, "energy_pj_per_bit")),
         ]
-    width = max(len(r[0]) for r in rows) + 2
+    if summary["traffic"]:
+        rows.append(("One communication step of each pattern, ns (bottleneck + mean latency; slowdown vs a perfect"
+                     " wafer)", None))
+    for entry, tr in summary["traffic"].items():
+        perfect = tr["perfect_wafer_step_ns"]
+
+        def step(ns):
+            return "n/a" if ns is None else f"{_fmt(ns)} ({_fmt(ns / perfect, 3)}x)"
+
+        def other(o, tr=tr, entry=entry):
+            if o["kind"] == "gpu" and tr["gpu"] is not None:
+                return step(tr["gpu"]["workload_step_ns"])
+            if o["kind"] == "tile" and entry == "uniform":
+                u = o["uniform"]
+                return step(tr["bytes_per_step"] / u["throughput_gbytes_per_s"] + u["latency_ns"])
+            return "n/a"
+
+        rows.append(row(f"  {entry}", step(tr["wafer"]["workload_step_ns"]["mean"]),
+                        step(tr["chiplet"]["workload_step_ns"]), other))
+    width = max(len(r[0]) for r in rows if r[1] is not None) + 2
     cells = [r[1] for r in rows if r[1] is not None]
     widths = [max(len(columns[i]), *(len(v[i]) for v in cells)) + 2 for i in range(len(columns))]
     lines = [
@@ -133,4 +152,7 @@ def format_comparison(summary: dict) -> str:
         lines += [f"  {note}" for note in o["notes"]]
     if wu is None:
         lines.append("Network rows need uniform traffic among the study's patterns (--traffic uniform,...).")
+    if summary["traffic"] and "gpu" in others:
+        lines.append("Pattern steps on GPUs: the logical mesh cut into one block a GPU, only the bytes that cross"
+                     " GPUs counted (wafer.gpu.gpu_pattern_figures); on tiles: uniform traffic only.")
     return "\n".join(lines)

@@ -42,6 +42,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+import routing
 import yieldmodels
 from paramcheck import ParameterError, check_instance, check_int, check_nonnegative, check_positive, check_real, check_str
 from yieldmodels import cost as ymcost
@@ -49,7 +51,8 @@ from yieldmodels.limits import load_packaging_limits
 
 from .geometry import WaferSpec
 
-__all__ = ["MIN_COST_YIELD", "GpuNetwork", "GpuResult", "GpuSpec", "gpu_comparison"]
+__all__ = ["MIN_COST_YIELD", "GpuNetwork", "GpuResult", "GpuSpec", "gpu_blocks", "gpu_comparison",
+           "gpu_pattern_figures"]
 
 #: Below this die yield no cost is computed (``GpuResult.gpu_cost`` is None).
 MIN_COST_YIELD = 1e-200
@@ -446,3 +449,103 @@ def gpu_comparison(wafer: WaferSpec, spec: GpuSpec, d0: float, alpha: float | No
         gpu_cost=cost, system_re_usd=gpus * cost.re_usd if cost else math.nan,
         system_total_usd=gpus * cost.total_usd if cost else math.nan, network=_network(spec, gpus),
     )
+
+
+def gpu_blocks(rows: int, cols: int, gpus: int) -> np.ndarray:
+    """Which GPU holds each node of a ``rows x cols`` logical mesh (row-major ids).
+
+    The mesh is cut into ``b`` horizontal bands, ``b`` the band count that
+    makes blocks closest to square (``round(sqrt(gpus * rows / cols))``,
+    within [1, min(gpus, rows)]); the GPUs are dealt out over the bands as
+    evenly as possible, each band's height in proportion to its GPUs, and
+    each band cut into equal column ranges. Every GPU gets a contiguous
+    rectangle of about ``rows * cols / gpus`` nodes, so that neighbour
+    traffic crosses as few GPU boundaries as a block decomposition allows.
+
+    Examples
+    --------
+    >>> gpu_blocks(4, 6, 4).reshape(4, 6).tolist()
+    [[0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 1], [2, 2, 2, 3, 3, 3], [2, 2, 2, 3, 3, 3]]
+    >>> sizes = np.bincount(gpu_blocks(763, 1176, 57))  # the WSE-3 logical mesh over 57 GPUs
+    >>> int(sizes.min()), int(sizes.max())
+    (15600, 15851)
+    """
+    r = check_int("rows", rows)
+    c = check_int("cols", cols)
+    g = check_int("gpus", gpus, maximum=r * c)
+    bands = int(min(g, r, max(1, round(math.sqrt(g * r / c)))))
+    per_band = [g // bands + (i < g % bands) for i in range(bands)]
+    first_gpu = np.concatenate([[0], np.cumsum(per_band)])
+    # band i covers rows [edges[i], edges[i + 1]): heights in proportion to its GPUs, at least one row
+    edges = np.floor(first_gpu / g * r + 0.5).astype(np.int64)
+    edges = np.maximum.accumulate(np.maximum(edges, np.arange(bands + 1)))
+    edges = np.minimum(edges, r - bands + np.arange(bands + 1))  # and every band keeps a row
+    band_of_row = np.searchsorted(edges, np.arange(r), side="right") - 1
+    counts = np.asarray(per_band)[band_of_row]  # GPUs in each row's band
+    col = np.arange(c)
+    within = np.minimum((col[None, :] * counts[:, None]) // c, counts[:, None] - 1)
+    return (first_gpu[band_of_row][:, None] + within).ravel().astype(np.int64)
+
+
+def gpu_pattern_figures(flows, rows: int, cols: int, result: GpuResult) -> dict:
+    """One step of a traffic pattern on the GPU system: the logical mesh cut into one block a GPU.
+
+    Parameters
+    ----------
+    flows : routing.Flows
+        The pattern on the wafer's ``rows x cols`` logical mesh (bytes per step).
+    rows, cols : int
+    result : GpuResult
+        Its GPUs per system (at most ``rows * cols``) and fabric.
+
+    Returns
+    -------
+    dict
+        ``crossing_fraction`` (share of the bytes that leave their GPU),
+        ``step_ns`` (the most loaded GPU's bytes out or in over its
+        injection bandwidth), ``latency_ns`` and ``energy_pj_per_bit``
+        (means over the bytes: a crossing costs the switch path, traffic
+        inside a GPU nothing), ``step_energy_uj`` and ``workload_step_ns``
+        (``step_ns + latency_ns``, as the wafer's workload view).
+
+    Notes
+    -----
+    The same work and data decomposition as the wafer, one block of
+    :func:`gpu_blocks` a GPU; traffic inside a GPU is not counted (its on-die
+    network and HBM are out of scope: optimistic for GPUs), and the NVSwitch
+    fabric is non-blocking. O(flows + nodes).
+
+    Examples
+    --------
+    >>> r = gpu_comparison(WaferSpec(), GpuSpec(gpus_per_system=4), 0.1, 10.0)
+    >>> f = gpu_pattern_figures(routing.make_traffic("neighbor", 4, 6), 4, 6, r)
+    >>> round(f["crossing_fraction"], 4), round(f["step_ns"], 6)  # 16 of 24 bytes cross, 4 leave each GPU
+    (0.6667, 0.008889)
+    """
+    check_instance("result", result, GpuResult)
+    check_instance("flows", flows, routing.Flows)
+    n = check_int("rows", rows) * check_int("cols", cols)
+    if flows.n_nodes != n:
+        raise ParameterError(f"flows must be on the {rows} x {cols} mesh ({n} nodes), got {flows.n_nodes} nodes")
+    g = result.gpus_per_system
+    if g > n:
+        raise ParameterError(f"gpus_per_system must be at most the {n} nodes of the {rows} x {cols} logical mesh"
+                             f" (a block a GPU), got {g}")
+    owner = gpu_blocks(rows, cols, g)
+    src, dst = owner[flows.src], owner[flows.dst]
+    cross = src != dst
+    out = np.bincount(src[cross], weights=flows.weight[cross], minlength=g)
+    into = np.bincount(dst[cross], weights=flows.weight[cross], minlength=g)
+    if flows.uniform and n > 1:  # every node sends uniform / (n - 1) to each other node
+        size = np.bincount(owner, minlength=g).astype(np.float64)
+        leaving = flows.uniform * size * (n - size) / (n - 1)
+        out, into = out + leaving, into + leaving
+    crossing = float(out.sum())
+    fraction = crossing / flows.total
+    net = result.network
+    step = float(max(out.max(), into.max())) / net.injection_gbytes_per_s  # bytes / (GB/s) = ns
+    latency = fraction * net.crossing_latency_ns
+    energy = fraction * net.crossing_energy_pj_per_bit
+    return {"crossing_fraction": fraction, "step_ns": step, "latency_ns": latency, "energy_pj_per_bit": energy,
+            "step_energy_uj": crossing * 8.0 * net.crossing_energy_pj_per_bit * 1e-6,
+            "workload_step_ns": step + latency}

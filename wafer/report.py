@@ -225,7 +225,8 @@ def _traffic(t, ok: np.ndarray) -> dict:
     chiplet["bandwidth_vs_ideal"] = float(_ratio(s.chiplet_ideal["step_cycles"], s.chiplet["step_cycles"]))
     chiplet["extra_hops_vs_ideal"] = s.chiplet["mean_hops"] - s.chiplet_ideal["mean_hops"]
     chiplet["latency_penalty_ns"] = s.chiplet["latency_ns"] - s.chiplet_ideal["latency_ns"]
-    return {"bytes_per_step": s.bytes_per_step, "perfect_wafer_step_ns": perfect, "wafer": wafer,
+    gpu = None if s.gpu is None else {**s.gpu, "slowdown_vs_perfect": s.gpu["workload_step_ns"] / perfect}
+    return {"bytes_per_step": s.bytes_per_step, "perfect_wafer_step_ns": perfect, "wafer": wafer, "gpu": gpu,
             "fault_free": ff, "ideal_mesh": s.ideal,
             "chiplet": chiplet, "chiplet_mesh_without_d2d": s.chiplet_ideal, "hops": s.hops,
             "chiplet_bottlenecks": [dict(zip(("x", "y", "port", "link_class", "load"), b)) for b in s.bottlenecks],
@@ -446,8 +447,9 @@ def format_table(summary: dict) -> str:
         "Extra hops: physical hops beyond the logical XY hop count; a die-to-die crossing counts "
         f"{_fmt(c['d2d_extra_hops'])} hops (latency at the fabric clock). "
         + ("Chiplet dies carry the wafer's spares and remap rules, each die on its own (no path rule"
-           " around a die's dead links); their network is the dies' logical meshes, without the spare"
-           " cores a die-edge link passes (optimistic for chiplets)." if repair else "Chiplet dies have no spares."),
+           " around a die's dead links); their network is the dies' logical meshes, whose links cross the"
+           " dies' spare cores where the wafer's do (mean figures; the maxima are the die meshes')."
+           if repair else "Chiplet dies have no spares."),
         "Cost: module and chip NRE on one reticle field's design on both sides (yieldmodels.cost).",
         *[f"No {side} price: {text}." for side, text in summary["cost"]["missing"].items() if text],
     ]
@@ -469,19 +471,24 @@ def format_table(summary: dict) -> str:
 
 def _workload_view(traffic: dict) -> list[str]:
     """One line per pattern: a step's time, its slowdown against a perfect wafer, and its energy, on each side."""
+    gpus = all(t["gpu"] is not None for t in traffic.values())
     head = ("pattern", "perfect (ns)", "wafer (ns)", "slowdown", "energy (uJ)", "chiplets (ns)", "slowdown",
-            "energy (uJ)")
+            "energy (uJ)", *(("GPUs (ns)", "slowdown", "energy (uJ)") if gpus else ()))
     rows = [head]
     for entry, t in traffic.items():
-        w, c = t["wafer"], t["chiplet"]
+        w, c, g = t["wafer"], t["chiplet"], t["gpu"]
         rows.append((entry, _fmt(t["perfect_wafer_step_ns"]), _fmt(w["workload_step_ns"]["mean"]),
                      _fmt(w["slowdown_vs_perfect"]["mean"]), _fmt(w["step_energy_uj"]["mean"]),
-                     _fmt(c["workload_step_ns"]), _fmt(c["slowdown_vs_perfect"]), _fmt(c["step_energy_uj"])))
+                     _fmt(c["workload_step_ns"]), _fmt(c["slowdown_vs_perfect"]), _fmt(c["step_energy_uj"]),
+                     *((_fmt(g["workload_step_ns"]), _fmt(g["slowdown_vs_perfect"]), _fmt(g["step_energy_uj"]))
+                       if gpus else ())))
     widths = [max(len(r[i]) for r in rows) + 2 for i in range(len(head))]
     return ["Workload view: one communication step (bottleneck channel time + mean zero-load latency), its"
             " slowdown against a perfect wafer (an ideal mesh of the same logical shape) and its energy;"
             " wafer-scale: mean over the repaired wafers; chiplets: their dies' meshes with die-to-die"
-            " links, not counting the spare cores a link at a die's edge passes (optimistic for chiplets)",
+            " links, crossing the dies' spare cores where the wafer's links do"
+            + ("; GPUs: the logical mesh cut into one block a GPU, only the bytes that cross GPUs counted,"
+               " through a non-blocking NVSwitch (optimistic for GPUs)" if gpus else ""),
             *("  " + "".join(f"{v:<{w}}" for v, w in zip(r, widths)).rstrip() for r in rows)]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import routing
@@ -472,6 +472,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
         patterns, loads = prepare_patterns(
             config.traffic, config.routing, config.logical_shape, *config.chiplet.mesh(spec, scheme),
             classes, config.chiplet.d2d_class, networks.base,
+            gpu=others["gpu"].result if "gpu" in others else None,
         )
         for e, values in loads.items():
             networks.add_pattern(e, values)
@@ -482,6 +483,9 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
             e: _pattern_figures(networks.patterns[e], p, networks.patterns[e].sums_batch(none), classes)
             for e, p in patterns.items()
         }
+        if die_scheme is not None:  # the dies' links cross their spare cores where the wafer's do
+            patterns = {e: _crossing_spares(p, pattern_fault_free[e]) for e, p in patterns.items()}
+            chiplet = replace(chiplet, network=_network_crossing_spares(chiplet.network, fault_free))
     else:
         # O(cores) once: the fault-free wafer's logical mesh embedded densely.
         networks, patterns, pattern_fault_free = None, {}, {}
@@ -604,6 +608,36 @@ def _chiplet_measured(config: StudyConfig, chiplet: ChipletResult, die_rate: tup
         return chiplet, (chiplet.system.good_systems_per_wafer,) * 2
     at = [_with_die_yield(chiplet, config.wafer, config.d0, config.alpha, min(1.0, max(0.0, y))) for y in die_rate]
     return at[0], (at[1].system.good_systems_per_wafer, at[2].system.good_systems_per_wafer)
+
+
+#: The figures that add up along a route (:data:`routing.FIGURES`): a chiplet route's are its die
+#: mesh's plus the extra hops of the spare cores it crosses.
+_ADDITIVE = ("mean_hops", "latency_cycles", "latency_ns", "energy_pj_per_bit", "router_energy_pj_per_bit",
+             "step_energy_uj")
+
+
+def _crossing_spares(setup, fault_free: dict):
+    """``setup`` with its chiplet figures crossing the dies' spare cores.
+
+    Dies that carry the wafer's shift-to-spare scheme hold its row segments
+    where the wafer does (a segment never straddles a die edge), so a
+    chiplet route crosses the same spare cores as the fault-free wafer's: on
+    mesh channels, each logical link on channels of its own. Its additive
+    figures are the die mesh's (die-edge hops of the d2d class) plus what
+    the fault-free wafer adds over an ideal mesh of the logical shape; its
+    bottleneck is the die mesh's. Exact for the model.
+    """
+    chip = dict(setup.chiplet)
+    for k in _ADDITIVE:
+        chip[k] = chip[k] + float(fault_free[k][0]) - setup.ideal[k]
+    return replace(setup, chiplet=chip)
+
+
+def _network_crossing_spares(net: routing.UniformMetrics, fault_free: routing.UniformMetrics):
+    """The chiplets' uniform metrics with the fault-free wafer's mean extra hops (its spare
+    crossings) added: exact for the means, as :func:`_crossing_spares`; the maxima are the die mesh's."""
+    return replace(net, mean_link_extra_hops=net.mean_link_extra_hops + fault_free.mean_link_extra_hops,
+                   mean_route_extra_hops=net.mean_route_extra_hops + fault_free.mean_route_extra_hops)
 
 
 def _pattern_figures(traffic: routing.EmbeddedTraffic, setup, sums: dict, classes) -> dict:
