@@ -688,3 +688,10 @@ def test_uniform_traffic_on_the_gpus_is_the_fabrics_closed_form():
         gpu.gpu_pattern_figures(routing.make_traffic("uniform", 5, 7), 4, 4, r)
     with pytest.raises(ParameterError, match=r"^gpus_per_system must be at most the 35 nodes of the 5 x 7"):
         gpu.gpu_pattern_figures(routing.make_traffic("uniform", 5, 7), 5, 7, r)
+
+
+def test_a_band_never_holds_more_gpus_than_the_mesh_has_columns():
+    """Found by hypothesis: 10 GPUs on 2 x 9 used one band of 10 GPUs over 9 columns, one GPU empty."""
+    for rows, cols, gpus in [(2, 9, 10), (1, 5, 5), (3, 4, 12), (2, 30, 60)]:
+        sizes = np.bincount(gpu.gpu_blocks(rows, cols, gpus), minlength=gpus)
+        assert sizes.min() >= 1 and sizes.sum() == rows * cols

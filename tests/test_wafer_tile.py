@@ -752,7 +752,19 @@ CASES = [
          kinds={0: BAD["name"] + ["/dev/zero", "/no/such/file.toml", "/", "h100-like"],
                 "kind": ["gpu", "", "no-such-kind", 3]}),
 ]
+SMALL_TILES = tile_comparison(WSE3, TileSpec(die_area_mm2=100.0, dies_x=2, dies_y=1, node_rows=1, node_cols=2,
+                                         tiles_per_system=2), 0.1, 10.0)
+CASES += [
+    Case(tile_module.tile_link_classes, (TileSpec(),), kinds={0: [None, 3, "dojo-like", WSE3]}),
+    Case(tile_module.tile_grid, (3, 763, 1176, TileSpec()), kinds={0: "count", 1: "count", 2: "count"}),
+    Case(tile_module.tile_system_network, (TileSpec(), (1, 3)),
+         kinds={0: [None, 3, WSE3], 1: [(0, 3), (1, 1.5), (1, -2), (None, 1)]}),
+    Case(tile_module.tile_pattern_figures, (routing.make_traffic("neighbor", 2, 8), 2, 8, SMALL_TILES),
+         kinds={0: [None, "x", routing.make_traffic("neighbor", 2, 7)], 1: BAD["count"] + [3], 2: "count",
+                3: [None, "x", WSE3]}),
+]
 EXEMPT = {
+    "TILE_CLASSES": "a constant (the names of the tile system's link classes)",
     "TileResult": "a result record, built from checked values by tile_comparison",
     "TileNetwork": "a result record, built from checked values by tile_comparison",
 }
@@ -791,3 +803,99 @@ def test_the_result_is_a_plain_record():
 def test_the_doctests_run():
     result = doctest.testmod(tile_module, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     assert result.attempted >= 8 and result.failed == 0
+
+
+# --------------------------------------------------------------------------
+# 9. Traffic patterns on the tile system's node mesh
+
+
+def _route_by_hand(flows, rows, cols, result):
+    """Every flow walked XY on the tile system's node grid, channel by channel (plain Python)."""
+    spec = result.spec
+    ty, tx = tile_module.tile_grid(result.tiles_per_system, rows, cols, spec)
+    R, C = ty * spec.dies_y * spec.node_rows, tx * spec.dies_x * spec.node_cols
+    classes = tile_module.tile_link_classes(spec)
+    tile_r, tile_c = spec.dies_y * spec.node_rows, spec.dies_x * spec.node_cols
+
+    def node(v):
+        r, c = divmod(v, cols)
+        return r * R // rows, c * C // cols
+
+    def kind(a, b):
+        (ya, xa), (yb, xb) = a, b
+        if ya // tile_r != yb // tile_r or xa // tile_c != xb // tile_c:
+            return classes["tile-edge"]
+        if ya // spec.node_rows != yb // spec.node_rows or xa // spec.node_cols != xb // spec.node_cols:
+            return classes["tile-d2d"]
+        return classes["tile-mesh"]
+
+    pairs = [(s, d, w) for s, d, w in zip(flows.src.tolist(), flows.dst.tolist(), flows.weight.tolist())]
+    n = rows * cols
+    if flows.uniform:
+        pairs += [(s, d, flows.uniform / (n - 1)) for s in range(n) for d in range(n) if s != d]
+    load, hops, cycles, pj = {}, 0.0, 0.0, 0.0
+    for s, d, w in pairs:
+        (y, x), (y2, x2) = node(s), node(d)
+        path = []
+        while x != x2:
+            nxt = x + (1 if x2 > x else -1)
+            path.append(((y, x), (y, nxt)))
+            x = nxt
+        while y != y2:
+            nxt = y + (1 if y2 > y else -1)
+            path.append(((y, x), (nxt, x)))
+            y = nxt
+        for a, b in path:
+            k = kind(a, b)
+            load[(a, b)] = load.get((a, b), 0.0) + w * 8 / k.bandwidth_bits_per_cycle
+            hops += w
+            cycles += w * (k.latency_cycles + k.router_delay_cycles)
+            pj += w * (k.energy_pj_per_bit + k.router_energy_pj_per_bit)
+    total = flows.total
+    return {"step_cycles": max(load.values(), default=0.0), "mean_hops": hops / total,
+            "latency_cycles": cycles / total + 1, "energy_pj_per_bit": pj / total}
+
+
+@pytest.mark.parametrize("pattern, rows, cols", [("neighbor", 2, 8), ("transpose", 4, 4), ("tornado", 3, 8),
+                                                 ("stencil", 4, 6), ("hotspot", 2, 8)])
+def test_a_pattern_on_the_tiles_is_every_route_walked_by_hand(pattern, rows, cols):
+    flows = routing.make_traffic(pattern, rows, cols)
+    got = tile_module.tile_pattern_figures(flows, rows, cols, SMALL_TILES)
+    want = _route_by_hand(flows, rows, cols, SMALL_TILES)
+    for key, value in want.items():
+        assert got[key] == pytest.approx(value, rel=1e-12, abs=1e-12), key
+    assert got["workload_step_ns"] == pytest.approx(got["step_ns"] + got["latency_ns"])
+
+
+def test_uniform_traffic_on_equal_blocks_is_every_route_walked_by_hand():
+    # 4 x 8 logical nodes on 2 x 1-die tiles of 1 x 2 nodes side by side: 1 x 8 nodes, 4 logical nodes each
+    flows = routing.make_traffic("uniform", 4, 8)
+    got = tile_module.tile_pattern_figures(flows, 4, 8, SMALL_TILES)
+    want = _route_by_hand(flows, 4, 8, SMALL_TILES)
+    for key, value in want.items():
+        assert got[key] == pytest.approx(value, rel=1e-12), key
+
+
+def test_the_tile_systems_links_and_layout():
+    t = tile_module.tile_link_classes(TileSpec())
+    assert t["tile-mesh"].bandwidth_bits_per_cycle == 512 * 8 / 2  # 512 GB/s at 2 GHz
+    assert t["tile-d2d"].bandwidth_bits_per_cycle == pytest.approx(2000 / 20 * 8 / 2)  # 2 TB/s over 20 links
+    assert t["tile-edge"].bandwidth_bits_per_cycle == pytest.approx(36000 / 2 / 4 / 100 * 8 / 2)
+    assert (t["tile-d2d"].latency_cycles, t["tile-edge"].latency_cycles) == (10.0, 40.0)
+    assert t["tile-edge"].energy_pj_per_bit == pytest.approx(0.185 + 5.5)
+    assert tile_module.tile_grid(3, 763, 1176, TileSpec()) == (1, 3)
+    assert tile_module.tile_grid(3, 1176, 100, TileSpec()) == (3, 1)
+    assert tile_module.tile_grid(6, 100, 100, TileSpec()) == (3, 2)  # 270 x 200 (1.35) is nearer 1 than 180 x 300
+    net = tile_module.tile_system_network(TileSpec(), (1, 3))
+    edge = net.channel_class == net.link_classes.index("tile-edge")
+    assert int(edge.sum()) == 2 * 2 * 90  # two tile boundaries, 90 node rows, both ways
+
+
+def test_wse3_uniform_on_three_dojo_tiles_is_limited_by_their_edges():
+    flows = routing.make_traffic("uniform", 763, 1176)
+    f = tile_module.tile_pattern_figures(flows, 763, 1176, tile_comparison(WSE3, TileSpec(), 0.1, 10.0))
+    # the cut between tile 1 and 2 carries a third of the nodes' traffic to the other two thirds, a direction,
+    # over 90 links of 45 GB/s (0.5 of it each way of the 1-2 cut: 1/3 x 2/3 of the bytes)
+    n = 763 * 1176
+    cut = flows.total * (1 / 3) * (2 / 3) * n / (n - 1)
+    assert f["step_ns"] == pytest.approx(cut / (90 * 45.0), rel=0.02)

@@ -156,5 +156,5 @@ def test_workload_view_puts_each_pattern_against_a_perfect_wafer():
     view = table[table.index("Workload view"):].splitlines()
     assert view[1].split() == ["pattern", "perfect", "(ns)", "wafer", "(ns)", "slowdown", "energy", "(uJ)",
                                "chiplets", "(ns)", "slowdown", "energy", "(uJ)", "GPUs", "(ns)", "slowdown",
-                               "energy", "(uJ)"]
+                               "energy", "(uJ)", "tiles", "(ns)", "slowdown", "energy", "(uJ)"]
     assert [line.split()[0] for line in view[2:4]] == ["uniform", "stencil"]

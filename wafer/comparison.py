@@ -21,13 +21,15 @@ computed once per study. What they leave out is stated in
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 
+import routing
 from paramcheck import check_instance
 
-from .gpu import GpuResult, gpu_comparison
+from .gpu import GpuResult, gpu_comparison, gpu_pattern_figures
 from .systems import SystemFile, load_system
-from .tile import TileResult, tile_comparison
+from .tile import TileResult, tile_comparison, tile_grid, tile_pattern_figures
 
 __all__ = ["OTHER_KINDS", "OtherSystem", "other_systems", "system_figures"]
 
@@ -48,12 +50,17 @@ class OtherSystem:
     result : GpuResult or TileResult
     notes : tuple of str
         What differs from the file and what the model does not count.
+    uniform : dict of str -> float
+        Uniform traffic over the study's logical mesh on this system
+        (:func:`wafer.gpu.gpu_pattern_figures`, :func:`wafer.tile.tile_pattern_figures`),
+        with ``throughput_gbytes_per_s`` (its bytes over its step).
     """
 
     kind: str
     file: SystemFile
     result: GpuResult | TileResult
     notes: tuple[str, ...]
+    uniform: dict
 
 
 def _priced(spec, cost, per_system: int):
@@ -96,6 +103,8 @@ def other_systems(config) -> dict[str, OtherSystem]:
 
     check_instance("config", config, StudyConfig)
     wafer, cost, alpha = config.wafer, config.cost, config.cluster_alpha
+    rows, cols = config.logical_shape
+    uniform = routing.make_traffic("uniform", rows, cols)
     out = {}
     notes_common = []
     if config.radial_edge_excess:
@@ -109,7 +118,9 @@ def other_systems(config) -> dict[str, OtherSystem]:
         if spec.shared_area_mm2 is None:
             notes.append(f"{spec.critical_shared_mm2:.4g} mm^2 of each die outside SMs and memory sites must be"
                          " defect-free (an estimate)")
-        out["gpu"] = OtherSystem("gpu", gpu, gpu_comparison(wafer, spec, config.d0, alpha), tuple(notes))
+        result = gpu_comparison(wafer, spec, config.d0, alpha)
+        out["gpu"] = OtherSystem("gpu", gpu, result, tuple(notes),
+                                 _with_throughput(gpu_pattern_figures(uniform, rows, cols, result), uniform))
     tile = _load(config, "tile")
     if tile is not None:
         spec = _priced(tile.spec, cost, tile.spec.tiles_per_system or tile.spec.matching_tiles(wafer))
@@ -118,14 +129,22 @@ def other_systems(config) -> dict[str, OtherSystem]:
                  f"priced at the study's {cost.node} node and {cost.volume:,} systems",
                  f"carrier defect density {result.spec.package.carrier_d0:g}/cm^2 is an estimate: at the yield"
                  f" set's own the tile yield would be {result.tile_yield_at_set_carrier_d0:.3g}",
-                 "tiles joined all-to-all at their off-tile bandwidth; I/O dies not counted"]
+                 f"{'x'.join(map(str, tile_grid(result.tiles_per_system, rows, cols, result.spec)))} tiles as one"
+                 " node mesh with die-edge and tile-edge links; traffic inside a node and the I/O dies not counted"]
         if spec.needed_units is None:
             notes.append(f"each die needs all {spec.units_per_die} of its nodes (no spares: set needed_units"
                          " in a copy of the file to give it some)")
         if not result.cost_exact:
             notes.append("cost an upper bound (spare dies with test escapes)")
-        out["tile"] = OtherSystem("tile", tile, result, tuple(notes))
+        out["tile"] = OtherSystem("tile", tile, result, tuple(notes),
+                                  _with_throughput(tile_pattern_figures(uniform, rows, cols, result), uniform))
     return out
+
+
+def _with_throughput(figures: dict, flows) -> dict:
+    """``figures`` with the bytes of ``flows`` over its step, GB/s (inf for a step of no time)."""
+    step = figures["step_ns"]
+    return {**figures, "throughput_gbytes_per_s": flows.total / step if step > 0 else math.inf}
 
 
 def system_figures(other: OtherSystem) -> dict:
@@ -156,9 +175,7 @@ def system_figures(other: OtherSystem) -> dict:
         total = r.system_total_usd
         cost = None if r.gpu_cost is None else {
             "per_system": total, "recurring": r.system_re_usd, "nre_share": total - r.system_re_usd}
-        net = r.network
-        uniform = {"throughput_gbytes_per_s": net.uniform_gbytes_per_s_per_gpu * r.gpus_per_system,
-                   "latency_ns": net.mean_latency_ns, "energy_pj_per_bit": net.mean_energy_pj_per_bit}
+
     else:
         s = r.spec
         dies, system = r.tiles_per_system * s.dies_per_tile, f"{r.tiles_per_system} tile{'s' * (r.tiles_per_system != 1)} of {s.dies_x} x {s.dies_y} dies"
@@ -166,9 +183,7 @@ def system_figures(other: OtherSystem) -> dict:
         total = r.system_total_usd
         cost = None if r.tile_cost is None else {
             "per_system": total, "recurring": r.system_re_usd, "nre_share": total - r.system_re_usd}
-        net = r.network
-        uniform = {"throughput_gbytes_per_s": net.system_gbps, "latency_ns": net.mean_latency_ns,
-                   "energy_pj_per_bit": net.mean_energy_pj_per_bit}
+
     return {
         "name": other.file.name, "description": other.file.description, "kind": other.kind,
         "path": other.file.path, "system": system, "dies_per_system": dies, "silicon_mm2": r.system_silicon_mm2,
@@ -177,7 +192,8 @@ def system_figures(other: OtherSystem) -> dict:
         "usable_area_mm2_per_wafer": r.usable_area_mm2_per_wafer, "usable_area_fraction": r.usable_area_fraction,
         "units": units, "working_units_per_wafer": working,
         "silicon_per_good_system_mm2": r.silicon_per_good_system_mm2,
-        "cost": cost, "uniform": uniform, "notes": list(other.notes),
+        "cost": cost, "notes": list(other.notes),
+        "uniform": {k: other.uniform[k] for k in ("throughput_gbytes_per_s", "latency_ns", "energy_pj_per_bit")},
         "detail": {f.name: getattr(r, f.name) for f in fields(r)
                    if isinstance(getattr(r, f.name), (int, float)) and not isinstance(getattr(r, f.name), bool)},
     }

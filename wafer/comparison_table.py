@@ -118,13 +118,8 @@ def format_comparison(summary: dict) -> str:
         def step(ns):
             return "n/a" if ns is None else f"{_fmt(ns)} ({_fmt(ns / perfect, 3)}x)"
 
-        def other(o, tr=tr, entry=entry):
-            if o["kind"] == "gpu" and tr["gpu"] is not None:
-                return step(tr["gpu"]["workload_step_ns"])
-            if o["kind"] == "tile" and entry == "uniform":
-                u = o["uniform"]
-                return step(tr["bytes_per_step"] / u["throughput_gbytes_per_s"] + u["latency_ns"])
-            return "n/a"
+        def other(o, tr=tr):
+            return "n/a" if tr[o["kind"]] is None else step(tr[o["kind"]]["workload_step_ns"])
 
         rows.append(row(f"  {entry}", step(tr["wafer"]["workload_step_ns"]["mean"]),
                         step(tr["chiplet"]["workload_step_ns"]), other))
@@ -152,7 +147,9 @@ def format_comparison(summary: dict) -> str:
         lines += [f"  {note}" for note in o["notes"]]
     if wu is None:
         lines.append("Network rows need uniform traffic among the study's patterns (--traffic uniform,...).")
-    if summary["traffic"] and "gpu" in others:
-        lines.append("Pattern steps on GPUs: the logical mesh cut into one block a GPU, only the bytes that cross"
-                     " GPUs counted (wafer.gpu.gpu_pattern_figures); on tiles: uniform traffic only.")
+    how = {"gpu": "on GPUs, the logical mesh cut into one block a GPU, only the bytes that cross GPUs counted"
+                  " (wafer.gpu.gpu_pattern_figures)",
+           "tile": "on tiles, spread over the tiles' nodes and routed on their mesh (wafer.tile.tile_pattern_figures)"}
+    if others:
+        lines.append(f"Traffic {'; '.join(how[k] for k in others)}.")
     return "\n".join(lines)

@@ -456,7 +456,7 @@ def gpu_blocks(rows: int, cols: int, gpus: int) -> np.ndarray:
 
     The mesh is cut into ``b`` horizontal bands, ``b`` the band count that
     makes blocks closest to square (``round(sqrt(gpus * rows / cols))``,
-    within [1, min(gpus, rows)]); the GPUs are dealt out over the bands as
+    within [ceil(gpus / cols), min(gpus, rows)]); the GPUs are dealt out over the bands as
     evenly as possible, each band's height in proportion to its GPUs, and
     each band cut into equal column ranges. Every GPU gets a contiguous
     rectangle of about ``rows * cols / gpus`` nodes, so that neighbour
@@ -473,7 +473,8 @@ def gpu_blocks(rows: int, cols: int, gpus: int) -> np.ndarray:
     r = check_int("rows", rows)
     c = check_int("cols", cols)
     g = check_int("gpus", gpus, maximum=r * c)
-    bands = int(min(g, r, max(1, round(math.sqrt(g * r / c)))))
+    # no band may hold more GPUs than the mesh has columns: at least ceil(g / c) bands
+    bands = int(min(g, r, max(-(-g // c), round(math.sqrt(g * r / c)))))
     per_band = [g // bands + (i < g % bands) for i in range(bands)]
     first_gpu = np.concatenate([[0], np.cumsum(per_band)])
     # band i covers rows [edges[i], edges[i + 1]): heights in proportion to its GPUs, at least one row

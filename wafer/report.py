@@ -225,8 +225,10 @@ def _traffic(t, ok: np.ndarray) -> dict:
     chiplet["bandwidth_vs_ideal"] = float(_ratio(s.chiplet_ideal["step_cycles"], s.chiplet["step_cycles"]))
     chiplet["extra_hops_vs_ideal"] = s.chiplet["mean_hops"] - s.chiplet_ideal["mean_hops"]
     chiplet["latency_penalty_ns"] = s.chiplet["latency_ns"] - s.chiplet_ideal["latency_ns"]
-    gpu = None if s.gpu is None else {**s.gpu, "slowdown_vs_perfect": s.gpu["workload_step_ns"] / perfect}
+    gpu, tile = ({**f, "slowdown_vs_perfect": f["workload_step_ns"] / perfect} if f is not None else None
+                 for f in (s.gpu, s.tile))
     return {"bytes_per_step": s.bytes_per_step, "perfect_wafer_step_ns": perfect, "wafer": wafer, "gpu": gpu,
+            "tile": tile,
             "fault_free": ff, "ideal_mesh": s.ideal,
             "chiplet": chiplet, "chiplet_mesh_without_d2d": s.chiplet_ideal, "hops": s.hops,
             "chiplet_bottlenecks": [dict(zip(("x", "y", "port", "link_class", "load"), b)) for b in s.bottlenecks],
@@ -471,25 +473,32 @@ def format_table(summary: dict) -> str:
 
 def _workload_view(traffic: dict) -> list[str]:
     """One line per pattern: a step's time, its slowdown against a perfect wafer, and its energy, on each side."""
-    gpus = all(t["gpu"] is not None for t in traffic.values())
+    others = [k for k, head in _OTHER_HEADS.items() if all(t[k] is not None for t in traffic.values())]
     head = ("pattern", "perfect (ns)", "wafer (ns)", "slowdown", "energy (uJ)", "chiplets (ns)", "slowdown",
-            "energy (uJ)", *(("GPUs (ns)", "slowdown", "energy (uJ)") if gpus else ()))
+            "energy (uJ)", *(h for k in others for h in (f"{_OTHER_HEADS[k]} (ns)", "slowdown", "energy (uJ)")))
     rows = [head]
     for entry, t in traffic.items():
-        w, c, g = t["wafer"], t["chiplet"], t["gpu"]
+        w, c = t["wafer"], t["chiplet"]
         rows.append((entry, _fmt(t["perfect_wafer_step_ns"]), _fmt(w["workload_step_ns"]["mean"]),
                      _fmt(w["slowdown_vs_perfect"]["mean"]), _fmt(w["step_energy_uj"]["mean"]),
                      _fmt(c["workload_step_ns"]), _fmt(c["slowdown_vs_perfect"]), _fmt(c["step_energy_uj"]),
-                     *((_fmt(g["workload_step_ns"]), _fmt(g["slowdown_vs_perfect"]), _fmt(g["step_energy_uj"]))
-                       if gpus else ())))
+                     *(_fmt(t[k][f]) for k in others for f in ("workload_step_ns", "slowdown_vs_perfect",
+                                                              "step_energy_uj"))))
     widths = [max(len(r[i]) for r in rows) + 2 for i in range(len(head))]
+    how = {"gpu": "GPUs: the logical mesh cut into one block a GPU, only the bytes that cross GPUs counted,"
+                  " through a non-blocking NVSwitch (optimistic for GPUs)",
+           "tile": "tiles: the logical mesh spread over the tiles' nodes, routed on their mesh, traffic inside a"
+                   " node free (optimistic for tiles)"}
     return ["Workload view: one communication step (bottleneck channel time + mean zero-load latency), its"
             " slowdown against a perfect wafer (an ideal mesh of the same logical shape) and its energy;"
             " wafer-scale: mean over the repaired wafers; chiplets: their dies' meshes with die-to-die"
             " links, crossing the dies' spare cores where the wafer's links do"
-            + ("; GPUs: the logical mesh cut into one block a GPU, only the bytes that cross GPUs counted,"
-               " through a non-blocking NVSwitch (optimistic for GPUs)" if gpus else ""),
+            + "".join(f"; {how[k]}" for k in others),
             *("  " + "".join(f"{v:<{w}}" for v, w in zip(r, widths)).rstrip() for r in rows)]
+
+
+#: The other systems' column heads in the workload view.
+_OTHER_HEADS = {"gpu": "GPUs", "tile": "tiles"}
 
 
 def _d2d_name(classes: dict, p: dict) -> str:

@@ -473,6 +473,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
             config.traffic, config.routing, config.logical_shape, *config.chiplet.mesh(spec, scheme),
             classes, config.chiplet.d2d_class, networks.base,
             gpu=others["gpu"].result if "gpu" in others else None,
+            tile=others["tile"].result if "tile" in others else None,
         )
         for e, values in loads.items():
             networks.add_pattern(e, values)

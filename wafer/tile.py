@@ -25,9 +25,10 @@ The model (:func:`tile_comparison`):
   (``carrier_bond_yield``) succeeds;
 - cost: :func:`yieldmodels.cost.chiplet_system_cost`, packaging
   ``"info-rdl"``, chip-first: the same flow as the yield;
-- network: a tile's node mesh with its die-to-die links
-  (:func:`routing.die_grid_uniform_metrics`), and a system's tiles joined
-  all-to-all by their off-tile bandwidth (:class:`TileNetwork`).
+- network: a system's tiles side by side as one node mesh with die-edge
+  and tile-edge links (:func:`tile_system_network`), each traffic pattern
+  routed on it (:func:`tile_pattern_figures`); :class:`TileNetwork` gives one
+  tile's own mesh and an all-to-all bound of the system.
 
 The carrier's defect density is an estimate (``carrier_d0``, 0.0005 per
 cm^2, a 91% carrier): the yield set's ``"info-rdl"`` figure (Chiplet
@@ -42,6 +43,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+import numpy as np
 import routing
 import yieldmodels
 from scipy import special
@@ -52,7 +54,8 @@ from yieldmodels.limits import check_carrier, load_packaging_limits
 
 from .geometry import WaferSpec
 
-__all__ = ["CARRIER_LIMIT", "PACKAGING", "TileNetwork", "TileResult", "TileSpec", "tile_comparison"]
+__all__ = ["CARRIER_LIMIT", "PACKAGING", "TILE_CLASSES", "TileNetwork", "TileResult", "TileSpec", "tile_comparison",
+           "tile_grid", "tile_link_classes", "tile_pattern_figures", "tile_system_network"]
 
 #: The packaging entry (yield set and cost set) that stands in for InFO_SoW.
 PACKAGING = "info-rdl"
@@ -304,7 +307,10 @@ def _mean_gap(n: int) -> float:
 
 @dataclass(frozen=True)
 class TileNetwork:
-    """A tile system's network under uniform traffic over all its nodes.
+    """One tile's mesh under uniform traffic, and an all-to-all bound of its system.
+
+    The bound joins a system's tiles all-to-all at their off-tile bandwidth;
+    :func:`tile_pattern_figures` routes them as the mesh they form.
 
     Attributes
     ----------
@@ -531,3 +537,147 @@ def tile_comparison(wafer: WaferSpec, spec: TileSpec, d0: float, alpha: float | 
         system_total_usd=tiles * cost.total_usd if cost else math.nan,
         d2d_bandwidth=spec.d2d_bandwidth, d2d_extra_hops=spec.d2d_extra_hops, network=_network(spec, tiles),
     )
+
+
+#: The link classes of a tile system's network (:func:`tile_link_classes`).
+TILE_CLASSES = ("tile-mesh", "tile-d2d", "tile-edge")
+
+
+def tile_link_classes(spec: TileSpec) -> routing.LinkClassTable:
+    """The channels of a tile system, as link classes at the node clock.
+
+    - ``tile-mesh``: a node-to-node link, ``node_link_gbps`` a direction,
+      one cycle a hop, ``hop_energy_pj_per_bit``;
+    - ``tile-d2d``: a die-edge link, its share of the die edge
+      (:attr:`TileSpec.d2d_bandwidth`), ``d2d_latency_ns`` more, and
+      ``d2d_energy_pj_per_bit`` more;
+    - ``tile-edge``: a tile-edge link, its share of a quarter of the tile's
+      off-tile bandwidth a direction (the longer die side deciding, as for
+      the die edge), ``off_tile_latency_ns`` and ``off_tile_energy_pj_per_bit`` more.
+
+    Examples
+    --------
+    >>> t = tile_link_classes(TileSpec())
+    >>> t["tile-mesh"].bandwidth_bits_per_cycle, round(t["tile-d2d"].bandwidth_bits_per_cycle, 1)
+    (2048.0, 400.0)
+    >>> round(t["tile-edge"].bandwidth_bits_per_cycle, 1), t["tile-edge"].latency_cycles  # 4.5 TB/s over 100 links
+    (180.0, 40.0)
+    """
+    check_instance("spec", spec, TileSpec)
+    ghz = spec.clock_ghz
+    bits = spec.node_link_gbps * 8 / ghz
+    side = max(spec.dies_x, spec.dies_y) * max(spec.node_rows, spec.node_cols)  # links along a tile edge
+    per_edge = spec.off_tile_gbps / 2 / 4  # GB/s a direction through one of the tile's four edges
+    hop = spec.hop_energy_pj_per_bit
+    return routing.LinkClassTable([
+        routing.LinkClass("tile-mesh", bits, ghz, 0.0, hop, 1.0, 0.0, source="wafer.tile: TileSpec.node_link_gbps"),
+        routing.LinkClass("tile-d2d", bits * spec.d2d_bandwidth, ghz, spec.d2d_extra_hops,
+                          hop + spec.d2d_energy_pj_per_bit, 1.0, 0.0, source="wafer.tile: TileSpec.d2d_*"),
+        routing.LinkClass("tile-edge", min(bits, per_edge / side * 8 / ghz), ghz, spec.off_tile_latency_ns * ghz,
+                          hop + spec.off_tile_energy_pj_per_bit, 1.0, 0.0, source="wafer.tile: TileSpec.off_tile_*"),
+    ])
+
+
+def tile_grid(tiles: int, rows: int, cols: int, spec: TileSpec) -> tuple[int, int]:
+    """How a system's tiles are laid out, ``(tile rows, tile columns)``: of the
+    factorisations of ``tiles``, the one whose node grid is closest in aspect
+    to a ``rows x cols`` logical mesh (ties: fewer tile rows).
+
+    Examples
+    --------
+    >>> tile_grid(3, 763, 1176, TileSpec())  # 90 x 300 nodes (0.3) against 0.65, not 270 x 100 (2.7)
+    (1, 3)
+    >>> tile_grid(4, 763, 1176, TileSpec())
+    (2, 2)
+    """
+    t = check_int("tiles", tiles)
+    want = math.log(check_int("rows", rows) / check_int("cols", cols))
+    tile_rows, tile_cols = spec.dies_y * spec.node_rows, spec.dies_x * spec.node_cols
+    pairs = [(a, t // a) for a in range(1, t + 1) if t % a == 0]
+    return min(pairs, key=lambda p: (abs(math.log(p[0] * tile_rows / (p[1] * tile_cols)) - want), p[0]))
+
+
+def tile_system_network(spec: TileSpec, grid: tuple[int, int]) -> routing.Network:
+    """The node mesh of ``grid`` tiles: node links, die-edge links and tile-edge links
+    (:func:`tile_link_classes`), in :meth:`routing.Network.mesh` order.
+
+    Examples
+    --------
+    >>> net = tile_system_network(TileSpec(), (1, 3))
+    >>> net.n_nodes, [int((net.channel_class == i).sum()) for i in range(3)]
+    (27000, [102300, 4560, 360])
+    """
+    check_instance("spec", spec, TileSpec)
+    ty, tx = (check_int("grid rows", grid[0]), check_int("grid cols", grid[1]))
+    die_r, die_c = spec.node_rows, spec.node_cols
+    rows, cols = ty * spec.dies_y * die_r, tx * spec.dies_x * die_c
+    table = tile_link_classes(spec)
+    net = routing.Network.chiplets(rows, cols, die_r, die_c, d2d_class="tile-d2d", link_class="tile-mesh",
+                                   link_classes=table)
+    src, dst = net.source, net.target
+    tile_r, tile_c = spec.dies_y * die_r, spec.dies_x * die_c
+    edge = (net.x[src] // tile_c != net.x[dst] // tile_c) | (net.y[src] // tile_r != net.y[dst] // tile_r)
+    classes = np.where(edge, table.index("tile-edge"), net.channel_class)
+    return routing.Network(net.x, net.y, net.row_ptr, net.target, classes, link_classes=table)
+
+
+def tile_pattern_figures(flows, rows: int, cols: int, result: TileResult) -> dict:
+    """One step of a traffic pattern on the tile system: the logical mesh spread over its nodes.
+
+    Parameters
+    ----------
+    flows : routing.Flows
+        The pattern on the wafer's ``rows x cols`` logical mesh (bytes per step).
+    rows, cols : int
+    result : TileResult
+        The tiles per system and their spec.
+
+    Returns
+    -------
+    dict
+        The figures of :data:`routing.FIGURES` (:func:`routing.network_figures`
+        of the system's node mesh, :func:`tile_system_network`) and
+        ``workload_step_ns`` (``step_ns + latency_ns``).
+
+    Notes
+    -----
+    Logical node ``(r, c)`` runs on tile-system node ``(r * R // rows, c * C
+    // cols)`` of the ``R x C`` node grid (:func:`tile_grid`): the same work and
+    data decomposition as the wafer, coarsened. Bytes between logical nodes
+    on one tile node cost nothing (its SRAM; optimistic for tiles); the rest
+    are routed XY over node, die-edge and tile-edge links, all by the same
+    code as the chiplets. Uniform traffic is taken as uniform over the tile
+    nodes (their blocks differ by at most a row and a column of logical
+    nodes), less the share that stays on a node. O(flows + nodes).
+
+    Examples
+    --------
+    >>> import routing
+    >>> from wafer.geometry import WaferSpec
+    >>> r = tile_comparison(WaferSpec(), TileSpec(), 0.1, 10.0)
+    >>> f = tile_pattern_figures(routing.make_traffic("uniform", 763, 1176), 763, 1176, r)
+    >>> round(f["throughput_gbytes_per_s"]), round(f["latency_ns"], 1)  # 3 tiles in a row: their edges limit
+    (18225, 111.7)
+    """
+    check_instance("result", result, TileResult)
+    check_instance("flows", flows, routing.Flows)
+    n = check_int("rows", rows) * check_int("cols", cols)
+    if flows.n_nodes != n:
+        raise ParameterError(f"flows must be on the {rows} x {cols} mesh ({n} nodes), got {flows.n_nodes} nodes")
+    spec = result.spec
+    ty, tx = tile_grid(result.tiles_per_system, rows, cols, spec)
+    R, C = ty * spec.dies_y * spec.node_rows, tx * spec.dies_x * spec.node_cols
+    r, c = np.divmod(np.arange(n), cols)
+    node = (r * R // rows) * C + c * C // cols
+    src, dst = node[flows.src], node[flows.dst]
+    apart = src != dst
+    pairs, inverse = np.unique(src[apart] * (R * C) + dst[apart], return_inverse=True)
+    weight = np.bincount(inverse, weights=flows.weight[apart], minlength=pairs.size)
+    uniform = 0.0
+    if flows.uniform and R * C > 1:
+        per_node = n / (R * C)  # logical nodes a tile node holds, on average
+        uniform = flows.uniform * per_node * (n - per_node) / (n - 1)
+    coarse = routing.Flows(pairs // (R * C), pairs % (R * C), weight, R * C, uniform=uniform)
+    net = tile_system_network(spec, (ty, tx))
+    figures = routing.network_figures(net, routing.channel_loads(coarse, R, C, "xy"), flows.total)
+    return {**figures, "workload_step_ns": figures["step_ns"] + figures["latency_ns"]}

@@ -13,8 +13,9 @@ same network code (:mod:`routing.figures`):
   links are of the packaging's die-to-die class (where the dies carry the
   wafer's scheme, the study adds the extra hops of the spare cores their
   links cross, as the wafer's do);
-- the GPU system, where the study has one: the logical mesh cut into one
-  block a GPU (:func:`wafer.gpu.gpu_pattern_figures`).
+- the GPU and tile systems, where the study has them: the logical mesh cut
+  into one block a GPU (:func:`wafer.gpu.gpu_pattern_figures`), or spread
+  over the tiles' node mesh (:func:`wafer.tile.tile_pattern_figures`).
 
 Uniform traffic is every node sending one byte per step spread evenly over
 the others; it shares the wafer's uniform-traffic embedding.
@@ -29,6 +30,7 @@ import routing
 from paramcheck import ParameterError, check_str
 
 from .gpu import GpuResult, gpu_pattern_figures
+from .tile import TileResult, tile_pattern_figures
 
 __all__ = ["PatternSetup", "TrafficResult", "parse_pattern", "prepare_patterns"]
 
@@ -84,8 +86,9 @@ class PatternSetup:
         The figures (:data:`routing.figures.FIGURES`) of an ideal mesh of the
         wafer's logical shape, of the chiplet system, and of the chiplets'
         mesh with on-die links only.
-    gpu : dict of str -> float or None
-        The pattern on the study's GPU system (:func:`wafer.gpu.gpu_pattern_figures`),
+    gpu, tile : dict of str -> float or None
+        The pattern on the study's GPU and tile systems
+        (:func:`wafer.gpu.gpu_pattern_figures`, :func:`wafer.tile.tile_pattern_figures`),
         None without one.
     hops : dict of str -> int or None
         The 99th percentile (over bytes) and the largest hop count of a route
@@ -108,6 +111,7 @@ class PatternSetup:
     bottlenecks: tuple
     ideal_bottlenecks: tuple
     gpu: dict | None = None
+    tile: dict | None = None
 
 
 #: Flows whose route hops are counted at a time (bounds the memory of a
@@ -137,7 +141,8 @@ def _fault_free_hops(base: routing.EmbeddedTraffic, flows: routing.Flows, routin
 
 
 def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_shape, classes, d2d: str,
-                     base: routing.EmbeddedTraffic, gpu: GpuResult | None = None) -> tuple[dict, dict]:
+                     base: routing.EmbeddedTraffic, gpu: GpuResult | None = None,
+                     tile: TileResult | None = None) -> tuple[dict, dict]:
     """:class:`PatternSetup` of each entry, and its load on every logical
     channel of the wafer (bytes per step; None for uniform traffic, which is
     the wafer's uniform embedding in flows). O(logical nodes + flows) each.
@@ -155,9 +160,8 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
         The die-to-die class's name in ``classes``.
     base : routing.EmbeddedTraffic
         The fault-free wafer (for its routes' extra hops).
-    gpu : wafer.gpu.GpuResult, optional
-        The study's GPU system, to price each pattern on too (its logical
-        mesh cut into one block a GPU).
+    gpu, tile : wafer.gpu.GpuResult, wafer.tile.TileResult, optional
+        The study's GPU and tile systems, to price each pattern on too.
     """
     lrows, lcols = logical_shape
     rows, cols = core_shape
@@ -180,6 +184,7 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
         total_bytes = flows.total
         ideal = routing.network_figures(ideal_net, loads, total_bytes)
         on_gpus = None if gpu is None else gpu_pattern_figures(flows, lrows, lcols, gpu)
+        on_tiles = None if tile is None else tile_pattern_figures(flows, lrows, lcols, tile)
         del flows
         chip_flows = _flows(entry, name, params, rows, cols, "the chiplets' mesh")
         chip_loads = routing.channel_loads(chip_flows, rows, cols, routing_name)
@@ -197,6 +202,7 @@ def prepare_patterns(entries, routing_name: str, logical_shape, core_shape, die_
             bottlenecks=routing.network_bottlenecks(chip_net, chip_loads),
             ideal_bottlenecks=ideal_bottlenecks,
             gpu=on_gpus,
+            tile=on_tiles,
         )
         wafer_loads[entry] = None if uniform else loads
     return setups, wafer_loads
