@@ -53,6 +53,7 @@ CASES = [
         "die_width_mm": [400.0, 310.0], "core_rows": [2**25, 10**9], "bridge_margin": [2**25],
     }),
     Case(WaferSpec, kwargs={**W, "core_rows": 1}, kinds={"core_cols": [1]}),     # a single core
+    Case(SPEC.cores_beyond, args=(3.0,), kinds={0: "nonnegative"}),
     Case(ShiftToSpare, kwargs=dict(segment_width=4, spares=1), kinds={
         "segment_width": "count", "spares": "index", "max_skew": "index",
     }),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -60,3 +61,27 @@ def test_a_study_says_how_much_of_the_die_lies_beyond_the_usable_wafer():
     assert out["edge_exclusion_mm"] == 5.0 and out["area_mm2"] == pytest.approx(200.884, abs=1e-3)
     assert out["cores"] == pytest.approx(out["area_mm2"] / wafer.WaferSpec().core_area_mm2)
     assert "beyond the usable wafer (5 mm edge exclusion, as the chiplets'): 200.9 mm^2" in wafer.format_table(s)
+
+
+@pytest.mark.parametrize("rows, cols, w, h, disc", [(20, 30, 200.0, 150.0, 220.0), (7, 9, 10.0, 10.0, 12.0),
+                                                    (763, 1272, 215.0, 215.0, 290.0), (4, 5, 10.0, 10.0, 0.0)])
+def test_the_cores_each_row_loses_beyond_the_disc_one_by_one(rows, cols, w, h, disc):
+    spec = WaferSpec(core_rows=rows, core_cols=cols, die_width_mm=w, die_height_mm=h)
+    got = spec.cores_beyond(disc)
+    for i in range(rows):
+        y = (i + 0.5) * h / rows - h / 2
+        left = sum(1 for j in range(cols // 2 + cols % 2)
+                   if math.hypot((j + 0.5) * w / cols - w / 2, y) > disc / 2)
+        assert got[i] == left, i
+    if disc == 290.0:  # WSE-3 with the chiplets' 5 mm exclusion: ~4,218 cores' area beyond it, by centres
+        assert 2 * got.sum() == pytest.approx(200.884 / spec.core_area_mm2, rel=0.01)
+
+
+def test_a_study_says_what_absent_corner_cores_would_take_from_the_rows():
+    import wafer
+
+    s = wafer.summarize(wafer.run_study(wafer.StudyConfig(trials=2, gpu=None, tile=None)))
+    out = s["wafer"]["outside_usable_wafer"]
+    assert (out["rows_losing_cores"], out["most_cores_lost_at_a_row_end"]) == (72, 59)
+    assert (out["rows_holding_logical_width"], out["logical_cols"]) == (749, 1176)  # of 763
+    assert "up to 59 cores from each end of 72 rows, and 749 rows" in wafer.format_table(s)

@@ -23,7 +23,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from paramcheck import ParameterError, check_bool, check_int, check_positive
+import numpy as np
+from paramcheck import ParameterError, check_bool, check_int, check_nonnegative, check_positive
 
 __all__ = ["MAX_CORES", "MAX_OFF_WAFER", "WaferSpec", "off_wafer_fraction"]
 
@@ -153,3 +154,33 @@ class WaferSpec:
     def core_area_mm2(self) -> float:
         """Area of one physical core (its share of the die), mm^2."""
         return self.die_area_mm2 / self.n_cores
+
+    def cores_beyond(self, usable_diameter_mm: float) -> np.ndarray:
+        """Cores of each physical row whose centre lies beyond a centred disc, at each end.
+
+        Parameters
+        ----------
+        usable_diameter_mm : float
+            The disc's diameter, mm (the wafer's, less twice its edge exclusion), >= 0.
+
+        Returns
+        -------
+        ndarray of int64, shape (core_rows,)
+            Cores lost at one end of each row (the die is centred: both ends
+            lose as many); ``core_cols // 2 + core_cols % 2`` where the whole
+            row is off the disc.
+
+        Examples
+        --------
+        >>> lost = WaferSpec().cores_beyond(290.0)  # WSE-3 with a 5 mm edge exclusion
+        >>> int((lost > 0).sum()), int(lost.max())
+        (72, 59)
+        """
+        r = check_nonnegative("usable_diameter_mm", usable_diameter_mm, "mm") / 2
+        pitch_y, pitch_x = self.die_height_mm / self.core_rows, self.die_width_mm / self.core_cols
+        y = (np.arange(self.core_rows) + 0.5) * pitch_y - self.die_height_mm / 2
+        reach = np.sqrt(np.maximum(r * r - y * y, 0.0))  # half-chord of the disc at each row's centre
+        x = (np.arange(self.core_cols) + 0.5) * pitch_x - self.die_width_mm / 2
+        live = np.searchsorted(x, reach, side="right") - np.searchsorted(x, -reach, side="left")
+        live[np.abs(y) > r] = 0  # a row beyond the disc altogether
+        return ((self.core_cols - live + 1) // 2).astype(np.int64)

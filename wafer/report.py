@@ -135,7 +135,7 @@ def summarize(result: StudyResult) -> dict:
             "usable_area_mm2_per_wafer": _est(*(v * spec.core_area_mm2 for v in usable)),
             "usable_area_fraction": _est(*(v * spec.core_area_mm2 / spec.wafer_area_mm2 for v in usable)),
             "harvest": _est(*mean_ci(cores[some] / alive if alive.size else np.array([]))),
-            "outside_usable_wafer": _outside_usable(spec, cfg.chiplet.edge_exclusion_mm),
+            "outside_usable_wafer": _outside_usable(spec, cfg.chiplet.edge_exclusion_mm, cfg.logical_shape[1]),
             "network_per_wafer": cfg.network_per_wafer,
             "network": network,
             "fault_free_network": asdict(result.fault_free),
@@ -168,12 +168,19 @@ def summarize(result: StudyResult) -> dict:
 _BANDWIDTH_ASSUMPTIONS = ("kills", "links")
 
 
-def _outside_usable(spec, edge_exclusion_mm: float) -> dict:
+def _outside_usable(spec, edge_exclusion_mm: float, logical_cols: int) -> dict:
     """The wafer-scale die's area (and cores) beyond the usable wafer: the
-    chiplets' edge exclusion from the wafer's rim, like for like."""
+    chiplets' edge exclusion from the wafer's rim, like for like; and what it
+    would take from the rows were those cores absent: the rows that lose
+    cores, the most a row loses at one end, and the rows whose live cores
+    still hold the logical width."""
     usable = max(0.0, spec.wafer_diameter_mm - 2 * edge_exclusion_mm)
     area = spec.die_area_mm2 * (off_wafer_fraction(spec.die_width_mm, spec.die_height_mm, usable) if usable else 1.0)
-    return {"edge_exclusion_mm": edge_exclusion_mm, "area_mm2": area, "cores": area / spec.core_area_mm2}
+    lost = spec.cores_beyond(usable)
+    return {"edge_exclusion_mm": edge_exclusion_mm, "area_mm2": area, "cores": area / spec.core_area_mm2,
+            "rows_losing_cores": int((lost > 0).sum()), "most_cores_lost_at_a_row_end": int(lost.max()),
+            "rows_holding_logical_width": int((spec.core_cols - 2 * lost >= logical_cols).sum()),
+            "logical_cols": logical_cols}
 
 
 def _cost(system, total_ci: tuple, cores: int, bandwidth_gbps: float) -> dict | None:
@@ -285,7 +292,9 @@ def _outside_lines(out: dict) -> list[str]:
         return []
     return [f"  beyond the usable wafer ({_fmt(out['edge_exclusion_mm'])} mm edge exclusion, as the chiplets'):"
             f" {_fmt(out['area_mm2'])} mm^2 of the die's corners, ~{_fmt(out['cores'])} cores, counted as working"
-            " (optimistic for wafer-scale)"]
+            f" (optimistic for wafer-scale); absent, they would take up to {out['most_cores_lost_at_a_row_end']}"
+            f" cores from each end of {out['rows_losing_cores']} rows, and {out['rows_holding_logical_width']} rows"
+            f" would still hold the {out['logical_cols']}-core logical width"]
 
 
 def _carrier_lines(c: dict) -> list[str]:
