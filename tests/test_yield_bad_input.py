@@ -131,6 +131,9 @@ CASES = [
                     *[[(144, 132, 3.67), (12, v, 9.5)] for v in COUNT + [13]],
                     *[[(144, 132, 3.67), (12, 10, v)] for v in NONNEG]],
                 1: NONNEG, "alpha": POS, "shared_area_mm2": NONNEG}),
+    Case(ym.lane_repaired_bond_yield, (0.95, 86, "ucie-advanced-x64"), {"lane_share": 0.5},
+         kinds={0: BAD["probability"] + [0.0], 1: COUNT, 2: BAD["name"] + [ym.limits.load_packaging_limits()],
+                "lane_share": BAD["probability"]}),
     # ---------------------------------------------------------------- dies per wafer
     *[
         Case(f, (26.0, 33.0, 300.0), {"scribe_mm": 0.2, "edge_exclusion_mm": 5.0},

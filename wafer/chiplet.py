@@ -36,6 +36,14 @@ Default parameters and their sources:
   (:func:`yieldmodels.package_yield`). Every placed die is bought, bumped
   and carried; the network is the logical die grid's (a shifted row's
   die-edge links reach one die further, not counted).
+- die-to-die lane repair: none by default; ``lane_repair`` names a UCIe
+  module of the packaging limits (``"ucie-advanced-x64"``: 2 redundant
+  lanes per group of 32, advanced packages only), whose redundant lanes
+  repair the share ``lane_share`` of a die's bond failures that falls on
+  its lanes (:func:`yieldmodels.lane_repaired_bond_yield`). That share is
+  not published: the default 1 is the most lane repair can buy (an upper
+  bound, and the report says so). Every die carries modules along its
+  whole perimeter at the shoreline bandwidth, ``d2d_lane_gtps`` per lane.
 
 With these figures a die edge carries more than its on-die links need, so the
 die-to-die links cost latency, not bandwidth; lower ``d2d_gbps_per_mm``
@@ -45,6 +53,7 @@ die-to-die links cost latency, not bandwidth; lower ``d2d_gbps_per_mm``
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import routing
@@ -58,7 +67,9 @@ from paramcheck import (
     check_positive,
     check_probability,
     check_str,
+    unknown_name,
 )
+from yieldmodels.limits import LaneRepair, load_packaging_limits
 
 from .geometry import MAX_CORES, WaferSpec
 from .remap import RemapScheme
@@ -107,6 +118,18 @@ class ChipletSpec:
     spare_dies_per_row : int
         Spare die sites at the end of each of the ``dies_y`` rows of dies,
         >= 0 (package-level shift-to-spare).
+    lane_repair : str
+        ``"none"``, or a die-to-die module of the shipped packaging limits
+        whose redundant lanes repair lane faults
+        (:attr:`yieldmodels.limits.PackagingLimits.lane_repairs`); an
+        advanced module ("ucie-advanced-...") needs an advanced package
+        (:attr:`d2d_class`), a standard one a standard package.
+    lane_share : float
+        Share of a die's bond failures that fall on its die-to-die lanes, in
+        [0, 1] (not published; 1 is an upper bound on what repair buys).
+    d2d_lane_gtps : float
+        Transfer rate of one die-to-die lane, GT/s (one bit per transfer):
+        with ``d2d_gbps_per_mm``, the lanes along a die's edge.
     """
 
     dies_x: int = 12
@@ -122,6 +145,9 @@ class ChipletSpec:
     edge_exclusion_mm: float = 5.0
     repair: str = "auto"
     spare_dies_per_row: int = 0
+    lane_repair: str = "none"
+    lane_share: float = 1.0
+    d2d_lane_gtps: float = 32.0
 
     def __post_init__(self) -> None:
         check_int("dies_x", self.dies_x, maximum=MAX_CORES)
@@ -138,11 +164,77 @@ class ChipletSpec:
         check_nonnegative("edge_exclusion_mm", self.edge_exclusion_mm)
         check_choice("repair", self.repair, CHIPLET_REPAIRS)
         check_int("spare_dies_per_row", self.spare_dies_per_row, minimum=0, maximum=MAX_CORES)
+        check_probability("lane_share", self.lane_share)
+        check_positive("d2d_lane_gtps", self.d2d_lane_gtps)
+        self.lane_module  # noqa: B018 - resolves (and so checks) the module against the packaging
 
     @property
     def package(self) -> yieldmodels.Packaging:
         """The packaging technology, from the parameter set."""
         return _packaging(self.parameter_set, self.packaging)
+
+    @property
+    def lane_module(self) -> LaneRepair | None:
+        """The die-to-die module whose redundant lanes repair lane faults, or None."""
+        if self.lane_repair == "none":
+            return None
+        lim = load_packaging_limits()
+        try:
+            module = lim.lane_repair(self.lane_repair)
+        except ParameterError:
+            raise unknown_name("lane_repair", self.lane_repair, ["none", *lim.lane_repairs]) from None
+        needs = "d2d-advanced" if module.name.startswith("ucie-advanced") else "d2d-standard"
+        if needs != self.d2d_class:
+            fits = [n for n in lim.lane_repairs if n.startswith("ucie-advanced") == (self.d2d_class == "d2d-advanced")]
+            raise ParameterError(
+                f"lane_repair must be 'none' or a module of the {self.packaging} packaging's"
+                f" {self.d2d_class.removeprefix('d2d-')} package ({', '.join(repr(n) for n in fits)}),"
+                f" got {self.lane_repair!r}"
+            )
+        return module
+
+    def lane_modules(self, wafer: WaferSpec) -> int:
+        """Die-to-die modules on one die: lanes along its perimeter at the shoreline
+        bandwidth, ``d2d_gbps_per_mm * perimeter / (d2d_lane_gtps / 8)``, in
+        modules of the :attr:`lane_module`'s data lanes (rounded up).
+
+        Examples
+        --------
+        >>> ChipletSpec(packaging="si-interposer", lane_repair="ucie-advanced-x64").lane_modules(WaferSpec())
+        86
+        """
+        module = self.lane_module
+        if module is None:
+            raise ParameterError("lane_repair must name a module for lane_modules, got 'none'")
+        check_instance("wafer", wafer, WaferSpec)
+        perimeter = 2.0 * (wafer.die_width_mm / self.dies_x + wafer.die_height_mm / self.dies_y)
+        lanes = self.d2d_gbps_per_mm * perimeter / (self.d2d_lane_gtps / 8.0)
+        return max(1, math.ceil(lanes / module.data_lanes))
+
+    def bond_yield(self, wafer: WaferSpec) -> float:
+        """Bond yield per die: the packaging's, with the :attr:`lane_module`'s repair.
+
+        Examples
+        --------
+        >>> ChipletSpec(packaging="si-interposer").bond_yield(WaferSpec())
+        0.95
+        >>> s = ChipletSpec(packaging="si-interposer", lane_repair="ucie-advanced-x64", lane_share=0.5)
+        >>> round(s.bond_yield(WaferSpec()), 6)  # sqrt(0.95): every lane fault repaired
+        0.974679
+        """
+        b = self.package.bond_yield
+        if self.lane_module is None:
+            return b
+        return yieldmodels.lane_repaired_bond_yield(b, self.lane_modules(wafer), self.lane_module,
+                                                     lane_share=self.lane_share)
+
+    def yield_parameters(self, wafer: WaferSpec) -> yieldmodels.ParameterSet:
+        """The parameter set with the packaging's bond yield as :meth:`bond_yield` has it."""
+        loaded = yieldmodels.load_parameter_set(self.parameter_set)
+        if self.lane_module is None:
+            return loaded
+        repaired = dataclasses.replace(self.package, bond_yield=self.bond_yield(wafer))
+        return dataclasses.replace(loaded, packagings={**loaded.packagings, self.packaging: repaired})
 
     @property
     def n_dies(self) -> int:
@@ -487,7 +579,7 @@ def _with_die_yield(result: ChipletResult, wafer: WaferSpec, d0: float, alpha: f
         None, spec.n_dies, d0, alpha,
         die_width_mm=die_w, die_height_mm=die_h, wafer_diameter_mm=wafer.wafer_diameter_mm,
         scribe_mm=spec.scribe_mm, edge_exclusion_mm=spec.edge_exclusion_mm,
-        test_coverage=spec.test_coverage, bond_yield=pk.bond_yield,
+        test_coverage=spec.test_coverage, bond_yield=spec.bond_yield(wafer),
         carrier_area_mm2=carrier_area, carrier_d0=pk.carrier_d0 or 0.0,
         carrier_alpha=pk.carrier_alpha, carrier_bond_yield=pk.carrier_bond_yield, die_yield=y,
         spare_dies_per_row=spec.spare_dies_per_row, die_rows=spec.dies_y,

@@ -14,7 +14,7 @@ import math
 
 from paramcheck import ParameterError, shown
 
-from .report import SUMMARY_KEYS, _ci, _ci_or_value, _dies_text, _fmt
+from .report import SUMMARY_KEYS, _ci, _ci_or_value, _dies_text, _fmt, _lane_text
 
 __all__ = ["format_comparison"]
 
@@ -142,6 +142,8 @@ def format_comparison(summary: dict) -> str:
     lines.append("")
     if not (c["carrier"] or {}).get("fits", True):
         lines.append(f"chiplets: NOT BUILDABLE on {c['packaging']} ({c['carrier']['reason']})")
+    if c["lane_repair"] is not None:
+        lines.append(f"chiplets: {_lane_text(c)}")
     for kind, o in others.items():
         lines.append(f"{_HEADS[kind]}: {o['description']}")
         lines += [f"  {note}" for note in o["notes"]]

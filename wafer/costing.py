@@ -143,6 +143,7 @@ def study_costs(spec: CostSpec, wafer: WaferSpec, chiplet: ChipletSpec, repair_r
     die_w, die_h = wafer.die_width_mm / chiplet.dies_x, wafer.die_height_mm / chiplet.dies_y
     field = die_w * die_h
     costs = spec.costs
+    yields = chiplet.yield_parameters(wafer)
 
     def wafer_side(y: float) -> SystemCost:
         return wafer_scale_cost(costs, spec.node, wafer.die_area_mm2, y, volume=spec.volume,
@@ -150,7 +151,7 @@ def study_costs(spec: CostSpec, wafer: WaferSpec, chiplet: ChipletSpec, repair_r
 
     def chiplet_side(y: float) -> SystemCost:
         return chiplet_system_cost(costs, spec.node, field, chiplet.n_dies, chiplet.packaging, volume=spec.volume,
-                                   die_yield=y, test_coverage=chiplet.test_coverage, yields=chiplet.parameter_set,
+                                   die_yield=y, test_coverage=chiplet.test_coverage, yields=yields,
                                    die_width_mm=die_w, spare_dies_per_row=chiplet.spare_dies_per_row,
                                    die_rows=chiplet.dies_y)
 

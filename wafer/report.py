@@ -155,6 +155,7 @@ def summarize(result: StudyResult) -> dict:
             "cores_per_system": chip.cores_per_system,
             "usable_area_mm2_per_wafer": chip.usable_area_mm2_per_wafer,
             "usable_area_fraction": chip.usable_area_fraction,
+            "lane_repair": _lane_repair(chip.spec, spec),
             "d2d_bandwidth": chip.d2d_bandwidth,
             "d2d_extra_hops": chip.spec.d2d_extra_hops,
             "network": chip_net,
@@ -309,6 +310,25 @@ def _carrier_lines(c: dict) -> list[str]:
             " (yieldmodels.limits; the chiplet figures assume it anyway)"]
 
 
+def _lane_repair(chiplet, wafer) -> dict | None:
+    """The chiplet dies' lane repair: module, share of bond failures on lanes, modules a die, published bond yield."""
+    if chiplet.lane_module is None:
+        return None
+    return {"module": chiplet.lane_repair, "lane_share": chiplet.lane_share,
+            "modules_per_die": chiplet.lane_modules(wafer), "published_bond_yield": chiplet.package.bond_yield}
+
+
+def _lane_text(c: dict) -> str:
+    """The chiplet bond yield per die, with what lane repair made of the published one."""
+    lanes, b = c["lane_repair"], _fmt(c["system"]["bond_yield"])
+    if lanes is None:
+        return f"bond yield {b} per die"
+    bound = ("if every bond failure were a lane fault: an upper bound, the share is not published"
+             if lanes["lane_share"] == 1.0 else f"{_fmt(lanes['lane_share'])} of bond failures on lanes, assumed")
+    return (f"bond yield {b} per die with {lanes['module']} lane repair on {lanes['modules_per_die']} modules a die"
+            f" ({_fmt(lanes['published_bond_yield'])} without; {bound})")
+
+
 def _dies_text(system: dict) -> str:
     """A chiplet system's dies: ``"84"``, or ``"84 + 7 spare"`` with spare die sites."""
     spares = system["spare_dies_per_row"] * system["die_rows"]
@@ -395,7 +415,7 @@ def format_table(summary: dict) -> str:
         + ("each repaired on its own by the wafer's scheme (the same spares and rules), "
            if repair else f"no spares ({c['no_repair_reason']}): die yield negative binomial"
            f" (alpha = {_fmt(p['alpha'])}), ")
-        + f"test coverage {cs['test_coverage']:g}, {c['packaging']} (bond yield {cs['bond_yield']:g} per die)"
+        + f"test coverage {cs['test_coverage']:g}, {c['packaging']} ({_lane_text(c)})"
         + (f", {cs['spare_dies_per_row']} spare die site(s) at the end of each row of dies" if cs["spare_dies_per_row"]
            else ""),
         *_carrier_lines(c),

@@ -17,7 +17,8 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
 - Chiplet systems: known-good-die test (:func:`kgd_pass_rate`,
   :func:`defect_level`, :func:`kgd_yield`), :func:`carrier_yield`,
   :func:`package_yield`, :func:`system_yield`, :func:`good_systems_per_wafer`,
-  :func:`chiplet_system`; published parameter sets shipped as data
+  :func:`chiplet_system`, :func:`lane_repaired_bond_yield` (a die's bond
+  yield with UCIe lane repair); published parameter sets shipped as data
   (:func:`load_parameter_set`, :func:`parameter_sets`).
 - Monte Carlo: :func:`sample_defects` (Poisson, uniform over sites) and
   :func:`sample_grid_defects` on a :class:`DefectGrid` (Poisson or clustered
@@ -81,6 +82,7 @@ from .dies import (
     gross_dies_per_wafer,
 )
 from paramcheck import ParameterError
+from .lanes import lane_repaired_bond_yield
 from .models import YIELD_MODELS, YieldModel, all_yields, get_model
 from .parameters import (
     PARAMETER_FILE_MAX_BYTES,
@@ -148,6 +150,7 @@ __all__ = [
     "defect_level",
     "kgd_pass_rate",
     "kgd_yield",
+    "lane_repaired_bond_yield",
     "load_parameter_set",
     "package_yield",
     "parameter_sets",
