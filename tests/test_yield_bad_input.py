@@ -158,6 +158,12 @@ CASES = [
                 "carrier_yield": "probability"}),
     Case(ym.package_yield, (4,), {"bond_yield": 0.95, "spare_dies_per_row": 1, "rows": 2},
          kinds={"spare_dies_per_row": BAD["index"], "rows": COUNT + [3, 8]}),
+    Case(ym.longest_run_pmf, (7, 0.9), kinds={0: BAD["index"] + [2_001], 1: "probability"}),
+    Case(ym.degraded_rows_pmf, (84,), {"bond_yield": 0.99, "kgd_escape": 0.01, "carrier_yield": 0.9,
+                                       "spare_dies_per_row": 1, "rows": 7},
+         kinds={0: COUNT, "bond_yield": "probability", "kgd_escape": "probability", "carrier_yield": "probability",
+                "spare_dies_per_row": BAD["index"], "rows": COUNT + [5, 168]}),
+    Case(ym.degraded_rows_pmf, (4_002,), {"rows": 2}, kinds={"rows": [2_001, 4_002]}),
     Case(ym.chiplet_system, (None, 4, 0.1, 10.0), dict(
         die_width_mm=10.0, die_height_mm=10.0, wafer_diameter_mm=300.0, scribe_mm=0.2,
         edge_exclusion_mm=5.0, test_coverage=0.9, defect_level_model="conditional",

@@ -464,6 +464,15 @@ class ChipletResult:
         Die-to-die link bandwidth in on-die link bandwidths.
     network : routing.UniformMetrics
         Uniform traffic on the system's mesh (:meth:`ChipletSpec.mesh`).
+    degraded_rows : tuple of float
+        ``degraded_rows[k]``: the share of assembled packages that run ``k``
+        of their ``dies_y`` rows of dies, their longest run of working rows
+        (:func:`yieldmodels.degraded_rows_pmf`; the last entry is the
+        package yield).
+    degraded_cores_per_wafer : float
+        Logical cores per wafer with every assembled package counted by the
+        rows it runs: at least ``good_systems_per_wafer * cores_per_system``
+        (a lower bound on what degraded packages run: whole rows only).
     """
 
     spec: ChipletSpec
@@ -479,6 +488,8 @@ class ChipletResult:
     usable_area_fraction: float
     d2d_bandwidth: float
     network: routing.UniformMetrics
+    degraded_rows: tuple
+    degraded_cores_per_wafer: float
 
 
 def chiplet_comparison(
@@ -563,7 +574,7 @@ def chiplet_comparison(
         spec=spec, system=None, die_yield_without_repair=bare, die_repair_closed_form=closed,
         die_repair_leaves_out=tuple(left_out), no_repair_reason=why, carrier=carrier, buildable=buildable,
         cores_per_system=rows * cols, usable_area_mm2_per_wafer=0.0, usable_area_fraction=0.0,
-        d2d_bandwidth=b, network=network,
+        d2d_bandwidth=b, network=network, degraded_rows=(), degraded_cores_per_wafer=0.0,
     )
     return _with_die_yield(result, wafer, d0, alpha, y)
 
@@ -585,5 +596,13 @@ def _with_die_yield(result: ChipletResult, wafer: WaferSpec, d0: float, alpha: f
         spare_dies_per_row=spec.spare_dies_per_row, die_rows=spec.dies_y,
     )
     usable = system.good_systems_per_wafer * result.cores_per_system * wafer.core_area_mm2
+    rows = yieldmodels.degraded_rows_pmf(
+        spec.n_dies, bond_yield=system.bond_yield, kgd_escape=system.kgd_escape,
+        carrier_yield=system.carrier_yield * system.carrier_bond_yield,
+        spare_dies_per_row=spec.spare_dies_per_row, rows=spec.dies_y,
+    )
+    packages = system.dies_passing_test_per_wafer / spec.dies_placed
+    degraded = packages * float(rows @ range(spec.dies_y + 1)) * (result.cores_per_system // spec.dies_y)
     return dataclasses.replace(result, system=system, usable_area_mm2_per_wafer=usable,
-                               usable_area_fraction=usable / wafer.wafer_area_mm2)
+                               usable_area_fraction=usable / wafer.wafer_area_mm2,
+                               degraded_rows=tuple(float(x) for x in rows), degraded_cores_per_wafer=degraded)

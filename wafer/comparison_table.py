@@ -14,7 +14,7 @@ import math
 
 from paramcheck import ParameterError, shown
 
-from .report import SUMMARY_KEYS, _ci, _ci_or_value, _dies_text, _fmt, _lane_text
+from .report import _DEGRADED_LABEL, _DEGRADED_NOTE, SUMMARY_KEYS, _ci, _ci_or_value, _dies_text, _fmt, _lane_text
 
 __all__ = ["format_comparison"]
 
@@ -93,6 +93,7 @@ def format_comparison(summary: dict) -> str:
         row("working units per wafer", f"{_value(w['usable_cores_per_wafer'])} cores",
             f"{_fmt(cs['good_systems_per_wafer'] * c['cores_per_system'])} cores",
             lambda o: f"{_fmt(o['working_units_per_wafer'])} {o['units']}"),
+        row(_DEGRADED_LABEL, "", f"{_ci_or_value(c['degraded_cores_per_wafer'])} cores", lambda o: ""),
         row(f"cost per working system (USD, {cost['node']}, NRE over {cost['volume']:,} systems)",
             _value(wafer_cost["per_system"]) if wafer_cost else "n/a",
             _value(chip_cost["per_system"]) if chip_cost else "n/a", lambda o: cost_of(o, "per_system")),
@@ -142,6 +143,7 @@ def format_comparison(summary: dict) -> str:
     lines.append("")
     if not (c["carrier"] or {}).get("fits", True):
         lines.append(f"chiplets: NOT BUILDABLE on {c['packaging']} ({c['carrier']['reason']})")
+    lines.append(_DEGRADED_NOTE)
     if c["lane_repair"] is not None:
         lines.append(f"chiplets: {_lane_text(c)}")
     for kind, o in others.items():

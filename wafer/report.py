@@ -155,6 +155,8 @@ def summarize(result: StudyResult) -> dict:
             "cores_per_system": chip.cores_per_system,
             "usable_area_mm2_per_wafer": chip.usable_area_mm2_per_wafer,
             "usable_area_fraction": chip.usable_area_fraction,
+            "degraded_rows": list(chip.degraded_rows),
+            "degraded_cores_per_wafer": _est(chip.degraded_cores_per_wafer, *result.chiplet_degraded_ci),
             "lane_repair": _lane_repair(chip.spec, spec),
             "d2d_bandwidth": chip.d2d_bandwidth,
             "d2d_extra_hops": chip.spec.d2d_extra_hops,
@@ -164,6 +166,13 @@ def summarize(result: StudyResult) -> dict:
         "systems": {kind: system_figures(o) for kind, o in result.others.items()},
     })
 
+
+#: The row of the chiplets' cores per wafer with their degraded packages counted.
+_DEGRADED_LABEL = "  with degraded packages, by whole die rows"
+
+#: What the degraded chiplet count rests on, printed under both tables.
+_DEGRADED_NOTE = ("Degraded chiplet packages: one with failed dies runs its longest run of working die rows"
+                  " (yieldmodels.degraded_rows_pmf), a lower bound on what it could run.")
 
 #: The preset assumptions the network figures rest on, printed with the table.
 _BANDWIDTH_ASSUMPTIONS = ("kills", "links")
@@ -439,6 +448,7 @@ def format_table(summary: dict) -> str:
         ("usable cores per wafer" + (" (degraded wafers by what they run)" if w["degrades"] else ""),
          _ci(w["usable_cores_per_wafer"]),
          _fmt(cs["good_systems_per_wafer"] * c["cores_per_system"])),
+        (_DEGRADED_LABEL, "", _ci_or_value(c["degraded_cores_per_wafer"])),
         ("usable area per wafer (mm^2)", _ci(w["usable_area_mm2_per_wafer"]), _fmt(c["usable_area_mm2_per_wafer"])),
         ("usable area fraction of the wafer", _ci(w["usable_area_fraction"]), _fmt(c["usable_area_fraction"])),
         ("defects per wafer-scale die", _ci(w["defects_per_wafer"]), ""),
@@ -481,6 +491,7 @@ def format_table(summary: dict) -> str:
            " around a die's dead links); their network is the dies' logical meshes, whose links cross the"
            " dies' spare cores where the wafer's do (mean figures; the maxima are the die meshes')."
            if repair else "Chiplet dies have no spares."),
+        _DEGRADED_NOTE,
         "Cost: module and chip NRE on one reticle field's design on both sides (yieldmodels.cost).",
         *[f"No {side} price: {text}." for side, text in summary["cost"]["missing"].items() if text],
     ]

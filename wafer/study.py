@@ -385,6 +385,10 @@ class StudyResult:
     chiplet_systems_ci : (float, float)
         95% interval of the chiplet side's good systems per wafer, from the
         die repair rate's (equal ends without repair: a closed form).
+    chiplet_degraded_ci : (float, float)
+        The same for the chiplets' cores per wafer with degraded packages
+        counted by the rows of dies they run
+        (:attr:`ChipletResult.degraded_cores_per_wafer`).
     costs : wafer.costing.StudyCosts
         Each side's cost per working system, at the measured yields.
     traffic : dict of str -> TrafficResult
@@ -406,6 +410,7 @@ class StudyResult:
     chiplet_good_dies: np.ndarray
     chiplet_die_rate: tuple | None
     chiplet_systems_ci: tuple
+    chiplet_degraded_ci: tuple
     costs: StudyCosts
     traffic: dict
     others: dict
@@ -548,7 +553,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
                     per_trial[e][name][start + ok] = values
             bar.update(size)
     die_rate = _die_rate(config, good_dies) if die_scheme is not None else None
-    chiplet, systems_ci = _chiplet_measured(config, chiplet, die_rate)
+    chiplet, systems_ci, degraded_ci = _chiplet_measured(config, chiplet, die_rate)
     costs = study_costs(config.cost, spec, config.chiplet, proportion_ci(int((status == 0).sum()), n),
                         die_rate or (chiplet.system.die_yield,) * 3)
     return StudyResult(
@@ -565,6 +570,7 @@ def run_study(config: StudyConfig, progress: bool = False) -> StudyResult:
         chiplet_good_dies=good_dies,
         chiplet_die_rate=die_rate,
         chiplet_systems_ci=systems_ci,
+        chiplet_degraded_ci=degraded_ci,
         costs=costs,
         traffic={e: TrafficResult(p, per_trial[e], {k: float(v[0]) for k, v in pattern_fault_free[e].items()})
                  for e, p in patterns.items()},
@@ -604,11 +610,14 @@ def _die_rate(config: StudyConfig, good_dies: np.ndarray) -> tuple:
 
 def _chiplet_measured(config: StudyConfig, chiplet: ChipletResult, die_rate: tuple | None) -> tuple:
     """The chiplet side built from the dies' measured repair rate (with
-    repair), and the 95% interval of its good systems per wafer."""
+    repair), and the 95% intervals of its good systems per wafer and of its
+    cores per wafer with degraded packages counted."""
     if die_rate is None:
-        return chiplet, (chiplet.system.good_systems_per_wafer,) * 2
+        return chiplet, (chiplet.system.good_systems_per_wafer,) * 2, (chiplet.degraded_cores_per_wafer,) * 2
     at = [_with_die_yield(chiplet, config.wafer, config.d0, config.alpha, min(1.0, max(0.0, y))) for y in die_rate]
-    return at[0], (at[1].system.good_systems_per_wafer, at[2].system.good_systems_per_wafer)
+    return (at[0], (at[1].system.good_systems_per_wafer, at[2].system.good_systems_per_wafer),
+            (at[1].degraded_cores_per_wafer, at[2].degraded_cores_per_wafer))
+
 
 
 #: The figures that add up along a route (:data:`routing.FIGURES`): a chiplet route's are its die

@@ -18,7 +18,9 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
   :func:`defect_level`, :func:`kgd_yield`), :func:`carrier_yield`,
   :func:`package_yield`, :func:`system_yield`, :func:`good_systems_per_wafer`,
   :func:`chiplet_system`, :func:`lane_repaired_bond_yield` (a die's bond
-  yield with UCIe lane repair); published parameter sets shipped as data
+  yield with UCIe lane repair), :func:`degraded_rows_pmf` (the die rows a
+  package with failed dies still runs, on :func:`longest_run_pmf`);
+  published parameter sets shipped as data
   (:func:`load_parameter_set`, :func:`parameter_sets`).
 - Monte Carlo: :func:`sample_defects` (Poisson, uniform over sites) and
   :func:`sample_grid_defects` on a :class:`DefectGrid` (Poisson or clustered
@@ -82,6 +84,7 @@ from .dies import (
     gross_dies_per_wafer,
 )
 from paramcheck import ParameterError
+from .degraded import MAX_RUN_TRIALS, degraded_rows_pmf, longest_run_pmf
 from .lanes import lane_repaired_bond_yield
 from .models import YIELD_MODELS, YieldModel, all_yields, get_model
 from .parameters import (
@@ -151,6 +154,9 @@ __all__ = [
     "kgd_pass_rate",
     "kgd_yield",
     "lane_repaired_bond_yield",
+    "degraded_rows_pmf",
+    "longest_run_pmf",
+    "MAX_RUN_TRIALS",
     "load_parameter_set",
     "package_yield",
     "parameter_sets",
