@@ -202,3 +202,25 @@ def test_each_pattern_is_priced_on_the_gpus_too(tmp_path):
     assert any(line.startswith("  stencil ") for line in side.splitlines())
     none = summarize(run_study(replace(SMALL, traffic=("stencil",), gpu=None)))
     assert none["traffic"]["stencil"]["gpu"] is None and "GPUs (ns)" not in wafer.format_table(none)
+
+
+def test_the_wafer_scale_column_bounds_its_cores_with_the_corners_absent():
+    """A logical row lives on one physical row, so with the cores beyond the
+    usable wafer (5 mm exclusion) absent the rows whose remaining cores hold
+    the 1,176-core width bound the logical mesh: counted core by core here."""
+    summary = summarize(run_study(replace(WSE3, trials=3, traffic=("uniform",), gpu=None, tile=None)))
+    spec = WSE3.wafer
+    radius = (spec.wafer_diameter_mm - 10.0) / 2
+    pitch_x, pitch_y = spec.die_width_mm / spec.core_cols, spec.die_height_mm / spec.core_rows
+    holding = 0
+    for r in range(spec.core_rows):
+        y = (r + 0.5) * pitch_y - spec.die_height_mm / 2
+        inside = sum(math.hypot((c + 0.5) * pitch_x - spec.die_width_mm / 2, y) <= radius
+                     for c in range(spec.core_cols))
+        holding += inside >= 1176
+    text = format_comparison(summary)
+    assert holding == 749
+    assert f"at most {holding * 1176:,} cores" in text
+    assert "only 749 rows would hold the 1176-core logical width" in text
+    small = format_comparison(summarize(run_study(SMALL)))  # a die well inside its wafer: nothing to say
+    assert "corners beyond the usable wafer absent" not in small

@@ -93,7 +93,8 @@ class ChipletSpec:
     Parameters
     ----------
     dies_x, dies_y : int
-        Dies along the die's width and height; must divide the core grid.
+        Dies along the die's width and height; must divide the core grid
+        (``dies_y`` rows of dies, at most :data:`yieldmodels.MAX_RUN_TRIALS`).
     parameter_set : str
         Shipped parameter set (or TOML path) the packaging comes from.
     packaging : str
@@ -151,7 +152,7 @@ class ChipletSpec:
 
     def __post_init__(self) -> None:
         check_int("dies_x", self.dies_x, maximum=MAX_CORES)
-        check_int("dies_y", self.dies_y, maximum=MAX_CORES)
+        check_int("dies_y", self.dies_y, maximum=yieldmodels.MAX_RUN_TRIALS)  # rows a degraded package runs
         check_str("parameter_set", self.parameter_set)
         check_str("packaging", self.packaging)
         self.package  # noqa: B018 - resolves (and so checks) the packaging name

@@ -73,6 +73,10 @@ def format_comparison(summary: dict) -> str:
         return _fmt(o["uniform"][key])
 
     wafer_area = math.pi * (spec["wafer_diameter_mm"] / 2) ** 2
+    out = w["outside_usable_wafer"]
+    # a logical row on one physical row needs a physical row whose cores within the usable wafer hold it
+    corner = (min(out["rows_holding_logical_width"], w["logical_shape"][0]) * out["logical_cols"]
+              if out["area_mm2"] > 0 else None)
     rows = [
         row("a system", f"1 die, {spec['die_width_mm']:g} x {spec['die_height_mm']:g} mm",
             f"{_dies_text(cs)} dies, {c['packaging']}", lambda o: o["system"]),
@@ -94,6 +98,8 @@ def format_comparison(summary: dict) -> str:
             f"{_fmt(cs['good_systems_per_wafer'] * c['cores_per_system'])} cores",
             lambda o: f"{_fmt(o['working_units_per_wafer'])} {o['units']}"),
         row(_DEGRADED_LABEL, "", f"{_ci_or_value(c['degraded_cores_per_wafer'])} cores", lambda o: ""),
+        *([row("  with the die's corners beyond the usable wafer absent", f"at most {_fmt(corner)} cores", "",
+               lambda o: "")] if corner is not None else []),
         row(f"cost per working system (USD, {cost['node']}, NRE over {cost['volume']:,} systems)",
             _value(wafer_cost["per_system"]) if wafer_cost else "n/a",
             _value(chip_cost["per_system"]) if chip_cost else "n/a", lambda o: cost_of(o, "per_system")),
@@ -144,6 +150,13 @@ def format_comparison(summary: dict) -> str:
     if not (c["carrier"] or {}).get("fits", True):
         lines.append(f"chiplets: NOT BUILDABLE on {c['packaging']} ({c['carrier']['reason']})")
     lines.append(_DEGRADED_NOTE)
+    if corner is not None:
+        lines.append(
+            f"wafer-scale: {_fmt(out['area_mm2'])} mm^2 of the die's corners (~{_fmt(out['cores'])} cores) lie beyond"
+            f" the usable wafer ({_fmt(out['edge_exclusion_mm'])} mm edge exclusion, as the chiplets') and are counted"
+            f" as working (optimistic for wafer-scale); absent, only {out['rows_holding_logical_width']} rows would"
+            f" hold the {out['logical_cols']}-core logical width: the bound above, which leaves out the spares the"
+            " corners would take (how the fabric is laid out around them is not published)")
     if c["lane_repair"] is not None:
         lines.append(f"chiplets: {_lane_text(c)}")
     for kind, o in others.items():

@@ -43,6 +43,7 @@ defects per cm^2 (1 cm^2 = 100 mm^2).
   :data:`MAX_TRIALS`, :data:`MAX_DEFECTS`, :data:`MAX_BLOCKS`,
   :data:`MAX_BLOCK_DRAWS`, :data:`RADIAL_MAX_SITES`,
   :data:`RADIAL_MIN_ACCEPTANCE`, :data:`RETICLE_MAX_LINES` (the samplers),
+  :data:`MAX_RUN_TRIALS` (the rows of a degraded package),
   :data:`PARAMETER_FILE_MAX_BYTES` (parameter files).
 
 Examples

@@ -443,10 +443,15 @@ def package_yield(
     s, r = _check_rows(n, spare_dies_per_row, rows)
     if s == 0:
         return b**n * (1.0 - e) ** n * cy
-    per_row = n // r
-    # at most s of the row's per_row + s placed dies fail, each with 1 - b (1 - e)
-    row = float(special.betaincc(s + 1, per_row, 1.0 - b * (1.0 - e)))
-    return row**r * cy
+    return _row_yield(n // r, s, b * (1.0 - e)) ** r * cy
+
+
+def _row_yield(per_row: int, spares: int, good: float) -> float:
+    """A row of ``per_row`` needed dies and ``spares`` spare sites works: at most
+    ``spares`` of its placed dies fail, each working with ``good``."""
+    if spares == 0:
+        return good**per_row
+    return float(special.betaincc(spares + 1, per_row, 1.0 - good))
 
 
 def _check_rows(n_dies: int, spare_dies_per_row: object, rows: object) -> tuple[int, int]:

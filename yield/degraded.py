@@ -21,11 +21,9 @@ rows, which this leaves out.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
-
 from paramcheck import check_int, check_probability
 
-from .assembly import _check_rows
+from .assembly import _check_rows, _row_yield
 
 __all__ = ["MAX_RUN_TRIALS", "degraded_rows_pmf", "longest_run_pmf"]
 
@@ -135,8 +133,6 @@ def degraded_rows_pmf(
     cy = check_probability("carrier_yield", carrier_yield)
     s, r = _check_rows(n, spare_dies_per_row, rows)
     check_int("rows", r, maximum=MAX_RUN_TRIALS)
-    # at most s of the row's n / r + s placed dies fail, each with 1 - b (1 - e)
-    row = float(special.betaincc(s + 1, n // r, 1.0 - b * (1.0 - e))) if s else (b * (1.0 - e)) ** (n // r)
-    out = cy * longest_run_pmf(r, row)
+    out = cy * longest_run_pmf(r, _row_yield(n // r, s, b * (1.0 - e)))
     out[0] += 1.0 - cy
     return out
