@@ -1,4 +1,5 @@
-"""Chiplet packages counted by what they run when dies fail (ChipletResult.degraded_*): hand computation, invariants, report."""
+"""Chiplet packages counted by what they run when dies fail (ChipletResult.degraded_*):
+a hand computation, invariants, the report."""
 
 from __future__ import annotations
 

@@ -141,6 +141,9 @@ def test_the_figures_are_the_systems_own_by_hand(wse3_others):
     assert f["cost"]["per_system"] == pytest.approx(57 * r.gpu_cost.total_usd)
     assert f["cost"]["recurring"] == pytest.approx(57 * r.gpu_cost.re_usd)
     assert f["silicon_mm2"] == 57 * 814.0 and f["dies_per_system"] == 57
+    assert f["cost"]["per_unit"] == pytest.approx(r.gpu_cost.total_usd / 132)  # a GPU's enabled SMs
+    assert f["cost"]["per_gbps_uniform"] == pytest.approx(57 * r.gpu_cost.total_usd
+                                                         / f["uniform"]["throughput_gbytes_per_s"])
     t = system_figures(wse3_others["tile"])
     tr = wse3_others["tile"].result
     on_tiles = tile_pattern_figures(uniform, 763, 1176, tr)
@@ -149,6 +152,8 @@ def test_the_figures_are_the_systems_own_by_hand(wse3_others):
     assert t["uniform"]["throughput_gbytes_per_s"] < tr.network.system_gbps
     assert t["working_units_per_wafer"] == pytest.approx(tr.good_tiles_per_wafer * 25 * 354)
     assert t["dies_per_system"] == 75 and t["detail"]["tile_yield"] == tr.tile_yield
+    assert t["cost"]["per_unit"] == pytest.approx(tr.system_total_usd / (75 * 354))
+    assert t["cost"]["per_gbps_uniform"] == pytest.approx(tr.system_total_usd / t["uniform"]["throughput_gbytes_per_s"])
     json.dumps(wafer.report.json_ready(t), allow_nan=False)
 
 
@@ -159,6 +164,9 @@ def test_the_table_shows_every_system_and_refuses_anything_else():
     assert "GPUs (H100-like)" in head and "tiles (Dojo-like)" in head
     gpu = summary["systems"]["gpu"]
     assert f"{gpu['good_systems_per_wafer']:.4g}" in text and "throughput at saturation (GB/s)" in text
+    unit = next(line for line in text.splitlines() if line.startswith("  per working unit of a system"))
+    assert unit.count("/core") == 2 and "/SM" in unit and "/node" in unit
+    assert "per GB/s of uniform traffic delivered" in text
     no_uniform = format_comparison(summarize(run_study(replace(SMALL, traffic=("neighbor",), gpu=None))))
     assert "GPUs" not in no_uniform and "1 tile of 5 x 5 dies" in no_uniform
     assert "Network rows need uniform traffic" in no_uniform

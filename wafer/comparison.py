@@ -156,7 +156,9 @@ def system_figures(other: OtherSystem) -> dict:
     ``usable_area_mm2_per_wafer``, ``usable_area_fraction``, ``units``
     (what a working unit is), ``working_units_per_wafer``,
     ``silicon_per_good_system_mm2``, ``cost`` (``per_system``,
-    ``recurring``, ``nre_share``, None without a price), ``uniform``
+    ``recurring``, ``nre_share``, ``per_unit`` of the system's working
+    units, ``per_gbps_uniform`` of its uniform throughput; None without a
+    price), ``uniform``
     (``throughput_gbytes_per_s``, ``latency_ns``, ``energy_pj_per_bit``)
     and ``notes``; ``detail`` holds every number of the kind's result
     (:class:`wafer.gpu.GpuResult`, :class:`wafer.tile.TileResult`).
@@ -172,17 +174,21 @@ def system_figures(other: OtherSystem) -> dict:
     if other.kind == "gpu":
         dies, system = r.gpus_per_system, f"{r.gpus_per_system} GPUs on an NVSwitch fabric"
         units, working = "SMs", r.good_gpus_per_wafer * r.spec.needed
-        total = r.system_total_usd
-        cost = None if r.gpu_cost is None else {
-            "per_system": total, "recurring": r.system_re_usd, "nre_share": total - r.system_re_usd}
+        per_system_units = r.gpus_per_system * r.spec.needed
+        total, cost = r.system_total_usd, r.gpu_cost
 
     else:
         s = r.spec
-        dies, system = r.tiles_per_system * s.dies_per_tile, f"{r.tiles_per_system} tile{'s' * (r.tiles_per_system != 1)} of {s.dies_x} x {s.dies_y} dies"
+        dies = r.tiles_per_system * s.dies_per_tile
+        system = f"{r.tiles_per_system} tile{'s' * (r.tiles_per_system != 1)} of {s.dies_x} x {s.dies_y} dies"
         units, working = "nodes", r.good_tiles_per_wafer * s.dies_per_tile * s.units_needed
-        total = r.system_total_usd
-        cost = None if r.tile_cost is None else {
-            "per_system": total, "recurring": r.system_re_usd, "nre_share": total - r.system_re_usd}
+        per_system_units = r.tiles_per_system * s.dies_per_tile * s.units_needed
+        total, cost = r.system_total_usd, r.tile_cost
+    gbps = other.uniform["throughput_gbytes_per_s"]
+    if cost is not None:
+        cost = {"per_system": total, "recurring": r.system_re_usd, "nre_share": total - r.system_re_usd,
+                "per_unit": total / per_system_units,
+                "per_gbps_uniform": total / gbps if gbps > 0 else math.inf}
 
     return {
         "name": other.file.name, "description": other.file.description, "kind": other.kind,

@@ -105,6 +105,11 @@ def format_comparison(summary: dict) -> str:
             _value(chip_cost["per_system"]) if chip_cost else "n/a", lambda o: cost_of(o, "per_system")),
         row("  recurring", _fmt(wafer_cost["recurring"]) if wafer_cost else "n/a",
             _fmt(chip_cost["recurring"]) if chip_cost else "n/a", lambda o: cost_of(o, "recurring")),
+        row("  per working unit of a system", f"{_fmt(wafer_cost['per_core'])} /core" if wafer_cost else "n/a",
+            f"{_fmt(chip_cost['per_core'])} /core" if chip_cost else "n/a",
+            lambda o: "n/a" if o["cost"] is None else f"{_fmt(o['cost']['per_unit'])} /{o['units'][:-1]}"),
+        row("  per GB/s of uniform traffic delivered", _fmt(wafer_cost["per_gbps_uniform"]) if wafer_cost else "n/a",
+            _fmt(chip_cost["per_gbps_uniform"]) if chip_cost else "n/a", lambda o: cost_of(o, "per_gbps_uniform")),
     ]
     if wu is not None:
         rows += [
