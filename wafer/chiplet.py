@@ -36,6 +36,11 @@ Default parameters and their sources:
   (:func:`yieldmodels.package_yield`). Every placed die is bought, bumped
   and carried; the network is the logical die grid's (a shifted row's
   die-edge links reach one die further, not counted).
+- degraded packages: a package whose failed dies leave it short of a whole
+  system still runs its longest run of working die rows (the die-to-die
+  links join neighbours only): :attr:`ChipletResult.degraded_cores_per_wafer`
+  counts every assembled package so, beside the whole systems; whole rows
+  only, a lower bound.
 - die-to-die lane repair: none by default; ``lane_repair`` names a UCIe
   module of the packaging limits (``"ucie-advanced-x64"``: 2 redundant
   lanes per group of 32, advanced packages only), whose redundant lanes
