@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -195,6 +196,15 @@ def test_extremes_stay_in_range(groups, d0, alpha, shared, expected):
     got = k_of_n_groups_yield(groups, d0, alpha=alpha, shared_area_mm2=shared)
     assert type(got) is float
     assert got == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_shared_area_whose_yield_underflows_is_zero_without_a_quadrature_warning():
+    """At 1e6 defects/cm^2 the H100-like die's shared 165 mm^2 alone yields (1 + 1.65e6 / 1000)^-1000,
+    far below a float: the answer is 0 with no integral to warn about (QUADPACK's roundoff warning, before)."""
+    groups = [(144, 132, 3.6743055555555557), (6, 5, 19.943)]  # SMs and memory sites of wafer.gpu.GpuSpec
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert k_of_n_groups_yield(groups, 1e6, alpha=1000.0, shared_area_mm2=165.242) == 0.0
 
 
 # --------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def _clustered_groups(units: list[tuple[int, int, float]], m_shared: float, alph
         return 0.0  # area x d0 overflowed: surely hit
     beta = alpha + m_shared
     log_c = -alpha * math.log1p(m_shared / alpha)
-    if not units:
+    if not units or math.exp(log_c) == 0.0:  # c times an expectation <= 1: no float left to integrate for
         return math.exp(log_c)
 
     log_norm = _log_gamma_norm(alpha)
